@@ -1,0 +1,33 @@
+/** Every error code the package raises (SPEC §7). Tests and callers match on these, never on message text. */
+export type ScratchErrorCode =
+  | 'ERR_SCRATCH_INVALID_KEY'
+  | 'ERR_SCRATCH_INVALID_OWNER'
+  | 'ERR_SCRATCH_OWNER_NOT_FOUND'
+  | 'ERR_SCRATCH_INVALID_VERSION'
+  | 'ERR_SCRATCH_NOT_WRITABLE'
+  | 'ERR_SCRATCH_LOCKED'
+  | 'ERR_SCRATCH_INTEGRITY'
+  | 'ERR_SCRATCH_UNSAFE_ARCHIVE'
+  | 'ERR_SCRATCH_USAGE'
+
+/**
+ * The one error class of the package. `message` names the offending value (key, owner, path);
+ * `hint` says what the user can do about it; `cause` keeps the underlying system error, if any.
+ */
+export class ScratchError extends Error {
+  readonly code: ScratchErrorCode
+  readonly hint?: string
+
+  constructor(code: ScratchErrorCode, message: string, opts: { hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = 'ScratchError'
+    this.code = code
+    if (opts.hint !== undefined) this.hint = opts.hint
+  }
+}
+
+/** True when `err` is a Node system error with one of the given errno codes. */
+export function isErrno(err: unknown, ...codes: string[]): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' &&
+    codes.includes((err as NodeJS.ErrnoException).code as string)
+}

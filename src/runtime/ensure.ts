@@ -1,0 +1,56 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { ScratchError, isErrno } from '../errors'
+import type { Owner } from './owner'
+import { asideName } from './remove'
+import { locateSpace, noteAccess } from './spaces'
+import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot } from './store-root'
+
+function hasContent(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length > 0
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return false
+    throw err
+  }
+}
+
+/**
+ * The seed's "regenerate when missing or empty", done safely. When the space is missing or
+ * empty, `populate` fills a fresh temporary directory next to it (same filesystem), which then
+ * replaces it in one rename. Concurrent callers, in this or other processes, never see a
+ * half-filled space, and exactly one result ends up in place (the others' work is discarded).
+ * If `populate` throws, its directory is removed and the error propagates. Records the access
+ * like `getScratch`.
+ */
+export async function ensureScratch(key: string, owner: Owner, populate: (dir: string) => void | Promise<void>): Promise<string> {
+  const space = locateSpace(key, owner)
+  if (typeof populate !== 'function') {
+    throw new ScratchError('ERR_SCRATCH_USAGE', `ensureScratch(${JSON.stringify(key)}) needs a populate function`, {
+      hint: 'Pass (dir) => { /* fill dir */ } as the third argument.',
+    })
+  }
+  const exists = fs.existsSync(space.path)
+  noteAccess(space, space.owner, exists, Date.now())
+  if (exists && hasContent(space.path)) return space.path
+
+  const temp = path.join(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
+  try {
+    prepareStoreRoot(space.root)
+    fs.mkdirSync(path.dirname(space.path), { recursive: true, mode: 0o700 })
+    fs.mkdirSync(temp, { mode: 0o700 })
+  } catch (err) {
+    if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
+    throw err
+  }
+  try {
+    await populate(temp)
+    fs.renameSync(temp, space.path)
+  } catch (err) {
+    fs.rmSync(temp, { recursive: true, force: true })
+    // Another caller put its result in place first: theirs is as good as ours.
+    if (isErrno(err, 'ENOTEMPTY', 'EEXIST') && hasContent(space.path)) return space.path
+    throw err
+  }
+  return space.path
+}

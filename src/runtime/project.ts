@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** Files whose presence marks a project directory (SPEC §3), checked in this order. */
+export const PROJECT_MARKERS = [
+  'pnpm-lock.yaml', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'bun.lock', 'bun.lockb',
+  path.join('node_modules', '.package-lock.json'),
+] as const
+
+const projectByStart = new Map<string, string | null>()
+
+/**
+ * The project a caller package runs in (SPEC §3): from the package's real directory, or from the
+ * directory holding its outermost `node_modules` segment when it is installed, walk up to the
+ * nearest directory with a lockfile; if there is none, do the same from `cwd`; else `null`
+ * (unattributed). Covers pnpm's `node_modules/.pnpm/…`, npm's hoisted and nested layouts,
+ * workspaces, global prefixes and npx caches. Cached per start directory.
+ */
+export function detectProject(packageDir: string | undefined, cwd: string): string | null {
+  if (packageDir !== undefined) {
+    const found = nearestProject(installRoot(realpathOrSelf(packageDir)))
+    if (found !== null) return found
+  }
+  return nearestProject(cwd)
+}
+
+function installRoot(dir: string): string {
+  const marker = `${path.sep}node_modules${path.sep}`
+  const index = `${dir}${path.sep}`.indexOf(marker)
+  return index === -1 ? dir : dir.slice(0, index) || path.sep
+}
+
+function realpathOrSelf(dir: string): string {
+  try {
+    return fs.realpathSync(dir)
+  } catch {
+    return dir
+  }
+}
+
+function nearestProject(start: string): string | null {
+  const cached = projectByStart.get(start)
+  if (cached !== undefined) return cached
+  let dir = start
+  let result: string | null = null
+  for (;;) {
+    if (PROJECT_MARKERS.some((marker) => fs.existsSync(path.join(dir, marker)))) { result = dir; break }
+    const parent = path.dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  projectByStart.set(start, result)
+  return result
+}

@@ -1,0 +1,65 @@
+import type { AsyncLocalStorage } from 'node:async_hooks'
+import os from 'node:os'
+import path from 'node:path'
+
+/** What the store root depends on; passed explicitly so tests can fake platforms and homes. */
+export interface RootInputs {
+  env: NodeJS.ProcessEnv
+  platform: NodeJS.Platform
+  cwd: string
+  homedir: string
+}
+
+/**
+ * The store root for the given inputs (SPEC §3), always absolute:
+ * `$SCRATCHSPACE_DIR` (a relative value resolves against `INIT_CWD`, else `cwd`); else
+ * Linux/BSD `$XDG_CACHE_HOME/scratchspace` (only if absolute, per the XDG spec) or `~/.cache/scratchspace`;
+ * macOS `~/Library/Caches/scratchspace`; Windows `%LOCALAPPDATA%\scratchspace\Cache`.
+ */
+export function resolveRoot({ env, platform, cwd, homedir }: RootInputs): string {
+  const p = platform === 'win32' ? path.win32 : path.posix
+  const override = env.SCRATCHSPACE_DIR
+  if (override !== undefined && override !== '') {
+    return p.resolve(env.INIT_CWD !== undefined && env.INIT_CWD !== '' ? env.INIT_CWD : cwd, override)
+  }
+  if (platform === 'darwin') return p.join(homedir, 'Library', 'Caches', 'scratchspace')
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA !== undefined && env.LOCALAPPDATA !== '' ? env.LOCALAPPDATA : p.join(homedir, 'AppData', 'Local')
+    return p.join(local, 'scratchspace', 'Cache')
+  }
+  const xdg = env.XDG_CACHE_HOME
+  return p.join(xdg !== undefined && p.isAbsolute(xdg) ? xdg : p.join(homedir, '.cache'), 'scratchspace')
+}
+
+// The default root is computed once per value of SCRATCHSPACE_DIR: reading one env variable
+// keeps the warm getScratch path cheap while still honouring a test or script that changes it.
+let cachedFor: string | undefined | null = null
+let cachedRoot = ''
+
+let overrides: AsyncLocalStorage<string> | undefined
+
+/** The root in force for the current async context: a `withScratchDirectory` override, else the environment's. */
+export function currentRoot(): string {
+  const scoped = overrides?.getStore()
+  if (scoped !== undefined) return scoped
+  const override = process.env.SCRATCHSPACE_DIR
+  if (override !== cachedFor) {
+    cachedRoot = resolveRoot({ env: process.env, platform: process.platform, cwd: process.cwd(), homedir: os.homedir() })
+    cachedFor = override
+  }
+  return cachedRoot
+}
+
+/**
+ * Runs `fn` with the store root set to `dir` (made absolute against the cwd), for that call and
+ * everything async it starts, and nothing else: concurrent and nested overrides do not leak
+ * into each other (Scratch.jl's override is a process-global). The access log follows the root.
+ */
+export function withScratchDirectory<T>(dir: string, fn: () => T): T {
+  if (overrides === undefined) {
+    // Loaded on first use so that importing the package stays cheap.
+    const { AsyncLocalStorage: Storage } = require('node:async_hooks') as typeof import('node:async_hooks')
+    overrides = new Storage<string>()
+  }
+  return overrides.run(path.resolve(dir), fn)
+}

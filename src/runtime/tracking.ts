@@ -1,0 +1,60 @@
+import { appendRecord } from './access-log'
+import { detectProject } from './project'
+import type { OwnerInfo } from './owner'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+// (caller, space path) → when this process last appended a record for it.
+const lastRecorded = new Map<string, number>()
+
+/** False when `SCRATCHSPACE_TRACK_ACCESS` is `0`, `false`, `no` or `off` (any case). */
+export function trackingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.SCRATCHSPACE_TRACK_ACCESS
+  return value === undefined || !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase())
+}
+
+function dedupeKey(caller: OwnerInfo | null, spacePath: string): string {
+  return `${caller?.name ?? ''}\0${spacePath}`
+}
+
+/** True when this process recorded `caller`'s use of `spacePath` less than 24 h ago. */
+export function recentlyRecorded(caller: OwnerInfo | null, spacePath: string, now: number): boolean {
+  const last = lastRecorded.get(dedupeKey(caller, spacePath))
+  return last !== undefined && now - last < DAY_MS
+}
+
+/** Forgets every record of `spacePath`, so its next use is recorded again (after a delete). */
+export function forgetSpace(spacePath: string): void {
+  for (const key of [...lastRecorded.keys()]) {
+    if (key.endsWith(`\0${spacePath}`)) lastRecorded.delete(key)
+  }
+}
+
+export interface AccessInput {
+  root: string
+  spaceId: string
+  spacePath: string
+  owner: OwnerInfo | null
+  caller: OwnerInfo | null
+  now: number
+}
+
+/**
+ * Appends the access record of one use (SPEC §3) and remembers it for the 24 h dedupe.
+ * The project is the caller's (or, for a caller given by name only, the cwd's).
+ * Throws the system error when the log cannot be written.
+ */
+export function recordAccess({ root, spaceId, spacePath, owner, caller, now }: AccessInput): void {
+  appendRecord(root, {
+    t: 'access',
+    space: spaceId,
+    owner: owner?.name ?? null,
+    ...(owner?.version !== undefined && { ownerVersion: owner.version }),
+    caller: caller?.name ?? null,
+    ...(caller?.version !== undefined && { callerVersion: caller.version }),
+    project: detectProject(caller?.dir, process.cwd()),
+    time: new Date(now).toISOString(),
+    pid: process.pid,
+  })
+  lastRecorded.set(dedupeKey(caller, spacePath), now)
+}
