@@ -1,0 +1,6 @@
+/** The gc room: full runs, the scoped sweep the hooks call, registration. Returns data only. */
+export { runGc, type GcOptions } from './run'
+export { scopedSweep, type ScopedSweepOptions } from './scoped'
+export { registerProject } from './register'
+export { importerNames } from './projects'
+export type { GcReport, ProjectReport, SpaceReport } from './report'

@@ -1,0 +1,88 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+import { lockfilesIn, readLockfile } from '../lockfiles'
+import type { LockfileStamp, ProjectEntry } from '../store/registry'
+import type { ProjectReport } from './report'
+
+/** A project's status and, when known, the names it keeps alive. */
+export interface ProjectState {
+  report: ProjectReport
+  /** Names that are live because of this project: current (present) or last known (unknown). */
+  names: ReadonlySet<string>
+  /** The registry entry to keep for the project; undefined when it is gone. */
+  entry?: ProjectEntry
+}
+
+function stampsOf(files: string[]): LockfileStamp[] {
+  return files.map((file) => {
+    const stat = fs.statSync(file)
+    return { path: file, size: stat.size, mtimeMs: stat.mtimeMs }
+  })
+}
+
+function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
+  return a.length === b.length && a.every((stamp, i) =>
+    stamp.path === b[i].path && stamp.size === b[i].size && stamp.mtimeMs === b[i].mtimeMs)
+}
+
+/** Names from the `package.json` files of a project's own importers (workspace members). */
+export function importerNames(dir: string, importerDirs: Iterable<string>): string[] {
+  const names: string[] = []
+  for (const importer of importerDirs) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, importer, 'package.json'), 'utf8')) as { name?: unknown }
+      if (typeof manifest.name === 'string') names.push(manifest.name)
+    } catch (err) {
+      if (!(err instanceof SyntaxError) && !isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR')) throw err
+    }
+  }
+  return names
+}
+
+/**
+ * Decides whether `dir` is gone, unknown or present (SPEC §4), reading its lockfiles only when
+ * their size or mtime differ from the `cached` entry. Fails closed: anything unreadable makes
+ * the project unknown and keeps its last known names live.
+ */
+export function checkProject(dir: string, cached: ProjectEntry | undefined, now: number): ProjectState {
+  const unknown = (reason: string, lockfiles: string[] = []): ProjectState => ({
+    report: { dir, status: 'unknown', lockfiles, reason },
+    names: new Set(cached?.names ?? []),
+    entry: cached ?? { names: [], lockfiles: [], checkedAt: new Date(now).toISOString(), source: 'access' },
+  })
+  try {
+    if (!fs.statSync(dir).isDirectory()) return { report: { dir, status: 'gone', lockfiles: [], reason: 'not a directory any more' }, names: new Set() }
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return { report: { dir, status: 'gone', lockfiles: [], reason: 'directory no longer exists' }, names: new Set() }
+    if (isErrno(err)) return unknown(`cannot read ${dir} (${err.code})`)
+    throw err
+  }
+  let files: string[]
+  let stamps: LockfileStamp[]
+  try {
+    files = lockfilesIn(dir)
+    stamps = stampsOf(files)
+  } catch (err) {
+    if (isErrno(err)) return unknown(`cannot read the lockfiles of ${dir} (${err.code})`)
+    throw err
+  }
+  if (files.length === 0) return unknown('no lockfile found')
+  if (cached !== undefined && cached.lockfiles.length > 0 && sameStamps(cached.lockfiles, stamps)) {
+    return { report: { dir, status: 'present', lockfiles: files }, names: new Set(cached.names), entry: cached }
+  }
+  const names = new Set<string>()
+  const importers = new Set<string>()
+  for (const file of files) {
+    const read = readLockfile(file)
+    if (!read.ok) return unknown(read.reason, files)
+    for (const name of read.names) names.add(name)
+    for (const importer of read.importerDirs) importers.add(importer)
+  }
+  for (const name of importerNames(dir, importers)) names.add(name)
+  return {
+    report: { dir, status: 'present', lockfiles: files },
+    names,
+    entry: { names: [...names].sort(), lockfiles: stamps, checkedAt: new Date(now).toISOString(), source: cached?.source ?? 'access' },
+  }
+}

@@ -1,0 +1,20 @@
+import path from 'node:path'
+import { appendRecord } from '../runtime/access-log'
+import { currentRoot } from '../runtime/root'
+import { prepareStoreRoot } from '../runtime/store-root'
+import { checkProject } from './projects'
+import type { ProjectReport } from './report'
+
+/**
+ * Records `dir` as a project (what lifecycle scripts and `scratch register` call). Lock-free: the
+ * registration is one access-log record, folded into the registry by the next gc. Returns how
+ * the project looks now, so callers can say whether its lockfile was readable.
+ */
+export function registerProject(dir: string, opts: { root?: string; now?: number } = {}): ProjectReport {
+  const root = opts.root ?? currentRoot()
+  const projectDir = path.resolve(dir)
+  const now = opts.now ?? Date.now()
+  prepareStoreRoot(root)
+  appendRecord(root, { t: 'project', project: projectDir, time: new Date(now).toISOString(), pid: process.pid })
+  return checkProject(projectDir, undefined, now).report
+}

@@ -1,0 +1,35 @@
+/** A project as one gc run saw it (SPEC §5 JSON shape). */
+export interface ProjectReport {
+  dir: string
+  status: 'present' | 'unknown' | 'gone'
+  lockfiles: string[]
+  reason?: string
+}
+
+/** What a run decided for one space, and what happened (SPEC §5 JSON shape). */
+export interface SpaceReport {
+  owner: string | null
+  key: string
+  path: string
+  bytes: number
+  tracked: boolean
+  /** Last recorded use (ISO); for an untracked space, its mtime. */
+  lastAccess: string | null
+  /** Project directories recorded as using the space. */
+  projects: string[]
+  /** Packages recorded as using the space (besides the owner). */
+  callers: string[]
+  verdict: 'live' | 'orphaned'
+  action: 'keep' | 'delete' | 'deleted' | 'failed'
+  reason: string
+}
+
+/** The result of `gc`, `gc --dry-run`, `list` and the scoped sweep: one traversal, many views. */
+export interface GcReport {
+  dryRun: boolean
+  freedBytes: number
+  projects: ProjectReport[]
+  spaces: SpaceReport[]
+  /** Things the user should know that did not fail the run (damaged log lines, a skipped sweep...). */
+  warnings: string[]
+}

@@ -1,0 +1,123 @@
+import path from 'node:path'
+import { appendRecord } from '../runtime/access-log'
+import { namespaceDir } from '../runtime/layout'
+import { currentRoot } from '../runtime/root'
+import { scanSpaces, type SpaceEntry } from '../runtime/scan'
+import { prepareStoreRoot } from '../runtime/store-root'
+import { spacesTouchedSince } from '../store/history'
+import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
+import { saveOrphanMarks } from '../store/orphans'
+import type { ProjectEntry } from '../store/registry'
+import { saveRegistry } from '../store/registry'
+import { checkProject } from './projects'
+import type { GcReport } from './report'
+import { emptyTrash, loadState } from './state'
+import { sweepSpaces } from './sweep'
+import { assessWorld } from './world'
+
+export interface ScopedSweepOptions {
+  /** The project that just installed or removed packages (absolute). */
+  projectDir: string
+  /** Its package names after the change (lockfile ∪ own importer names); read from disk when omitted. */
+  names?: Iterable<string>
+  /** Who registered the project, kept in the registry. */
+  source?: ProjectEntry['source']
+  root?: string
+  now?: number
+  dryRun?: boolean
+  /** Register only; sweep nothing (`SCRATCHSPACE_AUTO_GC=0`). */
+  registerOnly?: boolean
+  /** How long a space must stay orphaned before it is deleted; default 0. */
+  graceMs?: number
+  /** Time to spend removing moved spaces before leaving the rest in the trash for the next gc. */
+  removeBudgetMs?: number
+}
+
+function spaceFromId(root: string, id: string): SpaceEntry {
+  const slash = id.lastIndexOf('/')
+  const ownerPart = id.slice(0, slash)
+  const owner = ownerPart === '_global' ? null : ownerPart
+  const key = id.slice(slash + 1)
+  return { owner, key, path: path.join(namespaceDir(root, owner), key), isLink: false }
+}
+
+/**
+ * The sweep the install hooks run (SPEC §4 "Scoped sweep"): records `projectDir` with its new
+ * `names`, then judges only the spaces of packages the project kept alive before and no longer
+ * lists, checking every other project through its cached names. Never throws for store
+ * problems: a locked store skips the sweep (registration still lands in the access log), and
+ * other problems come back as warnings. Moved spaces are removed within `removeBudgetMs`; the
+ * rest waits in the trash for the next gc.
+ */
+export function scopedSweep(opts: ScopedSweepOptions): GcReport {
+  const root = opts.root ?? currentRoot()
+  const runStart = Date.now()
+  const now = opts.now ?? runStart
+  const dryRun = opts.dryRun ?? false
+  const projectDir = path.resolve(opts.projectDir)
+  const report: GcReport = { dryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
+
+  let names: string[]
+  if (opts.names === undefined) {
+    const state = checkProject(projectDir, undefined, now)
+    report.projects.push(state.report)
+    if (state.report.status !== 'present') {
+      report.warnings.push(`cannot read the lockfile of ${projectDir} (${state.report.reason ?? state.report.status}); nothing swept`)
+      return report
+    }
+    names = [...state.names]
+  } else {
+    names = [...new Set(opts.names)]
+  }
+  if (!dryRun) {
+    prepareStoreRoot(root)
+    appendRecord(root, { t: 'project', project: projectDir, time: new Date(runStart).toISOString(), pid: process.pid })
+  }
+  const lock = dryRun ? null : tryAcquireLock(root, 'scoped sweep')
+  if (!dryRun && lock === null) {
+    report.warnings.push(`${lockedError(lockPath(root)).message}; sweep skipped, the next gc will catch up`)
+    return report
+  }
+  try {
+    const state = loadState(root)
+    report.warnings.push(...state.warnings)
+    const newNames = new Set(names)
+    const previous = new Set(state.registry.projects[projectDir]?.names ?? [])
+    for (const usage of state.history.spaces.values()) {
+      if (!usage.projects.has(projectDir)) continue
+      if (usage.owner !== null) previous.add(usage.owner)
+      for (const caller of usage.callers.keys()) previous.add(caller)
+    }
+    const candidates = new Set([...previous].filter((name) => !newNames.has(name)))
+    const entry: ProjectEntry = { names: [...newNames].sort(), lockfiles: [], checkedAt: new Date(now).toISOString(), source: opts.source ?? 'hook' }
+    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]))
+    report.projects = world.projects
+    if (candidates.size > 0 && !opts.registerOnly) {
+      const spaces = new Map<string, SpaceEntry>()
+      for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
+      for (const usage of state.history.spaces.values()) {
+        if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
+          const space = spaceFromId(root, usage.id)
+          spaces.set(space.path, space)
+        }
+      }
+      const budget = opts.removeBudgetMs ?? 250
+      const swept = sweepSpaces([...spaces.values()], state.history, {
+        root, runStart, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
+        marks: state.marks, holdReason: state.holdReason,
+        touchedSinceStart: () => spacesTouchedSince(root, runStart, null),
+        removeNow: () => Date.now() - runStart < budget,
+      })
+      report.spaces = swept.reports
+      report.freedBytes = swept.freedBytes
+      if (!dryRun) saveOrphanMarks(root, { version: 1, marks: state.marks })
+    }
+    if (!dryRun) {
+      saveRegistry(root, world.registry)
+      emptyTrash(root, Math.max(0, (opts.removeBudgetMs ?? 250) - (Date.now() - runStart)))
+    }
+    return report
+  } finally {
+    lock?.release()
+  }
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+import { bookkeepingDir, trashDir } from '../runtime/layout'
+import { ownerDirs, scanSpaces } from '../runtime/scan'
+import { readHistory, type History } from '../store/history'
+import { loadOrphanMarks } from '../store/orphans'
+import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
+
+/** Everything a run reads from the store before judging. */
+export interface StoreState {
+  history: History
+  registry: Registry
+  marks: Record<string, number>
+  /** Why this run must delete nothing (a state file had to be rebuilt), or undefined. */
+  holdReason?: string
+  warnings: string[]
+}
+
+/**
+ * Loads the access history, registry and orphan marks. A damaged registry is rebuilt from the
+ * access history, and damaged marks start empty; either way the run is told to delete nothing,
+ * because the clocks and names it would rely on are gone.
+ */
+export function loadState(root: string): StoreState {
+  const history = readHistory(root)
+  const warnings: string[] = []
+  const holds: string[] = []
+  if (history.damagedLines > 0) warnings.push(`skipped ${history.damagedLines} damaged line(s) in the access log`)
+  const registryRead = loadRegistry(root)
+  let registry: Registry = emptyRegistry()
+  if (registryRead.state === 'ok') registry = registryRead.value
+  if (registryRead.state === 'damaged') holds.push(`the project registry was damaged (${registryRead.reason}) and was rebuilt from the access log`)
+  const marksRead = loadOrphanMarks(root)
+  let marks: Record<string, number> = {}
+  if (marksRead.state === 'ok') marks = marksRead.value.marks
+  if (marksRead.state === 'damaged') holds.push(`the orphan marks were damaged (${marksRead.reason}) and were reset`)
+  for (const hold of holds) warnings.push(`${hold}; this run deletes nothing`)
+  return { history, registry, marks, holdReason: holds.length > 0 ? holds.join('; ') : undefined, warnings }
+}
+
+/** Removes what crashed runs left in the trash. Returns the entries that could not be removed. */
+export function emptyTrash(root: string, budgetMs = Infinity): string[] {
+  const dir = trashDir(root)
+  const started = Date.now()
+  const left: string[] = []
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return []
+    throw err
+  }
+  for (const name of names) {
+    if (Date.now() - started > budgetMs) { left.push(name); continue }
+    try {
+      fs.rmSync(path.join(dir, name), { recursive: true, force: true, maxRetries: 2 })
+    } catch (err) {
+      if (!isErrno(err)) throw err
+      left.push(name)
+    }
+  }
+  return left
+}
+
+const STALE_TEMP_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Removes temp files and directories of crashed writers: `.*.tmp` state files in the bookkeeping
+ * directory and `.<key>.tmp-*` / `.trash-*` entries in namespaces, once older than a day (a live
+ * `ensureScratch` may still be filling a younger one).
+ */
+export function removeStaleTemps(root: string, now: number): void {
+  const candidates: string[] = []
+  const list = (dir: string, match: (name: string) => boolean): void => {
+    try {
+      for (const name of fs.readdirSync(dir)) if (match(name)) candidates.push(path.join(dir, name))
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT', 'ENOTDIR')) throw err
+    }
+  }
+  list(bookkeepingDir(root), (name) => name.startsWith('.') && name.endsWith('.tmp'))
+  for (const ns of ownerDirs(root)) list(ns.path, (name) => /^\.(.+\.tmp-|trash-)/.test(name))
+  for (const file of candidates) {
+    try {
+      if (now - fs.lstatSync(file).mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { recursive: true, force: true })
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT', 'EACCES', 'EPERM', 'EBUSY')) throw err
+    }
+  }
+}
+
+export { scanSpaces }

@@ -1,0 +1,93 @@
+import type { SpaceUsage } from '../store/history'
+
+export const DAY_MS = 24 * 60 * 60 * 1000
+/** Unattributed records keep a space alive this long (SPEC §4). */
+export const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
+/** An untracked space modified this recently is kept (SPEC §4). */
+export const UNTRACKED_TTL_MS = 7 * DAY_MS
+
+/** The world a verdict is made in: which names and projects are alive, and the run's policy. */
+export interface VerdictContext {
+  /** Live package name → one project that uses it (for the reason text). */
+  liveNames: ReadonlyMap<string, string>
+  projectStatus: ReadonlyMap<string, 'present' | 'unknown' | 'gone'>
+  now: number
+  graceMs: number
+  maxAgeMs?: number
+}
+
+export interface SpaceFacts {
+  owner: string | null
+  usage: SpaceUsage | undefined
+  mtimeMs: number
+  /** Previous orphan mark (epoch ms), if any. */
+  mark: number | undefined
+}
+
+export interface Verdict {
+  verdict: 'live' | 'orphaned'
+  remove: boolean
+  reason: string
+  lastAccess: number
+  /** The orphan mark to keep: undefined clears it. */
+  mark: number | undefined
+}
+
+function ago(ms: number): string {
+  const days = Math.floor(ms / DAY_MS)
+  if (days >= 1) return `${days} day${days === 1 ? '' : 's'} ago`
+  const hours = Math.floor(ms / 3_600_000)
+  return hours >= 1 ? `${hours} h ago` : 'less than an hour ago'
+}
+
+function liveReason(facts: SpaceFacts, ctx: VerdictContext): string | null {
+  const { owner, usage } = facts
+  if (owner !== null) {
+    const user = ctx.liveNames.get(owner)
+    if (user !== undefined) return `owner ${owner} is installed in ${user}`
+    for (const caller of usage?.callers.keys() ?? []) {
+      const callerUser = ctx.liveNames.get(caller)
+      if (callerUser !== undefined) return `caller ${caller} is installed in ${callerUser}`
+    }
+  }
+  for (const project of usage?.projects.keys() ?? []) {
+    const status = ctx.projectStatus.get(project)
+    if (status === 'unknown') return `used from ${project}, whose lockfile cannot be read (kept to be safe)`
+    if (owner === null && status === 'present') return `used from ${project}`
+  }
+  if (usage?.unattributedLast != null && ctx.now - usage.unattributedLast < UNATTRIBUTED_TTL_MS) {
+    return `used outside any project ${ago(ctx.now - usage.unattributedLast)}`
+  }
+  if (usage === undefined && ctx.now - facts.mtimeMs < UNTRACKED_TTL_MS) {
+    return `untracked, modified ${ago(ctx.now - facts.mtimeMs)}`
+  }
+  return null
+}
+
+function orphanReason(facts: SpaceFacts): string {
+  if (facts.usage === undefined) return 'untracked and unmodified for 7 days'
+  if (facts.owner === null) return 'no project that used it exists any more'
+  const users = [facts.owner, ...[...facts.usage.callers.keys()].filter((caller) => caller !== facts.owner)]
+  return `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} not installed in any known project`
+}
+
+/**
+ * The SPEC §4 verdict for one space: live or orphaned, and whether this run may delete it under
+ * the grace period and `--max-age`. Pure: the race guard and "deletes nothing" rules are applied
+ * by the caller, which knows about the run.
+ */
+export function judgeSpace(facts: SpaceFacts, ctx: VerdictContext): Verdict {
+  const lastAccess = facts.usage?.lastAccess ?? facts.mtimeMs
+  const live = liveReason(facts, ctx)
+  if (live !== null) {
+    if (ctx.maxAgeMs !== undefined && ctx.now - lastAccess > ctx.maxAgeMs) {
+      return { verdict: 'live', remove: true, reason: `${live}, but last used ${ago(ctx.now - lastAccess)} (older than --max-age)`, lastAccess, mark: undefined }
+    }
+    return { verdict: 'live', remove: false, reason: live, lastAccess, mark: undefined }
+  }
+  const mark = facts.mark ?? ctx.now
+  const reason = orphanReason(facts)
+  if (ctx.now - mark >= ctx.graceMs) return { verdict: 'orphaned', remove: true, reason, lastAccess, mark }
+  const until = new Date(mark + ctx.graceMs).toISOString()
+  return { verdict: 'orphaned', remove: false, reason: `${reason}; grace period until ${until}`, lastAccess, mark }
+}

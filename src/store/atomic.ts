@@ -1,0 +1,57 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+
+/**
+ * Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename. Readers
+ * see the old or the new content, never a mix; a crash leaves at most a `.*.tmp` file behind,
+ * which the gc removes. Refuses to write through a symlink at `file`.
+ */
+export function writeFileAtomic(file: string, data: string): void {
+  const dir = path.dirname(file)
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
+  try {
+    if (fs.lstatSync(file).isSymbolicLink()) throw Object.assign(new Error(`Refusing to write through symlink ${file}`), { code: 'ELOOP' })
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err
+  }
+  let moved = false
+  try {
+    const fd = fs.openSync(temp, 'wx', 0o600)
+    try {
+      fs.writeFileSync(fd, data)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(temp, file)
+    moved = true
+  } finally {
+    if (!moved) fs.rmSync(temp, { force: true })
+  }
+}
+
+/** What reading a JSON state file found: its value, nothing (missing), or damage (with the reason). */
+export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { state: 'damaged'; reason: string }
+
+/**
+ * Reads and parses a JSON state file, telling "missing" apart from "damaged" (unparseable, wrong
+ * shape per `isValid`, unreadable), because the gc treats them differently: a damaged file is
+ * rebuilt and the run deletes nothing.
+ */
+export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T): JsonRead<T> {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { state: 'missing' }
+    if (isErrno(err)) return { state: 'damaged', reason: `${file}: ${err.code}` }
+    throw err
+  }
+  try {
+    const value: unknown = JSON.parse(text)
+    return isValid(value) ? { state: 'ok', value } : { state: 'damaged', reason: `${file}: unexpected content` }
+  } catch {
+    return { state: 'damaged', reason: `${file}: not valid JSON` }
+  }
+}

@@ -1,0 +1,162 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+import { decodeLog, encodeRecord, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
+import { writeFileAtomic } from './atomic'
+
+const COMPACT_LOG = 'access.compact.log'
+const SEGMENT = /^access\.seg-[0-9a-z-]+\.log$/
+
+/** Everything the access records say about one space. Times are epoch milliseconds. */
+export interface SpaceUsage {
+  id: string
+  owner: string | null
+  /** Recorded callers (package names) → last time. */
+  callers: Map<string, number>
+  /** Projects the space was used from → last time. */
+  projects: Map<string, number>
+  /** Last time of a record with no project, or null. */
+  unattributedLast: number | null
+  lastAccess: number
+  /** The newest record of each (caller, project) pair: what compaction keeps. */
+  latest: Map<string, AccessRecord>
+}
+
+/** The folded access log: per-space usage, and every project that records mention. */
+export interface History {
+  spaces: Map<string, SpaceUsage>
+  /** Project directory → last time it was seen in a record (access or registration). */
+  projects: Map<string, number>
+  /** Registration records, newest per project, kept by compaction. */
+  registrations: Map<string, LogRecord>
+  /** Log lines that failed their checksum or did not parse. */
+  damagedLines: number
+}
+
+export function emptyHistory(): History {
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: 0 }
+}
+
+/** Folds `records` into `history` (idempotent: folding a record twice changes nothing). */
+export function foldRecords(history: History, records: LogRecord[]): void {
+  for (const record of records) {
+    const time = Date.parse(record.time)
+    if (Number.isNaN(time)) continue
+    if (record.t === 'project') {
+      bump(history.projects, record.project, time)
+      const known = history.registrations.get(record.project)
+      if (known === undefined || Date.parse(known.time) < time) history.registrations.set(record.project, record)
+      continue
+    }
+    let usage = history.spaces.get(record.space)
+    if (usage === undefined) {
+      usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
+      history.spaces.set(record.space, usage)
+    }
+    usage.lastAccess = Math.max(usage.lastAccess, time)
+    if (record.caller !== null) bump(usage.callers, record.caller, time)
+    if (record.project === null) {
+      usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
+    } else {
+      bump(usage.projects, record.project, time)
+      bump(history.projects, record.project, time)
+    }
+    const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
+    const known = usage.latest.get(pair)
+    if (known === undefined || Date.parse(known.time) < time) usage.latest.set(pair, record)
+  }
+}
+
+function bump(map: Map<string, number>, key: string, time: number): void {
+  const known = map.get(key)
+  if (known === undefined || known < time) map.set(key, time)
+}
+
+function logFiles(root: string): { compact: string; live: string; segments: string[] } {
+  const dir = bookkeepingDir(root)
+  let names: string[] = []
+  try {
+    names = fs.readdirSync(dir)
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err
+  }
+  return {
+    compact: path.join(dir, COMPACT_LOG),
+    live: path.join(dir, ACCESS_LOG),
+    segments: names.filter((name) => SEGMENT.test(name)).sort().map((name) => path.join(dir, name)),
+  }
+}
+
+function readRecords(file: string): { records: LogRecord[]; damaged: number } {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { records: [], damaged: 0 }
+    throw err
+  }
+  const records = decodeLog(text)
+  const lines = text.split('\n').filter((line) => line !== '').length
+  return { records, damaged: lines - records.length }
+}
+
+/**
+ * Reads the whole access history: the compacted log, every rotated segment and the live log.
+ * Damaged lines are counted and skipped.
+ */
+export function readHistory(root: string): History {
+  const history = emptyHistory()
+  const { compact, live, segments } = logFiles(root)
+  for (const file of [compact, ...segments, live]) {
+    const { records, damaged } = readRecords(file)
+    foldRecords(history, records)
+    history.damagedLines += damaged
+  }
+  return history
+}
+
+/**
+ * Starts a new live log by renaming the current one to a segment, so the gc never rewrites a file
+ * that writers append to. Returns the segments that existed before (safe to delete once their
+ * records are compacted: any write racing their rotation landed long ago) and the new segment.
+ */
+export function rotateLog(root: string): { olderSegments: string[]; rotated: string | null } {
+  const { live, segments } = logFiles(root)
+  const rotated = path.join(path.dirname(live), `access.seg-${Date.now().toString(36)}-${process.pid}.log`)
+  try {
+    fs.renameSync(live, rotated)
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { olderSegments: segments, rotated: null }
+    throw err
+  }
+  return { olderSegments: segments, rotated }
+}
+
+/** Space ids with a record at or after `since` in the live log or `segment` (the race guard's check). */
+export function spacesTouchedSince(root: string, since: number, segment: string | null): Set<string> {
+  const touched = new Set<string>()
+  const { live } = logFiles(root)
+  for (const file of segment === null ? [live] : [segment, live]) {
+    for (const record of readRecords(file).records) {
+      if (record.t === 'access' && Date.parse(record.time) >= since) touched.add(record.space)
+    }
+  }
+  return touched
+}
+
+/**
+ * Rewrites the compacted log atomically from `history`: the newest record per (space, caller,
+ * project) and per registered project, for the spaces `keep` accepts (those still on disk, or
+ * used since the run started). Then removes `olderSegments`, whose records are now compacted.
+ */
+export function compactHistory(root: string, history: History, keep: (usage: SpaceUsage) => boolean, olderSegments: string[]): void {
+  const lines: string[] = []
+  for (const usage of history.spaces.values()) {
+    if (!keep(usage)) continue
+    for (const record of usage.latest.values()) lines.push(encodeRecord(record))
+  }
+  for (const record of history.registrations.values()) lines.push(encodeRecord(record))
+  writeFileAtomic(logFiles(root).compact, lines.join(''))
+  for (const segment of olderSegments) fs.rmSync(segment, { force: true })
+}

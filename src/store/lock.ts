@@ -1,0 +1,122 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ScratchError, isErrno } from '../errors'
+import { bookkeepingDir } from '../runtime/layout'
+import { asideName } from '../runtime/remove'
+
+/** Who holds the store lock; written inside the lock directory. */
+interface LockOwner { pid: number; host: string; since: string; command: string }
+
+/** A held store lock. `release` is idempotent. */
+export interface StoreLock { path: string; release(): void }
+
+/** A lock older than this is taken over even if its pid seems alive (pids get reused). */
+const ANCIENT_MS = 60 * 60 * 1000
+
+export function lockPath(root: string): string {
+  return path.join(bookkeepingDir(root), 'lock')
+}
+
+function readOwner(dir: string): LockOwner | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8')) as LockOwner
+  } catch {
+    return null
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return !isErrno(err, 'ESRCH')
+  }
+}
+
+function isStale(dir: string, now: number): boolean {
+  const owner = readOwner(dir)
+  let ageMs: number
+  try {
+    ageMs = now - fs.statSync(dir).mtimeMs
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false
+    throw err
+  }
+  if (ageMs > ANCIENT_MS) return true
+  // A lock dir without a readable owner file is one being created or left by a crash mid-create.
+  if (owner === null) return ageMs > 10_000
+  return owner.host === os.hostname() && !isAlive(owner.pid)
+}
+
+function tryCreate(dir: string, command: string): boolean {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 })
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) return false
+    throw err
+  }
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command }
+  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify(owner))
+  return true
+}
+
+/**
+ * Takes the store's one lock (a directory created with `mkdir`, holding the owner's pid). A lock
+ * whose owner process is dead on this host, or that is older than an hour, is stale and taken
+ * over by renaming it aside. Waits up to `waitMs` (polling), then throws `ERR_SCRATCH_LOCKED`
+ * naming the lock path and its holder.
+ */
+export async function acquireLock(root: string, opts: { waitMs?: number; command?: string } = {}): Promise<StoreLock> {
+  const dir = lockPath(root)
+  fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 })
+  const deadline = Date.now() + (opts.waitMs ?? 0)
+  for (;;) {
+    const lock = tryAcquireOnce(root, dir, opts.command ?? process.argv.slice(1).join(' '))
+    if (lock !== null) return lock
+    if (Date.now() >= deadline) throw lockedError(dir)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** `acquireLock` without waiting, synchronous: null when another process holds the lock. */
+export function tryAcquireLock(root: string, command = 'scoped sweep'): StoreLock | null {
+  const dir = lockPath(root)
+  fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 })
+  return tryAcquireOnce(root, dir, command)
+}
+
+function tryAcquireOnce(root: string, dir: string, command: string): StoreLock | null {
+  if (!tryCreate(dir, command)) {
+    if (!isStale(dir, Date.now())) return null
+    const aside = path.join(path.dirname(dir), `.${asideName('stale-lock')}`)
+    try {
+      fs.renameSync(dir, aside)
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return null
+      throw err
+    }
+    fs.rmSync(aside, { recursive: true, force: true })
+    if (!tryCreate(dir, command)) return null
+  }
+  let released = false
+  return {
+    path: dir,
+    release() {
+      if (released) return
+      released = true
+      const owner = readOwner(dir)
+      if (owner !== null && owner.pid === process.pid) fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** `ERR_SCRATCH_LOCKED` naming the lock and, when known, who holds it. */
+export function lockedError(dir: string): ScratchError {
+  const owner = readOwner(dir)
+  const holder = owner === null ? 'another process' : `pid ${owner.pid} on ${owner.host} (${owner.command}) since ${owner.since}`
+  return new ScratchError('ERR_SCRATCH_LOCKED', `The scratch store is locked by ${holder}: ${dir}`, {
+    hint: `Wait for it to finish and retry. If no scratch process is running, remove ${dir}.`,
+  })
+}

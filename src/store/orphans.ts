@@ -1,0 +1,26 @@
+import path from 'node:path'
+import { bookkeepingDir } from '../runtime/layout'
+import { readJsonFile, writeFileAtomic, type JsonRead } from './atomic'
+
+/** Space id → when the gc first found it orphaned (epoch ms). Drives the grace period. */
+export interface OrphanMarks { version: 1; marks: Record<string, number> }
+
+function marksPath(root: string): string {
+  return path.join(bookkeepingDir(root), 'orphans.json')
+}
+
+function isMarks(value: unknown): value is OrphanMarks {
+  if (value === null || typeof value !== 'object') return false
+  const { version, marks } = value as Partial<OrphanMarks>
+  return version === 1 && marks !== null && typeof marks === 'object' &&
+    Object.values(marks).every((time) => typeof time === 'number')
+}
+
+/** The marks on disk: ok, missing, or damaged (rebuilt empty; that run deletes nothing). */
+export function loadOrphanMarks(root: string): JsonRead<OrphanMarks> {
+  return readJsonFile(marksPath(root), isMarks)
+}
+
+export function saveOrphanMarks(root: string, marks: OrphanMarks): void {
+  writeFileAtomic(marksPath(root), JSON.stringify(marks))
+}
