@@ -1,3 +1,5 @@
+import { types } from 'node:util'
+
 /** Every error code the package raises (SPEC §7). Tests and callers match on these, never on message text. */
 export type ScratchErrorCode =
   | 'ERR_SCRATCH_INVALID_KEY'
@@ -26,8 +28,13 @@ export class ScratchError extends Error {
   }
 }
 
-/** True when `err` is a Node system error with one of the given errno codes. */
+/**
+ * True when `err` is a Node system error with one of the given errno codes (any code when none
+ * are given). `isNativeError` rather than `instanceof Error`: errors thrown by `fs` in another
+ * realm (jest's sandbox, a vm context) are not instances of this realm's `Error`.
+ */
 export function isErrno(err: unknown, ...codes: string[]): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' &&
-    codes.includes((err as NodeJS.ErrnoException).code as string)
+  if (!types.isNativeError(err)) return false
+  const { code } = err as NodeJS.ErrnoException
+  return typeof code === 'string' && (codes.length === 0 || codes.includes(code))
 }
