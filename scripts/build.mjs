@@ -39,6 +39,7 @@ await Promise.all(entries.map((entry) => build({
   legalComments: 'inline',
   banner: entry.banner === undefined ? undefined : { js: entry.banner },
   plugins: entry.out === 'archive.cjs' ? [] : [lazyChunkPlugin],
+  define: { SCRATCH_VERSION: JSON.stringify(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
   logLevel: 'warning',
 })))
 if (fs.existsSync(path.join(dist, "cli.cjs"))) fs.chmodSync(path.join(dist, "cli.cjs"), 0o755)

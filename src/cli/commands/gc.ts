@@ -1,0 +1,46 @@
+import path from 'node:path'
+import { isErrno, ScratchError } from '../../errors'
+import { runGc, scopedSweep } from '../../gc'
+import { JSON_OPTION, printJson, type Command } from '../command'
+import { formatReport } from '../format'
+import { parseDuration } from '../io'
+
+export const gcCommand: Command = {
+  name: 'gc',
+  summary: 'Delete the scratch spaces of packages no longer installed in any known project.',
+  usage: ['gc [--dry-run] [--grace D] [--max-age D] [--json]', 'gc --project DIR [--dry-run] [--json]'],
+  options: { ...JSON_OPTION, 'dry-run': { type: 'boolean' }, grace: { type: 'string' }, 'max-age': { type: 'string' }, project: { type: 'string' } },
+  optionHelp: [
+    '--dry-run        show what would be deleted and why; change nothing',
+    '--grace D        keep orphaned spaces until they have been orphaned for D (e.g. 1h, 7d); default 0',
+    '--max-age D      also delete live spaces not used for D',
+    '--project DIR    only sweep what DIR stopped using (what npm runs after an uninstall); never fails',
+    '--json           print the report as JSON',
+  ],
+  examples: ['scratch gc --dry-run', 'scratch gc --grace 1d', 'scratch gc --max-age 90d --json', 'scratch gc --project .'],
+  arity: [0, 0],
+  async run({ values, io }) {
+    const graceMs = typeof values.grace === 'string' ? parseDuration(values.grace, '--grace', 'gc') : undefined
+    const maxAgeMs = typeof values['max-age'] === 'string' ? parseDuration(values['max-age'], '--max-age', 'gc') : undefined
+    const dryRun = values['dry-run'] === true
+    const now = Date.now()
+    if (typeof values.project === 'string') {
+      // Runs inside `npm uninstall`: a failure here must never fail the package manager.
+      try {
+        const report = scopedSweep({ projectDir: path.resolve(io.cwd, values.project), dryRun, graceMs, source: 'register' })
+        for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
+        if (values.json === true) printJson(io, report)
+        else if (report.spaces.length > 0) io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))
+      } catch (err) {
+        if (!(err instanceof ScratchError) && !isErrno(err)) throw err
+        io.stderr(`scratch: warning: scoped gc skipped: ${err.message}\n`)
+      }
+      return 0
+    }
+    const report = await runGc({ dryRun, graceMs, maxAgeMs })
+    for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
+    if (values.json === true) printJson(io, report)
+    else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))
+    return report.spaces.some((space) => space.action === 'failed') ? 1 : 0
+  },
+}

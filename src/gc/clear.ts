@@ -1,0 +1,74 @@
+import { isErrno } from '../errors'
+import { assertOwnerName } from '../runtime/names'
+import { currentRoot } from '../runtime/root'
+import { scanSpaces, type SpaceEntry } from '../runtime/scan'
+import { moveToTrash, pruneEmptyParents, removeTrashed, treeBytes } from '../runtime/remove'
+import { writeCachedirTag } from '../runtime/store-root'
+import { acquireLock } from '../store/lock'
+import path from 'node:path'
+import fs from 'node:fs'
+
+export interface ClearOptions {
+  root?: string
+  /** Owners whose namespaces to clear. */
+  owners?: string[]
+  /** Clear the global namespace. */
+  global?: boolean
+  /** Clear every space. */
+  all?: boolean
+  dryRun?: boolean
+}
+
+export interface ClearedSpace { owner: string | null; key: string; path: string; bytes: number; action: 'delete' | 'deleted' | 'failed'; reason?: string }
+
+export interface ClearReport { dryRun: boolean; freedBytes: number; spaces: ClearedSpace[] }
+
+/**
+ * Deletes the spaces of the given owners, the global namespace and/or all spaces, regardless of
+ * whether they are live (an explicit request, so `SCRATCHSPACE_AUTO_GC` does not apply). Owner
+ * names are validated before anything is touched. Takes the store lock.
+ */
+export async function clearSpaces(opts: ClearOptions): Promise<ClearReport> {
+  for (const owner of opts.owners ?? []) assertOwnerName(owner)
+  const root = opts.root ?? currentRoot()
+  const dryRun = opts.dryRun ?? false
+  const selected: SpaceEntry[] = []
+  if (opts.all === true) selected.push(...scanSpaces(root))
+  else {
+    for (const owner of opts.owners ?? []) selected.push(...scanSpaces(root, owner))
+    if (opts.global === true) selected.push(...scanSpaces(root, null))
+  }
+  const report: ClearReport = { dryRun, freedBytes: 0, spaces: [] }
+  if (dryRun || selected.length === 0) {
+    for (const space of selected) {
+      const bytes = treeBytes(space.path)
+      report.freedBytes += bytes
+      report.spaces.push({ owner: space.owner, key: space.key, path: space.path, bytes, action: 'delete' })
+    }
+    return report
+  }
+  const lock = await acquireLock(root, { waitMs: 10_000, command: 'scratch clear' })
+  try {
+    for (const space of selected) {
+      const bytes = treeBytes(space.path)
+      const entry: ClearedSpace = { owner: space.owner, key: space.key, path: space.path, bytes, action: 'deleted' }
+      try {
+        const trashed = moveToTrash(root, space.path)
+        if (trashed !== null) {
+          report.freedBytes += bytes
+          removeTrashed(trashed)
+        }
+        pruneEmptyParents(root, path.dirname(space.path))
+      } catch (err) {
+        if (!isErrno(err)) throw err
+        entry.action = 'failed'
+        entry.reason = `${err.code}: ${err.message}`
+      }
+      report.spaces.push(entry)
+    }
+    if (opts.all === true && fs.existsSync(root)) writeCachedirTag(root)
+  } finally {
+    lock.release()
+  }
+  return report
+}
