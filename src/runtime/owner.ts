@@ -47,6 +47,9 @@ export function resolveOwner(owner: Owner): OwnerInfo {
   })
 }
 
+// A URL scheme of two or more letters (one letter is a Windows drive, `C:\`).
+const NON_FILE_URL = /^(?!file:)[A-Za-z][A-Za-z0-9+.-]+:/
+
 function fromLocation(location: string): OwnerInfo {
   const cached = byInput.get(location)
   if (cached !== undefined) return cached
@@ -59,6 +62,12 @@ function fromLocation(location: string): OwnerInfo {
         hint: 'Pass import.meta or a file: URL of a module inside your package.', cause: err,
       })
     }
+  } else if (NON_FILE_URL.test(location)) {
+    // import.meta of a module loaded from data:, http: or node: has no package on disk; read as
+    // a relative path it would silently resolve to whatever package the cwd is in.
+    throw new ScratchError('ERR_SCRATCH_INVALID_OWNER', `Owner URL ${JSON.stringify(location)} is not a file: URL`, {
+      hint: 'Pass import.meta of a module loaded from a file, __dirname, or { name: "<package name>" }.',
+    })
   } else if (location === '' || location.includes('\0')) {
     throw new ScratchError('ERR_SCRATCH_INVALID_OWNER', `Invalid owner path ${JSON.stringify(location)}`, {
       hint: 'Pass __dirname, __filename or import.meta.',
