@@ -40,6 +40,7 @@ const VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?
  * prerelease and build parts are dropped. A non-semver version → `ERR_SCRATCH_INVALID_VERSION`.
  */
 export function versionedKey(key: string, version: string, granularity: 'major' | 'minor' | 'patch' = 'minor'): string {
+  assertKey(key)
   const match = typeof version === 'string' ? VERSION.exec(version.trim()) : null
   if (match === null) {
     throw new ScratchError('ERR_SCRATCH_INVALID_VERSION', `Invalid version ${JSON.stringify(version)} for key ${JSON.stringify(key)}`, {
