@@ -142,9 +142,9 @@ export function clearScratchspaces(owner?: Owner | null): { removed: string[]; b
  */
 export function scratchDir(...parts: string[]): string {
   const root = currentRoot()
-  const joined = path.join(root, ...parts)
-  if (parts.some((part) => typeof part !== 'string' || part.includes('\0')) ||
-      (joined !== root && !joined.startsWith(root + path.sep))) {
+  // Checked before joining: path.join would throw a TypeError of its own for a non-string part.
+  const joined = parts.every((part) => typeof part === 'string' && !part.includes('\0')) ? path.join(root, ...parts) : null
+  if (joined === null || (joined !== root && !joined.startsWith(root + path.sep))) {
     throw new ScratchError('ERR_SCRATCH_INVALID_KEY', `Path parts ${JSON.stringify(parts)} leave the scratch store ${root}`, {
       hint: 'Pass path segments inside the store, such as an owner name and a key.',
     })
