@@ -6,6 +6,7 @@ import { acquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import { saveRegistry } from '../store/registry'
 import type { GcReport } from './report'
+import { markRunStart } from './clock'
 import { emptyTrash, loadState, removeStaleTemps } from './state'
 import { sweepSpaces } from './sweep'
 import { assessWorld } from './world'
@@ -34,11 +35,12 @@ export interface GcOptions {
 export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
   const root = opts.root ?? currentRoot()
   const dryRun = opts.dryRun ?? false
-  const runStart = Date.now()
-  const now = opts.now ?? runStart
   if (!fs.existsSync(root)) return { dryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
   const lock = dryRun ? null : await acquireLock(root, { waitMs: opts.lockWaitMs ?? 10_000, command: 'scratch gc' })
   try {
+    const start = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
+    const runStart = start.wallMs
+    const now = opts.now ?? runStart
     const warnings: string[] = []
     if (!dryRun) {
       const left = emptyTrash(root)
@@ -51,7 +53,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     const world = assessWorld(state.registry, state.history, now)
     const spaces = scanSpaces(root)
     const { reports, freedBytes } = sweepSpaces(spaces, state.history, {
-      root, runStart, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
+      root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated),
       removeNow: () => true,

@@ -11,6 +11,7 @@ import type { ProjectEntry } from '../store/registry'
 import { saveRegistry } from '../store/registry'
 import { checkProject } from './projects'
 import type { GcReport } from './report'
+import { markRunStart } from './clock'
 import { emptyTrash, loadState } from './state'
 import { sweepSpaces } from './sweep'
 import { assessWorld } from './world'
@@ -79,6 +80,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     return report
   }
   try {
+    const runStartFs = dryRun ? Infinity : markRunStart(root).fsMs
     const state = loadState(root)
     report.warnings.push(...state.warnings)
     const newNames = new Set(names)
@@ -103,7 +105,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
       }
       const budget = opts.removeBudgetMs ?? 250
       const swept = sweepSpaces([...spaces.values()], state.history, {
-        root, runStart, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
+        root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,
         touchedSinceStart: () => spacesTouchedSince(root, runStart, null),
         removeNow: () => Date.now() - runStart < budget,

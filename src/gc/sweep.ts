@@ -10,7 +10,10 @@ import { judgeSpace, type VerdictContext } from './verdict'
 /** How a sweep may act: the run's start (race guard), and whether deleting is allowed at all. */
 export interface SweepPolicy extends VerdictContext {
   root: string
+  /** Wall-clock start (records at or after it are "during the run"). */
   runStart: number
+  /** Filesystem-clock start (spaces created at or after it are "during the run"); see markRunStart. */
+  runStartFs: number
   dryRun: boolean
   /** Why this run deletes nothing (rebuilt state), or undefined. */
   holdReason?: string
@@ -63,7 +66,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     if (!verdict.remove) continue
     if (policy.holdReason !== undefined) {
       report.reason += ` (not deleted: ${policy.holdReason})`
-    } else if (stat.birthtimeMs >= policy.runStart) {
+    } else if (stat.birthtimeMs >= policy.runStartFs) {
       report.reason = 'created during this gc run'
     } else {
       report.action = 'delete'
@@ -77,7 +80,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
   }
   const touched = doomed.length > 0 ? policy.touchedSinceStart() : new Set<string>()
   for (const { report, space } of doomed) {
-    if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStart)) {
+    if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStartFs)) {
       report.action = 'keep'
       report.reason = 'used during this gc run'
       continue

@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { appendRecord } from '../../src/runtime/access-log'
+
+export const DAY = 24 * 60 * 60 * 1000
+
+/**
+ * Makes a project at `dir` depending on local packages `names` (created under `<dir>/../pkgs`),
+ * with a lockfile written by the real npm (`--package-lock-only --offline`, no network).
+ */
+export function npmProject(dir: string, names: string[]): string {
+  const pkgs = path.join(path.dirname(dir), 'pkgs')
+  const dependencies: Record<string, string> = {}
+  for (const name of names) {
+    const pkgDir = path.join(pkgs, name.replace('/', '+'))
+    fs.mkdirSync(pkgDir, { recursive: true })
+    fs.writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }))
+    dependencies[name] = `file:${path.relative(dir, pkgDir)}`
+  }
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), version: '1.0.0', private: true, dependencies }, null, 2))
+  fs.rmSync(path.join(dir, 'package-lock.json'), { force: true })
+  execFileSync('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir, stdio: 'pipe', env: { ...process.env, npm_config_cache: path.join(path.dirname(dir), '.npm-cache') },
+  })
+  return dir
+}
+
+/** Appends an access record the way `getScratch` does, from `project` (null: unattributed). */
+export function recordUse(store: string, space: { owner: string | null; key: string; caller?: string | null }, project: string | null, time = Date.now()): void {
+  appendRecord(store, {
+    t: 'access', space: `${space.owner ?? '_global'}/${space.key}`, owner: space.owner,
+    caller: space.caller === undefined ? space.owner : space.caller, project, time: new Date(time).toISOString(), pid: process.pid,
+  })
+}
+
+/** Creates the space directory `<store>/<owner>/<key>` with one file of `bytes` bytes, aged `ageMs`. */
+export function makeSpace(store: string, owner: string | null, key: string, bytes = 100, ageMs = 0): string {
+  const dir = path.join(store, ...(owner ?? '_global').split('/'), key)
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(bytes, 1))
+  if (ageMs > 0) age(dir, ageMs)
+  return dir
+}
+
+/** Sets the mtime (and atime) of `file` to `ageMs` ago. */
+export function age(file: string, ageMs: number): void {
+  const when = new Date(Date.now() - ageMs)
+  fs.utimesSync(file, when, when)
+}
