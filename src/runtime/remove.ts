@@ -39,6 +39,13 @@ export function asideName(base: string): string {
  * null when `target` did not exist. Never follows a link: a linked space moves as the link.
  */
 export function moveToTrash(root: string, target: string): string | null {
+  // Nothing to move: do not create the trash (nor the store) for it, which also fails in a read-only store.
+  try {
+    fs.lstatSync(target)
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null
+    throw err
+  }
   const trash = trashDir(root)
   const name = asideName(path.basename(target))
   let dest = path.join(trash, name)
