@@ -1,0 +1,99 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { runGc, scopedSweep } from '../../src/gc'
+import { acquireLock } from '../../src/store/lock'
+import { useSandbox } from '../runtime/support'
+import { makeSpace, npmProject, recordUse } from './support'
+
+// The sweep the install hooks run: names come from the hook's argument, not from disk.
+describe('scoped sweep', () => {
+  const box = useSandbox()
+
+  function installed(): { p1: string; a: string; b: string } {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
+    const a = makeSpace(box.store, 'pkg-a', 'cache')
+    const b = makeSpace(box.store, 'pkg-b', 'cache')
+    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    recordUse(box.store, { owner: 'pkg-b', key: 'cache' }, p1)
+    return { p1, a, b }
+  }
+
+  test('removing A (names from the argument) sweeps A\'s spaces only, though the lockfile on disk still lists A', () => {
+    const { p1, a, b } = installed()
+    const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'] })
+    expect(report.spaces.map((s) => [s.owner, s.action])).toEqual([['pkg-a', 'deleted']])
+    expect(report.freedBytes).toBe(100)
+    expect(fs.existsSync(a)).toBe(false)
+    expect(fs.existsSync(b)).toBe(true)
+  })
+
+  test('a second project that still lists A keeps A\'s spaces', () => {
+    const { p1, a } = installed()
+    npmProject(path.join(box.tmp, 'p2'), ['pkg-a'])
+    scopedSweep({ projectDir: path.join(box.tmp, 'p2'), names: ['p2', 'pkg-a'] })
+    const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'] })
+    expect(report.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'live', action: 'keep', reason: expect.stringContaining('p2') })
+    expect(fs.existsSync(a)).toBe(true)
+  })
+
+  test('a project registered by a hook counts for later full gc runs, and the names it registered are re-read from disk', async () => {
+    const { p1 } = installed()
+    scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b'] })
+    const registry = JSON.parse(fs.readFileSync(path.join(box.store, '.scratch', 'registry.json'), 'utf8'))
+    expect(registry.projects[p1]).toMatchObject({ names: ['p1', 'pkg-a', 'pkg-b'], lockfiles: [], source: 'hook' })
+    const report = await runGc()
+    expect(report.spaces.every((s) => s.action === 'keep')).toBe(true)
+  })
+
+  test('nothing previously used is dropped → nothing is judged', () => {
+    const { p1 } = installed()
+    const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b', 'pkg-new'] })
+    expect(report.spaces).toEqual([])
+  })
+
+  test('registerOnly (SCRATCHSPACE_AUTO_GC=0) registers and sweeps nothing', () => {
+    const { p1, a } = installed()
+    const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'], registerOnly: true })
+    expect(report.spaces).toEqual([])
+    expect(fs.existsSync(a)).toBe(true)
+  })
+
+  test('a locked store skips the sweep with one warning, but the registration still lands in the log', async () => {
+    const { p1, a } = installed()
+    const held = await acquireLock(box.store)
+    try {
+      const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'] })
+      expect(report.warnings).toHaveLength(1)
+      expect(report.warnings[0]).toMatch(/locked.*sweep skipped/)
+      expect(fs.existsSync(a)).toBe(true)
+      expect(fs.readFileSync(path.join(box.store, '.scratch', 'access.log'), 'utf8')).toContain(`"t":"project","project":${JSON.stringify(p1)}`)
+    } finally {
+      held.release()
+    }
+  })
+
+  test('without names the project\'s lockfile is read from disk (scratch gc --project)', () => {
+    const { p1, a } = installed()
+    npmProject(p1, ['pkg-b'])
+    const report = scopedSweep({ projectDir: p1 })
+    expect(report.spaces.map((s) => [s.owner, s.action])).toEqual([['pkg-a', 'deleted']])
+    expect(fs.existsSync(a)).toBe(false)
+  })
+
+  test('an unreadable lockfile on disk sweeps nothing and warns', () => {
+    const { p1, a } = installed()
+    fs.writeFileSync(path.join(p1, 'package-lock.json'), '{ truncated')
+    const report = scopedSweep({ projectDir: p1 })
+    expect(report.warnings).toEqual([expect.stringContaining('cannot read the lockfile')])
+    expect(fs.existsSync(a)).toBe(true)
+  })
+
+  test('a space whose recorded caller was dropped is swept too', () => {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['user-pkg'])
+    const shared = makeSpace(box.store, 'provider-pkg', 'models')
+    recordUse(box.store, { owner: 'provider-pkg', key: 'models', caller: 'user-pkg' }, p1)
+    const report = scopedSweep({ projectDir: p1, names: ['p1'] })
+    expect(report.spaces).toEqual([expect.objectContaining({ owner: 'provider-pkg', action: 'deleted' })])
+    expect(fs.existsSync(shared)).toBe(false)
+  })
+})
