@@ -64,11 +64,24 @@ export function decodeLine(line: string): LogRecord | null {
   }
 }
 
+/**
+ * A torn append (a write cut short, without its newline) glues the next record onto its tail.
+ * That record is intact: find where it starts. Only its true start passes the checksum.
+ */
+function salvage(line: string): LogRecord | null {
+  const start = /[0-9a-f]{8} \{/g
+  for (let match = start.exec(line); match !== null; match = start.exec(line)) {
+    const record = match.index === 0 ? null : decodeLine(line.slice(match.index))
+    if (record !== null) return record
+  }
+  return null
+}
+
 /** Every intact record in `text`; damaged lines are skipped, never fatal. */
 export function decodeLog(text: string): LogRecord[] {
   const records: LogRecord[] = []
   for (const line of text.split('\n')) {
-    const record = line === '' ? null : decodeLine(line)
+    const record = line === '' ? null : decodeLine(line) ?? salvage(line)
     if (record !== null) records.push(record)
   }
   return records
