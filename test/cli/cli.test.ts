@@ -1,0 +1,127 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { useSandbox } from '../runtime/support'
+import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
+import { scratch } from './support'
+
+describe('scratch CLI', () => {
+  const box = useSandbox()
+
+  function world(): { p1: string } {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-b'])
+    makeSpace(box.store, 'pkg-a', 'cache', 2048)
+    makeSpace(box.store, 'pkg-b', 'cache', 1536 * 1024)
+    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1, Date.now() - 2 * DAY)
+    recordUse(box.store, { owner: 'pkg-b', key: 'cache' }, p1)
+    return { p1 }
+  }
+
+  test('no command prints the overview and exits 2; --help exits 0', async () => {
+    const bare = await scratch(box.store, [])
+    expect(bare.code).toBe(2)
+    expect(bare.stdout).toMatch(/Commands:\n\s+gc/)
+    const help = await scratch(box.store, ['--help'])
+    expect(help.code).toBe(0)
+  })
+
+  test.each(['gc', 'list', 'clear', 'delete', 'path', 'register'])('%s --help shows usage and examples', async (command) => {
+    const result = await scratch(box.store, [command, '--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(new RegExp(`Usage:\\n  scratch ${command}`))
+    expect(result.stdout).toMatch(/Examples:\n  scratch /)
+  })
+
+  test.each([
+    [['frobnicate']], [['gc', '--bogus']], [['gc', 'extra']], [['gc', '--grace', 'soon']], [['delete', 'only-owner']],
+    [['clear']], [['clear', '--all']], [['path', 'a', 'b', 'c']],
+  ])('usage error %j → exit 2, ERR_SCRATCH_USAGE and a hint on stderr, nothing on stdout', async (args) => {
+    const result = await scratch(box.store, args)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/^ERR_SCRATCH_USAGE: .+\n  hint: Run 'scratch/)
+    expect(result.stdout).toBe('')
+    expect(fs.existsSync(box.store)).toBe(false)
+  })
+
+  test('list: human table with sizes in binary units, verdicts and reasons', async () => {
+    world()
+    const result = await scratch(box.store, ['list'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^SPACE\s+SIZE\s+LAST USED\s+VERDICT\s+ACTION\s+WHY$/m)
+    expect(result.stdout).toMatch(/^pkg-a\/cache\s+2\.0 KiB\s+2 days ago\s+orphaned\s+would delete\s+pkg-a is not installed/m)
+    expect(result.stdout).toMatch(/^pkg-b\/cache\s+1\.5 MiB\s+just now\s+live\s+keep\s+owner pkg-b is installed in/m)
+    expect(result.stdout).not.toMatch(/\u001b\[/) // NO_COLOR
+  })
+
+  test('list --json and gc --dry-run --json follow the contract shape; a real gc says deleted', async () => {
+    const { p1 } = world()
+    const list = JSON.parse((await scratch(box.store, ['list', '--json'])).stdout)
+    expect(list).toMatchObject({ dryRun: true, freedBytes: 2048, projects: [{ dir: p1, status: 'present', lockfiles: [path.join(p1, 'package-lock.json')] }] })
+    expect(list.spaces[0]).toEqual(expect.objectContaining({
+      owner: 'pkg-a', key: 'cache', path: path.join(box.store, 'pkg-a', 'cache'), bytes: 2048, tracked: true,
+      lastAccess: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), projects: [p1], verdict: 'orphaned', action: 'delete', reason: expect.any(String),
+    }))
+    const dry = JSON.parse((await scratch(box.store, ['gc', '--dry-run', '--json'])).stdout)
+    expect(dry.spaces.map((s: { action: string }) => s.action)).toEqual(['delete', 'keep'])
+    const real = await scratch(box.store, ['gc', '--json'])
+    expect(real.code).toBe(0)
+    const report = JSON.parse(real.stdout)
+    expect(report).toMatchObject({ dryRun: false, freedBytes: 2048 })
+    expect(report.spaces.map((s: { action: string }) => s.action)).toEqual(['deleted', 'keep'])
+  })
+
+  test('gc: human summary; nothing to do is success', async () => {
+    world()
+    const first = await scratch(box.store, ['gc'])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/Deleted 1 space\(s\), 2\.0 KiB; kept 1/)
+    const second = await scratch(box.store, ['gc'])
+    expect(second.code).toBe(0)
+    expect(second.stdout).toMatch(/Deleted 0 space\(s\), 0 B; kept 1/)
+  })
+
+  test('gc --project sweeps one project and exits 0 even when the store is unusable', async () => {
+    const { p1 } = world()
+    npmProject(p1, [])
+    const swept = await scratch(box.store, ['gc', '--project', p1])
+    expect(swept.code).toBe(0)
+    expect(fs.existsSync(path.join(box.store, 'pkg-b', 'cache'))).toBe(false)
+    const file = path.join(box.tmp, 'a-file')
+    fs.writeFileSync(file, '')
+    const broken = await scratch(path.join(file, 'store'), ['gc', '--project', p1])
+    expect(broken.code).toBe(0)
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1)
+    expect(broken.stderr).toMatch(/^scratch: warning: /)
+  })
+
+  test('delete, path and clear', async () => {
+    world()
+    expect((await scratch(box.store, ['path'])).stdout).toBe(`${box.store}\n`)
+    expect((await scratch(box.store, ['path', '@scope/x', 'k'])).stdout).toBe(`${path.join(box.store, '@scope', 'x', 'k')}\n`)
+    expect((await scratch(box.store, ['path', '--global', 'k'])).stdout).toBe(`${path.join(box.store, '_global', 'k')}\n`)
+    const bad = await scratch(box.store, ['path', 'Bad_Name'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^ERR_SCRATCH_INVALID_OWNER: .*"Bad_Name"/)
+
+    const del = await scratch(box.store, ['delete', 'pkg-a', 'cache', '--json'])
+    expect(JSON.parse(del.stdout)).toEqual({ removed: true, owner: 'pkg-a', key: 'cache' })
+    expect((await scratch(box.store, ['delete', 'pkg-a', 'cache'])).stdout).toMatch(/nothing to delete/)
+    expect((await scratch(box.store, ['delete', 'pkg-a', '../../etc'])).stderr).toMatch(/^ERR_SCRATCH_INVALID_KEY/)
+
+    makeSpace(box.store, null, 'shared', 10)
+    const dry = JSON.parse((await scratch(box.store, ['clear', '--all', '--dry-run', '--json'])).stdout)
+    expect(dry.spaces.map((s: { owner: string | null }) => s.owner)).toEqual([null, 'pkg-b'])
+    expect((await scratch(box.store, ['clear', '--global'])).stdout).toMatch(/Deleted 1 space/)
+    const all = await scratch(box.store, ['clear', '--all', '--force'])
+    expect(all.code).toBe(0)
+    expect(fs.readdirSync(box.store).sort()).toEqual(['.scratch', 'CACHEDIR.TAG'])
+  })
+
+  test('register records a project for later runs', async () => {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
+    makeSpace(box.store, 'pkg-a', 'cache', 10, 9 * DAY)
+    const result = await scratch(box.store, ['register', p1, '--json'])
+    expect(JSON.parse(result.stdout)).toMatchObject({ dir: p1, status: 'present' })
+    const list = JSON.parse((await scratch(box.store, ['list', '--json'])).stdout)
+    expect(list.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'live', tracked: false })
+  })
+})
