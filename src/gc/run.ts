@@ -24,6 +24,8 @@ export interface GcOptions {
   maxAgeMs?: number
   /** How long to wait for another run's lock before `ERR_SCRATCH_LOCKED`; default 10 s. */
   lockWaitMs?: number
+  /** Called as spaces are judged (a progress indicator for people). */
+  onProgress?: (done: number, total: number) => void
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated),
       removeNow: () => true,
+      onProgress: opts.onProgress,
     })
     if (!dryRun) {
       saveRegistry(root, world.registry)

@@ -21,6 +21,8 @@ export interface SweepPolicy extends VerdictContext {
   marks: Record<string, number>
   /** Re-reads the log for spaces used since the run started (called once, before deleting). */
   touchedSinceStart: () => Set<string>
+  /** Called after each space is judged, for a progress indicator. */
+  onProgress?: (done: number, total: number) => void
   /** Empties moved spaces now; false leaves them in the trash for later (the hook's budget). */
   removeNow: (bytes: number) => boolean
 }
@@ -43,7 +45,8 @@ function createdOrChangedSince(file: string, since: number): boolean {
 export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: SweepPolicy): { reports: SpaceReport[]; freedBytes: number } {
   const reports: SpaceReport[] = []
   const doomed: { report: SpaceReport; space: SpaceEntry }[] = []
-  for (const space of spaces) {
+  for (const [index, space] of spaces.entries()) {
+    policy.onProgress?.(index + 1, spaces.length)
     const id = `${space.owner ?? '_global'}/${space.key}`
     let stat: fs.Stats
     try {

@@ -4,6 +4,7 @@ import { runGc, scopedSweep } from '../../gc'
 import { JSON_OPTION, printJson, type Command } from '../command'
 import { formatReport } from '../format'
 import { parseDuration } from '../io'
+import { progress } from '../progress'
 
 export const gcCommand: Command = {
   name: 'gc',
@@ -37,7 +38,8 @@ export const gcCommand: Command = {
       }
       return 0
     }
-    const report = await runGc({ dryRun, graceMs, maxAgeMs })
+    const indicator = progress(io, 'scratch gc: judging spaces')
+    const report = await runGc({ dryRun, graceMs, maxAgeMs, onProgress: indicator.update }).finally(indicator.done)
     for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, report)
     else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))

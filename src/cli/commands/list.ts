@@ -2,6 +2,7 @@ import { runGc } from '../../gc'
 import { resolveOwner } from '../../runtime/owner'
 import { JSON_OPTION, printJson, type Command } from '../command'
 import { formatReport } from '../format'
+import { progress } from '../progress'
 
 export const listCommand: Command = {
   name: 'list',
@@ -13,7 +14,8 @@ export const listCommand: Command = {
   arity: [0, 1],
   async run({ values, positionals, io }) {
     const owner = positionals[0] === undefined ? undefined : resolveOwner({ name: positionals[0] }).name
-    const report = await runGc({ dryRun: true })
+    const indicator = progress(io, 'scratch list: judging spaces')
+    const report = await runGc({ dryRun: true, onProgress: indicator.update }).finally(indicator.done)
     if (owner !== undefined) report.spaces = report.spaces.filter((space) => space.owner === owner)
     for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, report)

@@ -1,0 +1,138 @@
+import { aliasTarget, isPackageName, nameFromKey } from './names'
+import { fail, isRecord, type NamesResult } from './types'
+
+/** The dependency sections of an importer whose keys are package names or aliases. */
+export const IMPORTER_DEP_FIELDS: ReadonlySet<string> = new Set(['dependencies', 'devDependencies', 'optionalDependencies'])
+
+/** A dependency of an importer: its key (a name or alias) and the locked version, when recorded. */
+export interface ImporterDep {
+  name: string
+  version: string | null
+}
+
+/**
+ * What a pnpm lockfile document says about names, whichever way it was read (line scanner,
+ * YAML parser, JSON, or the in-memory object of a hook). Key lists keep the lockfile's order.
+ */
+export interface PnpmExtract {
+  /** The `lockfileVersion` as written, `null` when absent. */
+  version: string | null
+  /** Importer (v13: project) directory → its dependencies. `null` when the section is absent. */
+  importers: Map<string, ImporterDep[]> | null
+  /** Extra names the document states outright (v13 projects' `name`). */
+  importerNames: string[]
+  /** Keys of `packages`, `null` when the section is absent. */
+  packages: string[] | null
+  /** Keys of `snapshots`, `null` when the section is absent. */
+  snapshots: string[] | null
+}
+
+/**
+ * Names and importer directories from an extract. With `checkConsistency` (for lockfile files), the
+ * sections must agree the way pnpm writes them, which catches a file cut at a line boundary:
+ * every snapshot belongs to a package, every package has a snapshot, and every non-`link:`
+ * importer dependency points at a snapshot.
+ */
+export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean): NamesResult {
+  if (extract.importers === null) return fail('no importers section')
+  const names = new Set<string>(extract.importerNames)
+  const importerDirs: string[] = []
+  for (const [dir, deps] of extract.importers) {
+    importerDirs.push(dir)
+    for (const dep of deps) {
+      if (!isPackageName(dep.name)) return fail(`malformed dependency name ${JSON.stringify(dep.name)} in importer ${dir}`)
+      names.add(dep.name)
+      const target = dep.version === null ? null : aliasTarget(dep.version)
+      if (target !== null) names.add(target)
+    }
+  }
+  for (const key of [...extract.packages ?? [], ...extract.snapshots ?? []]) {
+    const name = nameFromKey(key)
+    if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
+    names.add(name)
+  }
+  if (checkConsistency) {
+    const problem = inconsistency(extract.importers, extract.packages ?? [], extract.snapshots ?? [])
+    if (problem !== null) return fail(`inconsistent lockfile (truncated?): ${problem}`)
+  }
+  if (!importerDirs.includes('.')) importerDirs.unshift('.')
+  return { ok: true, names, importerDirs }
+}
+
+function inconsistency(importers: Map<string, ImporterDep[]>, packages: string[], snapshots: string[]): string | null {
+  const packageSet = new Set(packages)
+  const snapshotSet = new Set(snapshots)
+  const withSnapshot = new Set<string>()
+  for (const key of snapshots) {
+    const paren = key.indexOf('(')
+    const base = paren === -1 ? key : key.slice(0, paren)
+    if (!packageSet.has(base)) return `snapshot ${key} has no package entry`
+    withSnapshot.add(base)
+  }
+  for (const key of packages) {
+    if (!withSnapshot.has(key)) return `package ${key} has no snapshot`
+  }
+  for (const [dir, deps] of importers) {
+    for (const dep of deps) {
+      if (dep.version === null) return `importer ${dir} dependency ${dep.name} has no version`
+      if (dep.version.startsWith('link:')) continue
+      const snapshot = aliasTarget(dep.version) === null ? `${dep.name}@${dep.version}` : dep.version
+      if (!snapshotSet.has(snapshot)) return `importer ${dir} dependency ${dep.name} points at missing ${snapshot}`
+    }
+  }
+  return null
+}
+
+/**
+ * An extract from a parsed lockfile document or hook object. Importer dependencies may be written
+ * `name: version` (in-memory lockfile, v13) or `name: {specifier, version}` (lockfile file);
+ * `projectsKey` names the importer section (`importers`, or `projects` in v13).
+ */
+export function extractFromObject(doc: unknown, projectsKey: 'importers' | 'projects'): PnpmExtract | string {
+  if (!isRecord(doc)) return 'the lockfile document is not a mapping'
+  const version = doc.lockfileVersion
+  const extract: PnpmExtract = {
+    version: typeof version === 'string' || typeof version === 'number' ? String(version) : null,
+    importers: null,
+    importerNames: [],
+    packages: null,
+    snapshots: null,
+  }
+  for (const section of ['packages', 'snapshots'] as const) {
+    const value = doc[section]
+    if (value === undefined) continue
+    if (!isRecord(value)) return `${section} is not a mapping`
+    for (const [key, entry] of Object.entries(value)) {
+      if (!isRecord(entry)) return `${section} entry ${key} is not a mapping (truncated?)`
+    }
+    extract[section] = Object.keys(value)
+  }
+  const importers = doc[projectsKey]
+  if (importers === undefined) return extract
+  if (!isRecord(importers)) return `${projectsKey} is not a mapping`
+  extract.importers = new Map()
+  for (const [dir, importer] of Object.entries(importers)) {
+    if (!isRecord(importer)) return `importer ${dir} is not a mapping (truncated?)`
+    if (typeof importer.name === 'string') extract.importerNames.push(importer.name)
+    const deps = importerDeps(dir, importer)
+    if (typeof deps === 'string') return deps
+    extract.importers.set(dir, deps)
+  }
+  return extract
+}
+
+function importerDeps(dir: string, importer: Record<string, unknown>): ImporterDep[] | string {
+  const deps: ImporterDep[] = []
+  for (const field of IMPORTER_DEP_FIELDS) {
+    const section = importer[field]
+    if (section === undefined) continue
+    if (!isRecord(section)) return `importer ${dir} ${field} is not a mapping`
+    for (const [name, spec] of Object.entries(section)) {
+      let version: unknown = spec
+      if (isRecord(spec)) version = spec.version
+      if (typeof version !== 'string') return `importer ${dir} dependency ${name} has no version`
+      deps.push({ name, version })
+    }
+  }
+  return deps
+}

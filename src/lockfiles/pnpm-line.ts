@@ -1,0 +1,184 @@
+/**
+ * One line of block YAML as pnpm writes `pnpm-lock.yaml` v9: `<spaces>key: value`,
+ * `<spaces>key:` (opens a block), `<spaces>- item`, `<spaces>- key: value`, or `<spaces>key: |` whose
+ * block scalar content (e.g. a multi-line `deprecated` message) the caller skips. Anything else is "not understood" (`null`),
+ * which sends the caller to the full YAML parser; this lexer never decides that a file is bad.
+ */
+export interface YamlLine {
+  indent: number
+  /** The decoded key; `null` for a sequence item. */
+  key: string | null
+  /** The decoded scalar, or the flow collection's source text (`{}`, `{a: b}`); `''` when the line opens a block. */
+  value: string
+  /** True when the value was written quoted (so `'9.0'` and `9.0` can be told apart). */
+  quoted: boolean
+  /** For a sequence item `- key: value`: the mapping entry on its line (its indent is the column of `key`). */
+  entry?: YamlLine
+  /** True when the value is a block scalar header (`|`, `>-`, …); its content is on the following, deeper lines. */
+  block?: boolean
+}
+
+const SPACE = 32
+const SINGLE = 39 // '
+const DOUBLE = 34 // "
+const BACKSLASH = 92
+
+/** Characters that start something other than a plain scalar (YAML 1.2 indicators). */
+const INDICATORS = new Set(['[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', '%', '@', '`', '?', ':', '-', '\t'])
+
+/** Lexes a line that is not blank. */
+export function lexLine(line: string): YamlLine | null {
+  return lexAt(line, 0)
+}
+
+function lexAt(line: string, start: number): YamlLine | null {
+  let i = start
+  while (line.charCodeAt(i) === SPACE) i++
+  if (line[i] === '-' && (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE)) {
+    if (start > 0) return null // a sequence directly inside a sequence item
+    const rest = line.slice(i + 2).trimStart()
+    if (rest === '') return null
+    // `- key: value`: a mapping that starts on the item's line, at the column after `- `.
+    const entry = lexAt(line, i + 2)
+    if (entry !== null) return entry.block === true ? null : { indent: i, key: null, value: '', quoted: false, entry }
+    const scalar = lexValue(rest)
+    return scalar === null || scalar.block === true ? null : { indent: i, key: null, ...scalar }
+  }
+  let key: string | null
+  let after: number
+  const c = line.charCodeAt(i)
+  if (c === SINGLE || c === DOUBLE) {
+    const end = c === SINGLE ? endOfSingle(line, i) : endOfDouble(line, i)
+    if (end === -1) return null
+    key = decodeQuoted(line.slice(i, end))
+    after = end
+  } else {
+    if (INDICATORS.has(line[i])) return null
+    after = line.indexOf(': ', i)
+    if (after === -1) after = line.endsWith(':') ? line.length - 1 : -1
+    if (after === -1) return null
+    key = line.slice(i, after)
+    if (key.endsWith(' ') || key.includes(' #')) return null
+  }
+  if (key === null || line[after] !== ':') return null
+  if (after + 1 === line.length) return { indent: i, key, value: '', quoted: false }
+  if (line.charCodeAt(after + 1) !== SPACE) return null
+  const value = lexValue(line.slice(after + 2))
+  return value === null ? null : { indent: i, key, ...value }
+}
+
+const BLOCK_SCALAR_HEADER = /^[|>][-+]?$/
+
+function lexValue(raw: string): { value: string; quoted: boolean; block?: boolean } | null {
+  const text = raw.trim()
+  if (text === '') return { value: '', quoted: false }
+  if (BLOCK_SCALAR_HEADER.test(text)) return { value: text, quoted: false, block: true }
+  const first = text[0]
+  if (first === "'" || first === '"') {
+    const end = first === "'" ? endOfSingle(text, 0) : endOfDouble(text, 0)
+    if (end !== text.length) return null
+    const value = decodeQuoted(text)
+    return value === null ? null : { value, quoted: true }
+  }
+  if (first === '{' || first === '[') return isBalancedFlow(text) ? { value: text, quoted: false } : null
+  if (INDICATORS.has(first) && first !== '-') return null
+  if (text.includes(' #') || text.includes(': ') || text.endsWith(':')) return null
+  return { value: text, quoted: false }
+}
+
+/** Index just past the single-quoted scalar starting at `start`, or -1. */
+function endOfSingle(line: string, start: number): number {
+  let i = start + 1
+  for (;;) {
+    const q = line.indexOf("'", i)
+    if (q === -1) return -1
+    if (line.charCodeAt(q + 1) !== SINGLE) return q + 1
+    i = q + 2
+  }
+}
+
+/** Index just past the double-quoted scalar starting at `start`, or -1. */
+function endOfDouble(line: string, start: number): number {
+  for (let i = start + 1; i < line.length; i++) {
+    const c = line.charCodeAt(i)
+    if (c === BACKSLASH) i++
+    else if (c === DOUBLE) return i + 1
+  }
+  return -1
+}
+
+/** YAML 1.2 double-quoted escapes (§5.7). */
+const ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['0', '\0'], ['a', '\x07'], ['b', '\b'], ['t', '\t'], ['\t', '\t'], ['n', '\n'], ['v', '\v'], ['f', '\f'],
+  ['r', '\r'], ['e', '\x1b'], [' ', ' '], ['"', '"'], ['/', '/'], ['\\', '\\'], ['N', '\x85'], ['_', '\xa0'],
+  ['L', '\u2028'], ['P', '\u2029'],
+])
+const HEX_DIGITS: ReadonlyMap<string, number> = new Map([['x', 2], ['u', 4], ['U', 8]])
+
+/** Decodes a complete quoted scalar (quotes included); `null` for an escape YAML does not define. */
+function decodeQuoted(text: string): string | null {
+  if (text[0] === "'") return text.slice(1, -1).replace(/''/g, "'")
+  const body = text.slice(1, -1)
+  if (!body.includes('\\')) return body
+  let out = ''
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '\\') {
+      out += body[i]
+      continue
+    }
+    const c = body[++i]
+    const digits = HEX_DIGITS.get(c)
+    const escaped = ESCAPES.get(c)
+    if (digits !== undefined) {
+      const hex = body.slice(i + 1, i + 1 + digits)
+      const code = parseInt(hex, 16)
+      if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex) || code > 0x10ffff) return null
+      out += String.fromCodePoint(code)
+      i += digits
+    } else if (escaped !== undefined) {
+      out += escaped
+    } else {
+      return null
+    }
+  }
+  return out
+}
+
+/** True when the flow collection closes exactly at the end of the line, ignoring brackets inside quotes. */
+function isBalancedFlow(text: string): boolean {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '{' || c === '[') {
+      depth++
+    } else if (c === '}' || c === ']') {
+      depth--
+      if (depth === 0) return i === text.length - 1
+    } else if (c === "'" || c === '"') {
+      const end = c === "'" ? endOfSingle(text, i) : endOfDouble(text, i)
+      if (end === -1) return false
+      i = end - 1
+    }
+  }
+  return false
+}
+
+/**
+ * The index of the last line of a block scalar's content, which starts at `from` and runs while
+ * lines are blank or indented deeper than `parentIndent`; `null` when a content line is indented
+ * less than the first one (invalid YAML).
+ */
+export function endOfBlockScalar(lines: readonly string[], from: number, end: number, parentIndent: number): number | null {
+  let contentIndent = -1
+  let n = from
+  for (; n < end; n++) {
+    const line = lines[n]
+    let indent = 0
+    while (line.charCodeAt(indent) === SPACE) indent++
+    if (indent === line.length) continue
+    if (indent <= parentIndent) break
+    if (contentIndent === -1) contentIndent = indent
+    else if (indent < contentIndent) return null
+  }
+  return n - 1
+}

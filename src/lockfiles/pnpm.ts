@@ -1,0 +1,115 @@
+import { parseJsonc } from './jsonc'
+import { extractFromObject, namesFromExtract, type PnpmExtract } from './pnpm-extract'
+import { scanPnpmDocument } from './pnpm-scan'
+import { fail, isRecord, type LockfileNames, type NamesResult } from './types'
+import { parseYamlDocuments } from './yaml'
+
+/**
+ * Names from a `pnpm-lock.yaml`: `lockfileVersion: '9.0'`, the two-document form pnpm 11+ writes
+ * when config dependencies exist (the main lockfile is the last document; config dependencies in
+ * the first are not counted), and the experimental `'13.0'` (JSON-like, `projects` instead of
+ * `importers`). Any other version is unsupported.
+ *
+ * A v9 file must end with a newline and its sections must agree with each other (see
+ * `namesFromExtract`), so a file cut short is reported, not read as a smaller project. The line
+ * scanner reads what pnpm writes; whatever it does not understand goes to the YAML parser, whose
+ * verdict is final.
+ */
+export function parsePnpmLockfile(text: string): NamesResult {
+  return parsePnpmLockfileFast(text) ?? parsePnpmLockfileSlow(text)
+}
+
+/**
+ * The fast path of {@link parsePnpmLockfile}: the line scanner for v9 and a JSONC parse for v13.
+ * `null` when the file needs the YAML parser. Exported for differential tests.
+ */
+export function parsePnpmLockfileFast(text: string): NamesResult | null {
+  if (text.length === 0) return fail('empty file')
+  if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
+  const fast = fastMainDocument(text)
+  if (fast === null) return null
+  if ('extract' in fast) return namesFromV9(fast.extract)
+  const json = parseJsonc(fast.json)
+  return 'value' in json ? namesFromDocument(json.value) : null
+}
+
+/** The YAML-parser path of {@link parsePnpmLockfile}; exported for differential tests. */
+export function parsePnpmLockfileSlow(text: string): NamesResult {
+  if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
+  const parsed = parseYamlDocuments(text)
+  if ('error' in parsed) return fail(parsed.error)
+  if (parsed.docs.length === 0) return fail('no YAML document')
+  return namesFromDocument(parsed.docs[parsed.docs.length - 1])
+}
+
+/**
+ * Names from the lockfile object pnpm passes to the `afterAllResolved` hook: `importers` and
+ * `packages` keyed `name@version(peers)` (pnpm 10 merges snapshots into `packages`; pnpm 12 also
+ * passes `snapshots`). Same name rules as the file readers; no version or consistency checks,
+ * since the object is pnpm's own, in memory.
+ */
+export function namesFromPnpmLockfileObject(lockfile: unknown): ({ ok: true } & LockfileNames) | { ok: false; reason: string } {
+  const projectsKey = isRecord(lockfile) && lockfile.importers === undefined && lockfile.projects !== undefined ? 'projects' : 'importers'
+  const extract = extractFromObject(lockfile, projectsKey)
+  if (typeof extract === 'string') return fail(extract)
+  return namesFromExtract(extract, false)
+}
+
+function namesFromDocument(doc: unknown): NamesResult {
+  if (isRecord(doc) && versionOf(doc.lockfileVersion) === '13.0') {
+    const extract = extractFromObject(doc, 'projects')
+    return typeof extract === 'string' ? fail(extract) : namesFromExtract(extract, false)
+  }
+  const extract = extractFromObject(doc, 'importers')
+  return typeof extract === 'string' ? fail(extract) : namesFromV9(extract)
+}
+
+function namesFromV9(extract: PnpmExtract): NamesResult {
+  if (extract.version === null) return fail('no lockfileVersion')
+  if (extract.version !== '9.0') return fail(`unsupported lockfileVersion ${extract.version}`)
+  return namesFromExtract(extract, true)
+}
+
+function versionOf(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null
+}
+
+/**
+ * The main document read the fast way: a v9 extract from the line scanner, or the text of a
+ * JSON-like (v13) document for the JSONC parser. `null` when the file needs the YAML parser.
+ * Every document before the main one must scan too.
+ */
+function fastMainDocument(text: string): { extract: PnpmExtract } | { json: string } | null {
+  if (text.includes('\r')) return null
+  const lines = text.split('\n')
+  lines.pop()
+  const docs = documents(lines)
+  if (docs === null) return null
+  for (let i = 0; i < docs.length - 1; i++) {
+    if (scanPnpmDocument(lines, docs[i][0], docs[i][1]) === null) return null
+  }
+  const [start, end] = docs[docs.length - 1]
+  let first = start
+  while (first < end && lines[first].trim() === '') first++
+  if (first < end && lines[first] === '{') return { json: lines.slice(first, end).join('\n') }
+  const extract = scanPnpmDocument(lines, start, end)
+  return extract === null ? null : { extract }
+}
+
+/** Line ranges of the documents, split at `---` lines; `null` for other markers or an empty document. */
+function documents(lines: readonly string[]): Array<[number, number]> | null {
+  const docs: Array<[number, number]> = []
+  let start = lines[0] === '---' ? 1 : 0
+  for (let n = start; n < lines.length; n++) {
+    const c = lines[n].charCodeAt(0)
+    if (c !== 45 /* - */ && c !== 46 /* . */) continue
+    if (lines[n].startsWith('...')) return null
+    if (!lines[n].startsWith('---')) continue
+    if (lines[n] !== '---' || n === start) return null
+    docs.push([start, n])
+    start = n + 1
+  }
+  if (start === lines.length) return null
+  docs.push([start, lines.length])
+  return docs
+}

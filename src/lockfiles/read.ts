@@ -1,0 +1,66 @@
+import fs from 'node:fs'
+import { isNativeError } from 'node:util/types'
+
+import { BUN_BINARY_REASON, parseBunLockfile } from './bun'
+import { kindFromFileName } from './detect'
+import { parseNpmLockfile } from './npm'
+import { parsePnpmLockfile } from './pnpm'
+import type { LockfileKind, LockfileRead, NamesResult } from './types'
+import { parseYarnBerryLockfile } from './yarn-berry'
+import { parseYarnClassicLockfile, YARN_CLASSIC_HEADER } from './yarn-classic'
+
+/**
+ * The names a lockfile's text lists, read as `kind`. Pure. Never throws for bad input: anything
+ * the reader cannot fully read gives `ok: false` with a reason (unknown, never "empty").
+ * `yarn` covers both yarn 1 (recognised by its `# yarn lockfile v1` header) and berry.
+ */
+export function parseLockfile(kind: LockfileKind, text: string): LockfileRead {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  const result = parseAs(kind, body)
+  return result.ok ? { ...result, kind } : { ok: false, kind, reason: result.reason }
+}
+
+function parseAs(kind: LockfileKind, text: string): NamesResult {
+  switch (kind) {
+    case 'pnpm': return parsePnpmLockfile(text)
+    case 'npm': return parseNpmLockfile(text, false)
+    case 'npm-hidden': return parseNpmLockfile(text, true)
+    case 'bun': return parseBunLockfile(text)
+    case 'yarn': return isYarnClassic(text) ? parseYarnClassicLockfile(text) : parseYarnBerryLockfile(text)
+  }
+}
+
+function isYarnClassic(text: string): boolean {
+  const header = text.indexOf(YARN_CLASSIC_HEADER)
+  return header !== -1 && header < 1024
+}
+
+/**
+ * Reads and parses the lockfile at `file`, its kind taken from the base name (see
+ * `LOCKFILE_FILES`; `.package-lock.json` anywhere is npm's hidden lockfile). Synchronous.
+ *
+ * Fails (`ok: false`, reason naming the path) for a name that is not a lockfile's (`kind: null`),
+ * for `bun.lockb` without reading it, and for any system error while reading (`ENOENT`,
+ * `EACCES`, `EISDIR`, …; the reason ends with the errno code).
+ */
+export function readLockfile(file: string): LockfileRead {
+  const kind = kindFromFileName(file)
+  if (kind === null) return { ok: false, kind: null, reason: `${file}: not a lockfile name` }
+  if (file.endsWith('.lockb')) return { ok: false, kind, reason: `${file}: ${BUN_BINARY_REASON}` }
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    const code = systemErrorCode(err)
+    if (code === null) throw err
+    return { ok: false, kind, reason: `${file}: cannot read: ${code}` }
+  }
+  const read = parseLockfile(kind, text)
+  return read.ok ? read : { ...read, reason: `${file}: ${read.reason}` }
+}
+
+/** The `code` of a Node system error (any errno is an expected outcome of reading a file). */
+function systemErrorCode(err: unknown): string | null {
+  if (!isNativeError(err) || !('code' in err)) return null
+  return typeof err.code === 'string' ? err.code : null
+}

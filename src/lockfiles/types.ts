@@ -1,0 +1,35 @@
+/** The lockfile formats a project can have; `npm-hidden` is npm's `node_modules/.package-lock.json`. */
+export type LockfileKind = 'pnpm' | 'npm' | 'npm-hidden' | 'yarn' | 'bun'
+
+/** What one lockfile says about the package names a project uses. */
+export interface LockfileNames {
+  /** Every package name the lockfile lists (any version), plus dependency aliases and real names behind them. */
+  names: Set<string>
+  /**
+   * Project-relative, `/`-separated directories of the lockfile's own importers / workspace members,
+   * always including `'.'`, so the caller can add the names from their `package.json` files.
+   * A directory listed here may no longer exist.
+   */
+  importerDirs: string[]
+}
+
+/**
+ * The outcome of reading a lockfile. `ok: false` means "unknown": the caller must treat the
+ * project's names as unknown, never as empty.
+ */
+export type LockfileRead =
+  | ({ ok: true; kind: LockfileKind } & LockfileNames)
+  | { ok: false; kind: LockfileKind | null; reason: string }
+
+/** A format reader's result before the kind is attached. */
+export type NamesResult = ({ ok: true } & LockfileNames) | { ok: false; reason: string }
+
+/** Shorthand for a failed read. */
+export function fail(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason }
+}
+
+/** True for a plain JSON/YAML mapping (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

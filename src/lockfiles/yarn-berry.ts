@@ -1,0 +1,38 @@
+import { nameFromKey, namesFromDescriptor } from './names'
+import { fail, isRecord, type NamesResult } from './types'
+import { parseYamlDocuments } from './yaml'
+
+const WORKSPACE = 'workspace:'
+
+/**
+ * Names from a yarn 2+ (berry) `yarn.lock`, which is YAML with a `__metadata` entry. Each entry's
+ * `resolution` (`is-odd@npm:0.1.2`) gives the real name; its key's descriptors
+ * (`my-odd@npm:is-odd@0.1.2, …`) add aliases. Workspace entries (`name@workspace:path`) give
+ * the importer directories.
+ *
+ * Every entry must be a mapping with a `resolution`, and the file must end with a newline, so a
+ * cut inside an entry fails; a cut between entries still reads as a smaller, valid file.
+ */
+export function parseYarnBerryLockfile(text: string): NamesResult {
+  if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
+  const parsed = parseYamlDocuments(text)
+  if ('error' in parsed) return fail(parsed.error)
+  if (parsed.docs.length !== 1) return fail(`expected one YAML document, found ${parsed.docs.length}`)
+  const lock = parsed.docs[0]
+  if (!isRecord(lock) || !isRecord(lock.__metadata)) return fail('not a yarn lockfile: no __metadata')
+
+  const names = new Set<string>()
+  const importerDirs = new Set<string>(['.'])
+  for (const [key, entry] of Object.entries(lock)) {
+    if (key === '__metadata') continue
+    if (!isRecord(entry) || typeof entry.resolution !== 'string') return fail(`entry ${JSON.stringify(key)} has no resolution (truncated?)`)
+    for (const descriptor of [entry.resolution, ...key.split(', ')]) {
+      const found = namesFromDescriptor(descriptor)
+      if (found === null) return fail(`malformed descriptor ${JSON.stringify(descriptor)}`)
+      for (const name of found) names.add(name)
+    }
+    const range = entry.resolution.slice(nameFromKey(entry.resolution)!.length + 1)
+    if (range.startsWith(WORKSPACE)) importerDirs.add(range.slice(WORKSPACE.length))
+  }
+  return { ok: true, names, importerDirs: [...importerDirs] }
+}

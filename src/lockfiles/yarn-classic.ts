@@ -1,0 +1,122 @@
+import { namesFromDescriptor } from './names'
+import { fail, type NamesResult } from './types'
+
+/** The line that marks yarn 1's own (non-YAML) lockfile syntax. */
+export const YARN_CLASSIC_HEADER = '# yarn lockfile v1'
+
+/**
+ * Names from a yarn 1 `yarn.lock`: every descriptor of every entry header (`is-number@^3.0.0`,
+ * `"@scope/x@^1.0.0"`), plus the real name of `npm:` aliases (`my-odd@npm:is-odd@0.1.2` gives
+ * `my-odd` and `is-odd`).
+ *
+ * The format is checked line by line: two-space nesting, one entry header per unindented line,
+ * a `version` in every entry, balanced quotes, and a final newline, so most cuts fail. A cut
+ * between two entries still reads as a smaller, valid file.
+ *
+ * yarn 1 does not record workspace members, so `importerDirs` is only `['.']`.
+ */
+export function parseYarnClassicLockfile(text: string): NamesResult {
+  if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
+  const lines = text.split('\n')
+  lines.pop()
+  if (!lines.some((line) => line.trimEnd() === YARN_CLASSIC_HEADER)) return fail(`missing "${YARN_CLASSIC_HEADER}" header`)
+
+  const names = new Set<string>()
+  let entry: { header: string; hasVersion: boolean } | null = null
+  let blockOpen = false
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n].endsWith('\r') ? lines[n].slice(0, -1) : lines[n]
+    if (line.trim() === '' || line.startsWith('#')) continue
+    const where = `line ${n + 1}`
+    const indent = line.length - line.trimStart().length
+    if (indent === 0) {
+      if (entry !== null && !entry.hasVersion) return fail(`entry ${entry.header} has no version (truncated?)`)
+      if (!line.endsWith(':')) return fail(`${where}: malformed entry header`)
+      const descriptors = splitDescriptors(line.slice(0, -1))
+      if (descriptors === null) return fail(`${where}: malformed entry header`)
+      for (const descriptor of descriptors) {
+        const found = namesFromDescriptor(descriptor)
+        if (found === null) return fail(`${where}: malformed descriptor ${JSON.stringify(descriptor)}`)
+        for (const name of found) names.add(name)
+      }
+      entry = { header: line, hasVersion: false }
+      blockOpen = false
+      continue
+    }
+    const field = splitField(line.slice(indent))
+    if (field === null || entry === null) return fail(`${where}: malformed line`)
+    if (indent === 2) {
+      blockOpen = field.value === null
+      if (field.key === 'version' && field.value !== null) entry.hasVersion = true
+    } else if (indent !== 4 || !blockOpen || field.value === null) {
+      return fail(`${where}: unexpected indentation`)
+    }
+  }
+  if (entry !== null && !entry.hasVersion) return fail(`entry ${entry.header} has no version (truncated?)`)
+  return { ok: true, names, importerDirs: ['.'] }
+}
+
+/** `a@1, "b@2"` → `['a@1', 'b@2']`; `null` when a quote is not closed. */
+function splitDescriptors(header: string): string[] | null {
+  const out: string[] = []
+  let i = 0
+  while (i < header.length) {
+    let descriptor: string | null
+    if (header[i] === '"') {
+      const end = closingQuote(header, i)
+      descriptor = end === -1 ? null : unquote(header.slice(i, end + 1))
+      i = end + 1
+    } else {
+      const comma = header.indexOf(', ', i)
+      const end = comma === -1 ? header.length : comma
+      descriptor = header.slice(i, end)
+      i = end
+    }
+    if (descriptor === null || descriptor === '') return null
+    out.push(descriptor)
+    if (i === header.length) break
+    if (!header.startsWith(', ', i)) return null
+    i += 2
+  }
+  return out
+}
+
+/** `key "value"`, `key value` or `key:` (value `null`: opens a block). */
+function splitField(text: string): { key: string; value: string | null } | null {
+  let key: string | null
+  let rest: string
+  if (text[0] === '"') {
+    const end = closingQuote(text, 0)
+    if (end === -1) return null
+    key = unquote(text.slice(0, end + 1))
+    rest = text.slice(end + 1)
+  } else {
+    const space = text.search(/[ :]/)
+    key = space === -1 ? text : text.slice(0, space)
+    rest = space === -1 ? '' : text.slice(space)
+  }
+  if (key === null || key === '') return null
+  if (rest === ':') return { key, value: null }
+  if (!rest.startsWith(' ') || rest.length < 2) return null
+  const raw = rest.slice(1)
+  if (raw[0] !== '"') return /^[^\s"]+$/.test(raw) ? { key, value: raw } : null
+  if (closingQuote(raw, 0) !== raw.length - 1) return null
+  const value = unquote(raw)
+  return value === null ? null : { key, value }
+}
+
+function closingQuote(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++
+    else if (text[i] === '"') return i
+  }
+  return -1
+}
+
+function unquote(quoted: string): string | null {
+  try {
+    return JSON.parse(quoted) as string
+  } catch {
+    return null
+  }
+}
