@@ -10,11 +10,12 @@ const warned = new Set<string>()
 export const NOT_WRITABLE_ERRNOS = ['EACCES', 'EPERM', 'EROFS'] as const
 
 /**
- * Creates the store root (0700) and its `CACHEDIR.TAG` once per process and root. A tag that
- * already exists is left alone. Throws the system error when the root cannot be created.
+ * Creates the store root (0700) and its `CACHEDIR.TAG` once per process and root, and again
+ * if the root was removed meanwhile (it is only called when something is about to be written).
+ * A tag that already exists is left alone. Throws the system error when the root cannot be created.
  */
 export function prepareStoreRoot(root: string): void {
-  if (prepared.has(root)) return
+  if (prepared.has(root) && fs.existsSync(root)) return
   fs.mkdirSync(root, { recursive: true, mode: 0o700 })
   writeCachedirTag(root)
   prepared.add(root)
