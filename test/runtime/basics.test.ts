@@ -73,6 +73,31 @@ describe('scratch space basics', () => {
   })
 })
 
+describe('when records are written', () => {
+  test('at most once per 24 h per (caller, space) in one process', () => {
+    const t0 = Date.parse('2030-01-01T00:00:00.000Z')
+    const now = jest.spyOn(Date, 'now').mockReturnValue(t0)
+    getScratch('k', { name: 'p' })
+    now.mockReturnValue(t0 + 24 * 3600_000 - 1)
+    getScratch('k', { name: 'p' })
+    now.mockReturnValue(t0 + 24 * 3600_000)
+    getScratch('k', { name: 'p' })
+    expect(readLog(box.store).records.map((r) => r.time)).toEqual(['2030-01-01T00:00:00.000Z', '2030-01-02T00:00:00.000Z'])
+  })
+
+  test('before the space directory is created', () => {
+    const spacePath = path.join(box.store, 'p', 'k')
+    const mkdirSync = fs.mkdirSync
+    const logAtMkdir: number[] = []
+    jest.spyOn(fs, 'mkdirSync').mockImplementation(((target: fs.PathLike, opts?: fs.MakeDirectoryOptions) => {
+      if (String(target) === spacePath) logAtMkdir.push(readLog(box.store).records.length)
+      return mkdirSync(target, opts)
+    }) as typeof fs.mkdirSync)
+    getScratch('k', { name: 'p' })
+    expect(logAtMkdir).toEqual([1])
+  })
+})
+
 describe('callers (Scratch.jl cases 12 and 13)', () => {
   test('a space used by another package lives in the owner namespace and records the caller and its project', () => {
     const project = path.join(box.tmp, 'proj')

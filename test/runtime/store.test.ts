@@ -17,6 +17,14 @@ describe('CACHEDIR.TAG', () => {
     expect(tag).toBe(CACHEDIR_TAG_CONTENT)
   })
 
+  test('is written again when the whole store was removed while the process runs', () => {
+    getScratch('a', { name: 'p' })
+    fs.rmSync(box.store, { recursive: true })
+    getScratch('b', { name: 'p' })
+    expect(fs.readFileSync(path.join(box.store, 'CACHEDIR.TAG'), 'utf8')).toBe(CACHEDIR_TAG_CONTENT)
+    expect(mode()).toBe('700')
+  })
+
   test('an existing tag is never overwritten', () => {
     fs.mkdirSync(box.store)
     fs.writeFileSync(path.join(box.store, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# mine\n')
