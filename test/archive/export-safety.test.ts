@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { exportScratch, getScratch } from '../../src/index'
+import { listAll, useTempStore, writeTree, type TreeSpec } from './helpers'
+
+const env = useTempStore()
+const OWNER = { name: 'pkg-a' }
+
+function hasMkfifo(): boolean {
+  try {
+    execFileSync('mkfifo', ['--version'], { stdio: 'ignore' })
+    return process.platform !== 'win32'
+  } catch {
+    return false
+  }
+}
+
+describe('exportScratch refuses content it cannot archive safely', () => {
+  test.each<[string, TreeSpec]>([
+    ['an absolute link', { 'etc': { link: '/etc' } }],
+    ['a link climbing out of the space', { 'sub/up': { link: '../../other' } }],
+    ['a link to the space directory\'s sibling', { 'sibling': { link: '../bystander' } }],
+    ['a chain of links leading out', { 'd/up': { link: '..' }, 'x': { link: 'd/up/..' } }],
+    ['a loop of links', { 'a': { link: 'b' }, 'b': { link: 'a' } }],
+    ['a name with a backslash', { 'a\\b.txt': 'x' }],
+  ])('%s → ERR_SCRATCH_UNSAFE_ARCHIVE, no archive written', async (_name, tree) => {
+    getScratch('bystander', OWNER)
+    writeTree(getScratch('data', OWNER), { 'ok.txt': 'ok', ...tree })
+    const out = path.join(env.tmp(), 'out')
+    fs.mkdirSync(out)
+    await expect(exportScratch('data', OWNER, path.join(out, 'data.tar.gz'))).rejects.toMatchObject({ code: 'ERR_SCRATCH_UNSAFE_ARCHIVE' })
+    expect(listAll(out)).toEqual([])
+  })
+
+  test('links that stay inside, also through other links, are kept', async () => {
+    writeTree(getScratch('data', OWNER), { 'd/f.txt': 'f', 'd/up': { link: '..' }, 'x': { link: 'd/up/d/f.txt' }, 'self': { link: '.' } })
+    await expect(exportScratch('data', OWNER, path.join(env.tmp(), 'ok.tar.gz'))).resolves.toMatchObject({ bytes: expect.any(Number) })
+  })
+
+  ;(hasMkfifo() ? test : test.skip)('a FIFO → ERR_SCRATCH_UNSAFE_ARCHIVE', async () => {
+    const space = getScratch('data', OWNER)
+    execFileSync('mkfifo', [path.join(space, 'pipe')])
+    const file = path.join(env.tmp(), 'fifo.tar.gz')
+    await expect(exportScratch('data', OWNER, file)).rejects.toMatchObject({ code: 'ERR_SCRATCH_UNSAFE_ARCHIVE' })
+    expect(fs.existsSync(file)).toBe(false)
+  })
+
+  test('a space that is a link to a directory exports its content', async () => {
+    const real = path.join(env.tmp(), 'real')
+    writeTree(real, { 'a.txt': 'a' })
+    const space = getScratch('linked', OWNER)
+    fs.rmdirSync(space)
+    fs.symlinkSync(real, space)
+    const { bytes } = await exportScratch('linked', OWNER, path.join(env.tmp(), 'linked.tar.gz'))
+    expect(bytes).toBeGreaterThan(0)
+  })
+})
