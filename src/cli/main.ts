@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ScratchError } from '../errors'
 import { renderHelp, type Command } from './command'
+import { exportCommand, importCommand } from './commands/archive'
 import { clearCommand } from './commands/clear'
 import { deleteCommand } from './commands/delete'
 import { gcCommand } from './commands/gc'
@@ -11,7 +12,7 @@ import { processIo, usageError, type Io } from './io'
 
 declare const SCRATCH_VERSION: string
 
-const COMMANDS: Command[] = [gcCommand, listCommand, clearCommand, deleteCommand, pathCommand, registerCommand]
+const COMMANDS: Command[] = [gcCommand, listCommand, clearCommand, deleteCommand, pathCommand, registerCommand, exportCommand, importCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
