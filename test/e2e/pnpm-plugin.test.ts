@@ -1,0 +1,78 @@
+/**
+ * The pnpm plugin with real pnpm binaries: pnpm 10.34.9 (hooks in-process) and pnpm 12.21.0
+ * (hooks in a node worker), each loading the plugin through the `pnpmfile` setting and as a
+ * config dependency from a local registry.
+ */
+import path from 'node:path'
+import {
+  createProject, createSandbox, e2ePackages, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm12, removeSandboxes, requireIn, runPm,
+  startRegistry, warningLines, type LocalRegistry, type PackageManager, type PluginRoute,
+} from './harness'
+
+jest.setTimeout(180_000)
+
+let registry: LocalRegistry
+beforeAll(async () => { registry = await startRegistry(e2ePackages().all) })
+afterAll(async () => { await registry?.close() })
+afterEach(() => removeSandboxes())
+
+const matrix: Array<{ label: string; tool: () => PackageManager; route: PluginRoute }> = [
+  { label: 'pnpm 10', tool: pnpm10, route: 'pnpmfile' },
+  { label: 'pnpm 10', tool: pnpm10, route: 'config' },
+  { label: 'pnpm 12', tool: pnpm12, route: 'pnpmfile' },
+  { label: 'pnpm 12', tool: pnpm12, route: 'config' },
+]
+
+describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
+  test('remove sweeps the removed package\'s spaces once no project uses it; other spaces stay', async () => {
+    const sandbox = createSandbox()
+    const pm = tool()
+    const one = await createProject({ sandbox, pm, registry, route, name: 'one' })
+    const two = await createProject({ sandbox, pm, registry, route, name: 'two' })
+    expectSuccess(await runPm(one, ['add', 'fixture-a', 'fixture-b']))
+    expectSuccess(await runPm(two, ['add', 'fixture-a']))
+    await requireIn(one, 'fixture-a')
+    await requireIn(one, 'fixture-b')
+    await requireIn(two, 'fixture-a')
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([true, true])
+
+    // Project two still has fixture-a: its space must survive project one's remove.
+    const first = expectSuccess(await runPm(one, ['remove', 'fixture-a']))
+    expect(warningLines(first)).toEqual([])
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([true, true])
+
+    const last = expectSuccess(await runPm(two, ['remove', 'fixture-a']))
+    expect(warningLines(last)).toEqual([])
+    expect(pluginLines(last).join('\n')).toMatch(/removed 1 scratch space .*fixture-a/)
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
+  })
+
+  test('in a workspace, remove --filter sweeps only what no member uses any more', async () => {
+    const sandbox = createSandbox()
+    const pm = tool()
+    const ws = await createProject({ sandbox, pm, registry, route, name: 'monorepo', members: ['packages/app1', 'packages/app2'] })
+    expectSuccess(await runPm(ws, ['add', 'fixture-a', 'fixture-b', '--filter', 'app1']))
+    expectSuccess(await runPm(ws, ['add', 'fixture-b', '--filter', 'app2']))
+    const app1 = path.join(ws.dir, 'packages', 'app1')
+    await requireIn(ws, 'fixture-a', { cwd: app1 })
+    await requireIn(ws, 'fixture-b', { cwd: app1 })
+
+    expectSuccess(await runPm(ws, ['remove', 'fixture-b', '--filter', 'app1']))
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([true, true])
+    const removed = expectSuccess(await runPm(ws, ['remove', 'fixture-a', '--filter', 'app1']))
+    expect(warningLines(removed)).toEqual([])
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
+  })
+
+  test('SCRATCHSPACE_AUTO_GC=0 registers but sweeps nothing', async () => {
+    const sandbox = createSandbox()
+    const pm = tool()
+    const project = await createProject({ sandbox, pm, registry, route })
+    expectSuccess(await runPm(project, ['add', 'fixture-a', 'fixture-b']))
+    await requireIn(project, 'fixture-a')
+    await requireIn(project, 'fixture-b')
+    const result = expectSuccess(await runPm(project, ['remove', 'fixture-a'], { env: { SCRATCHSPACE_AUTO_GC: '0' } }))
+    expect(pluginLines(result)).toEqual([])
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([true, true])
+  })
+})
