@@ -47,6 +47,13 @@ function visibleLength(text: string): number {
   return text.replace(/\u001b\[\d+m/g, '').length
 }
 
+/** The projects a space was used from, short: the first one's path and how many more. */
+function usedFrom(space: SpaceReport): string {
+  if (space.projects.length === 0) return '-'
+  const more = space.projects.length > 1 ? ` (+${space.projects.length - 1})` : ''
+  return displayPath(space.projects[0]) + more
+}
+
 function spaceName(space: SpaceReport): string {
   return `${space.owner ?? '(global)'}/${space.key}`
 }
@@ -60,11 +67,12 @@ export function formatReport(report: GcReport, opts: { color: boolean; now: numb
   if (report.spaces.length === 0) {
     out += 'No scratch spaces.\n'
   } else {
-    const rows = [['SPACE', 'SIZE', 'LAST USED', 'VERDICT', 'ACTION', 'WHY'].map((h) => p.bold(h))]
+    const rows = [['SPACE', 'SIZE', 'LAST USED', 'USED FROM', 'VERDICT', 'ACTION', 'WHY'].map((h) => p.bold(h))]
     for (const space of report.spaces) {
       const verdict = space.verdict === 'live' ? p.green('live') : p.red('orphaned')
       const action = space.action === 'keep' ? p.dim('keep') : space.action === 'failed' ? p.red(ACTION_WORD.failed) : ACTION_WORD[space.action]
-      rows.push([spaceName(space), formatBytes(space.bytes), formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)'), verdict, action, space.reason])
+      const lastUsed = formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)')
+      rows.push([spaceName(space), formatBytes(space.bytes), lastUsed, usedFrom(space), verdict, action, space.reason])
     }
     out += table(rows)
   }

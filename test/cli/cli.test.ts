@@ -46,9 +46,9 @@ describe('scratch CLI', () => {
     world()
     const result = await scratch(box.store, ['list'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^SPACE\s+SIZE\s+LAST USED\s+VERDICT\s+ACTION\s+WHY$/m)
-    expect(result.stdout).toMatch(/^pkg-a\/cache\s+2\.0 KiB\s+2 days ago\s+orphaned\s+would delete\s+pkg-a is not installed/m)
-    expect(result.stdout).toMatch(/^pkg-b\/cache\s+1\.5 MiB\s+just now\s+live\s+keep\s+owner pkg-b is installed in/m)
+    expect(result.stdout).toMatch(/^SPACE\s+SIZE\s+LAST USED\s+USED FROM\s+VERDICT\s+ACTION\s+WHY$/m)
+    expect(result.stdout).toMatch(/^pkg-a\/cache\s+2\.0 KiB\s+2 days ago\s+\S+p1\s+orphaned\s+would delete\s+pkg-a is not installed/m)
+    expect(result.stdout).toMatch(/^pkg-b\/cache\s+1\.5 MiB\s+just now\s+\S+p1\s+live\s+keep\s+owner pkg-b is installed in/m)
     expect(result.stdout).not.toMatch(/\u001b\[/) // NO_COLOR
   })
 
