@@ -5,6 +5,7 @@ import { exportCommand, importCommand } from './commands/archive'
 import { clearCommand } from './commands/clear'
 import { deleteCommand } from './commands/delete'
 import { gcCommand } from './commands/gc'
+import { initCommand } from './commands/init'
 import { listCommand } from './commands/list'
 import { pathCommand } from './commands/path'
 import { registerCommand } from './commands/register'
@@ -12,7 +13,7 @@ import { processIo, usageError, type Io } from './io'
 
 declare const SCRATCH_VERSION: string
 
-const COMMANDS: Command[] = [gcCommand, listCommand, clearCommand, deleteCommand, pathCommand, registerCommand, exportCommand, importCommand]
+const COMMANDS: Command[] = [gcCommand, listCommand, clearCommand, deleteCommand, pathCommand, registerCommand, initCommand, exportCommand, importCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

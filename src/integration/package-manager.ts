@@ -1,0 +1,69 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Manifest } from './manifest'
+
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun'
+
+export const PACKAGE_MANAGERS: readonly PackageManagerName[] = ['npm', 'pnpm', 'yarn', 'bun']
+
+/** Which package manager a project uses, and what gave it away. */
+export interface Detection {
+  name: PackageManagerName
+  /** `pnpm-lock.yaml`, `packageManager field (pnpm@10.0.0)`, `npm_config_user_agent (npm/11.19.1 …)`, `default`… */
+  from: string
+}
+
+const LOCKFILES: ReadonlyArray<[string, PackageManagerName]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+]
+
+function nameIn(text: unknown): PackageManagerName | null {
+  if (typeof text !== 'string') return null
+  const name = /^\s*(npm|pnpm|yarn|bun)(?:[@/]|$)/.exec(text)?.[1]
+  return (name as PackageManagerName | undefined) ?? null
+}
+
+/**
+ * Detects the package manager of `dir`: its lockfile; else the manifest's `packageManager`
+ * field; else the package manager running this command (`npm_config_user_agent`); else npm.
+ * With lockfiles of several managers, the field or the user agent picks among them.
+ */
+export function detectPackageManager(dir: string, manifest: Manifest | null, env: NodeJS.ProcessEnv): Detection {
+  const field = nameIn(manifest?.data.packageManager)
+  const agent = nameIn(env.npm_config_user_agent)
+  const found = LOCKFILES.filter(([file]) => fs.existsSync(path.join(dir, file)))
+  if (found.length > 0) {
+    const preferred = found.find(([, name]) => name === field) ?? found.find(([, name]) => name === agent) ?? found[0]
+    return { name: preferred[1], from: preferred[0] }
+  }
+  if (field !== null) return { name: field, from: `packageManager field (${String(manifest?.data.packageManager)})` }
+  if (agent !== null) return { name: agent, from: `npm_config_user_agent (${env.npm_config_user_agent?.split(' ')[0] ?? ''})` }
+  return { name: 'npm', from: 'default (no lockfile, packageManager field or user agent)' }
+}
+
+/** Whether `pnpm-workspace.yaml` in `dir` lists `name` under `configDependencies`. */
+export function hasConfigDependency(dir: string, name: string): boolean {
+  let text: string
+  try {
+    text = fs.readFileSync(path.join(dir, 'pnpm-workspace.yaml'), 'utf8')
+  } catch {
+    return false
+  }
+  const key = `['"]?${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]?\\s*:`
+  let inSection = false
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\S/.test(line)) {
+      inSection = /^configDependencies\s*:/.test(line)
+      // The flow style: `configDependencies: { pnpm-plugin-scratch: 1.0.0 }`.
+      if (inSection && new RegExp(`[{,]\\s*${key}`).test(line)) return true
+    } else if (inSection && new RegExp(`^\\s+${key}`).test(line)) {
+      return true
+    }
+  }
+  return false
+}
