@@ -55,7 +55,9 @@ function readPackages(packages: Record<string, unknown>, names: Set<string>, imp
       }
     }
     if (entry.name !== undefined) {
-      if (typeof entry.name !== 'string' || !isPackageName(entry.name)) return `malformed name in packages entry ${JSON.stringify(location)}`
+      if (typeof entry.name !== 'string' || !isPackageName(entry.name)) {
+        return `malformed name in packages entry ${JSON.stringify(location)}`
+      }
       names.add(entry.name)
     }
   }

@@ -46,14 +46,16 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
       if (target !== null) names.add(target)
     }
   }
-  for (const key of [...extract.packages ?? [], ...extract.snapshots ?? []]) {
-    const name = nameFromKey(key)
-    if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
-    names.add(name)
-  }
   if (checkConsistency) {
     const problem = inconsistency(extract.importers, extract.packages ?? [], extract.snapshots ?? [])
     if (problem !== null) return fail(`inconsistent lockfile (truncated?): ${problem}`)
+  }
+  // Consistent snapshots name only packages already listed, so their keys need no second look.
+  const keys = checkConsistency ? extract.packages ?? [] : [...extract.packages ?? [], ...extract.snapshots ?? []]
+  for (const key of keys) {
+    const name = nameFromKey(key)
+    if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
+    names.add(name)
   }
   if (!importerDirs.includes('.')) importerDirs.unshift('.')
   return { ok: true, names, importerDirs }

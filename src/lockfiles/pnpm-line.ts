@@ -15,16 +15,24 @@ export interface YamlLine {
   /** For a sequence item `- key: value`: the mapping entry on its line (its indent is the column of `key`). */
   entry?: YamlLine
   /** True when the value is a block scalar header (`|`, `>-`, …); its content is on the following, deeper lines. */
-  block?: boolean
+  block: boolean
 }
 
 const SPACE = 32
 const SINGLE = 39 // '
 const DOUBLE = 34 // "
 const BACKSLASH = 92
+const PIPE = 124
+const GREATER = 62
+const DASH = 45
 
-/** Characters that start something other than a plain scalar (YAML 1.2 indicators). */
-const INDICATORS = new Set(['[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', '%', '@', '`', '?', ':', '-', '\t'])
+/** Characters that start something other than a plain scalar (YAML 1.2 indicators), by char code. */
+const INDICATOR = new Uint8Array(128)
+for (const c of '[]{},#&*!|>%@`?:-\t') INDICATOR[c.charCodeAt(0)] = 1
+
+function isIndicator(code: number): boolean {
+  return code < 128 && INDICATOR[code] === 1
+}
 
 /** Lexes a line that is not blank. */
 export function lexLine(line: string): YamlLine | null {
@@ -40,9 +48,9 @@ function lexAt(line: string, start: number): YamlLine | null {
     if (rest === '') return null
     // `- key: value`: a mapping that starts on the item's line, at the column after `- `.
     const entry = lexAt(line, i + 2)
-    if (entry !== null) return entry.block === true ? null : { indent: i, key: null, value: '', quoted: false, entry }
-    const scalar = lexValue(rest)
-    return scalar === null || scalar.block === true ? null : { indent: i, key: null, ...scalar }
+    if (entry !== null) return entry.block ? null : { indent: i, key: null, value: '', quoted: false, block: false, entry }
+    const scalar = lexValue(i, null, rest)
+    return scalar === null || scalar.block ? null : scalar
   }
   let key: string | null
   let after: number
@@ -53,7 +61,7 @@ function lexAt(line: string, start: number): YamlLine | null {
     key = decodeQuoted(line.slice(i, end))
     after = end
   } else {
-    if (INDICATORS.has(line[i])) return null
+    if (isIndicator(c)) return null
     after = line.indexOf(': ', i)
     if (after === -1) after = line.endsWith(':') ? line.length - 1 : -1
     if (after === -1) return null
@@ -61,29 +69,33 @@ function lexAt(line: string, start: number): YamlLine | null {
     if (key.endsWith(' ') || key.includes(' #')) return null
   }
   if (key === null || line[after] !== ':') return null
-  if (after + 1 === line.length) return { indent: i, key, value: '', quoted: false }
+  if (after + 1 === line.length) return { indent: i, key, value: '', quoted: false, block: false }
   if (line.charCodeAt(after + 1) !== SPACE) return null
-  const value = lexValue(line.slice(after + 2))
-  return value === null ? null : { indent: i, key, ...value }
+  return lexValue(i, key, line.slice(after + 2))
 }
 
-const BLOCK_SCALAR_HEADER = /^[|>][-+]?$/
-
-function lexValue(raw: string): { value: string; quoted: boolean; block?: boolean } | null {
-  const text = raw.trim()
-  if (text === '') return { value: '', quoted: false }
-  if (BLOCK_SCALAR_HEADER.test(text)) return { value: text, quoted: false, block: true }
-  const first = text[0]
-  if (first === "'" || first === '"') {
-    const end = first === "'" ? endOfSingle(text, 0) : endOfDouble(text, 0)
+/** The line `indent`/`key` with its value lexed from `raw`; `null` when the value is not understood. */
+function lexValue(indent: number, key: string | null, raw: string): YamlLine | null {
+  const text = raw.charCodeAt(0) === SPACE || raw.charCodeAt(raw.length - 1) === SPACE ? raw.trim() : raw
+  if (text === '') return { indent, key, value: '', quoted: false, block: false }
+  const first = text.charCodeAt(0)
+  if (first === PIPE || first === GREATER) {
+    // Block scalar headers: `|`, `>`, with an optional chomping indicator.
+    const header = text.length === 1 || (text.length === 2 && (text[1] === '-' || text[1] === '+'))
+    return header ? { indent, key, value: text, quoted: false, block: true } : null
+  }
+  if (first === SINGLE || first === DOUBLE) {
+    const end = first === SINGLE ? endOfSingle(text, 0) : endOfDouble(text, 0)
     if (end !== text.length) return null
     const value = decodeQuoted(text)
-    return value === null ? null : { value, quoted: true }
+    return value === null ? null : { indent, key, value, quoted: true, block: false }
   }
-  if (first === '{' || first === '[') return isBalancedFlow(text) ? { value: text, quoted: false } : null
-  if (INDICATORS.has(first) && first !== '-') return null
+  if (first === 123 /* { */ || first === 91 /* [ */) {
+    return isBalancedFlow(text) ? { indent, key, value: text, quoted: false, block: false } : null
+  }
+  if (first !== DASH && isIndicator(first)) return null
   if (text.includes(' #') || text.includes(': ') || text.endsWith(':')) return null
-  return { value: text, quoted: false }
+  return { indent, key, value: text, quoted: false, block: false }
 }
 
 /** Index just past the single-quoted scalar starting at `start`, or -1. */
@@ -148,14 +160,14 @@ function decodeQuoted(text: string): string | null {
 function isBalancedFlow(text: string): boolean {
   let depth = 0
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === '{' || c === '[') {
+    const c = text.charCodeAt(i)
+    if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++
-    } else if (c === '}' || c === ']') {
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
       depth--
       if (depth === 0) return i === text.length - 1
-    } else if (c === "'" || c === '"') {
-      const end = c === "'" ? endOfSingle(text, i) : endOfDouble(text, i)
+    } else if (c === SINGLE || c === DOUBLE) {
+      const end = c === SINGLE ? endOfSingle(text, i) : endOfDouble(text, i)
       if (end === -1) return false
       i = end - 1
     }

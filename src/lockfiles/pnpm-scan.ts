@@ -8,8 +8,10 @@ import { endOfBlockScalar, lexLine } from './pnpm-line'
  *
  * It only accepts the block style pnpm writes: two-space indentation, one key per line, flow
  * collections closed on their own line, block scalars only in values it skips, no duplicate keys,
- * a quoted `lockfileVersion`, and every `key:` that opens a block followed by that block. Anything else returns `null`, meaning "not
- * understood, ask the YAML parser"; `null` never means the file is bad.
+ * a quoted `lockfileVersion`, and every `key:` that opens a block followed by that block.
+ * Anything else returns `null`, meaning "not understood, ask the YAML parser"; `null` never means
+ * the file is bad. Duplicate keys are caught at the levels it reads (top level, entries, importer
+ * fields and dependencies), not inside the values it skips.
  *
  * @param lines the lines of the whole file, without their `\n`
  * @param start first line of the document
@@ -22,6 +24,7 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
   let entryKeys: string[] = []
   let entrySet = new Set<string>()
   let importer: ImporterDep[] = []
+  let importerFields = new Set<string>()
   let depField = false
   let depNames = new Set<string>()
   let dep: ImporterDep | null = null
@@ -38,7 +41,8 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
     if (prevOpens ? indent !== prevIndent + 2 : indent > prevIndent || indent % 2 !== 0) return null
     if (key === null) {
       // Sequences (`transitivePeerDependencies`, `variants`, …) may only sit below the levels read here.
-      if (indent === 0 || (section !== null && indent < 4) || (section === 'importers' && (indent < 6 || (depField && indent <= 8)))) return null
+      if (indent === 0 || (section !== null && indent < 4)) return null
+      if (section === 'importers' && (indent < 6 || (depField && indent <= 8))) return null
       const inner = line.entry ?? line
       prevIndent = inner.indent
       prevOpens = inner.value === ''
@@ -46,7 +50,7 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
     }
     prevIndent = indent
     prevOpens = value === ''
-    if (line.block === true) {
+    if (line.block) {
       // Only skipped values may be block scalars; every value read below is checked for `block`.
       const last = endOfBlockScalar(lines, n + 1, end, indent)
       if (last === null) return null
@@ -80,6 +84,7 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
         if (value !== '' && value !== '{}') return null
         if (extract.importers!.has(key)) return null
         importer = []
+        importerFields = new Set()
         extract.importers!.set(key, importer)
         depField = false
         dep = null
@@ -93,6 +98,8 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
     if (section !== 'importers') continue
 
     if (indent === 4) {
+      if (importerFields.has(key)) return null
+      importerFields.add(key)
       dep = null
       depField = IMPORTER_DEP_FIELDS.has(key)
       if (depField) {
@@ -106,7 +113,7 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
       dep = { name: key, version: null }
       importer.push(dep)
     } else if (depField && indent === 8 && key === 'version') {
-      if (dep === null || dep.version !== null || value === '' || line.block === true) return null
+      if (dep === null || dep.version !== null || value === '' || line.block) return null
       dep.version = value
     }
   }

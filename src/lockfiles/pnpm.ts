@@ -4,16 +4,20 @@ import { scanPnpmDocument } from './pnpm-scan'
 import { fail, isRecord, type LockfileNames, type NamesResult } from './types'
 import { parseYamlDocuments } from './yaml'
 
+const NO_FINAL_NEWLINE = 'truncated: the file does not end with a newline'
+// pnpm starts the file with `---` only when a config dependencies document precedes the main one.
+const ONLY_CONFIG_DOCUMENT = 'truncated: the file starts with --- but has no document after the config dependencies'
+
 /**
  * Names from a `pnpm-lock.yaml`: `lockfileVersion: '9.0'`, the two-document form pnpm 11+ writes
  * when config dependencies exist (the main lockfile is the last document; config dependencies in
  * the first are not counted), and the experimental `'13.0'` (JSON-like, `projects` instead of
  * `importers`). Any other version is unsupported.
  *
- * A v9 file must end with a newline and its sections must agree with each other (see
- * `namesFromExtract`), so a file cut short is reported, not read as a smaller project. The line
- * scanner reads what pnpm writes; whatever it does not understand goes to the YAML parser, whose
- * verdict is final.
+ * The file must end with a newline, a file starting with `---` must have a main document after
+ * the first, and a v9 document's sections must agree with each other (see `namesFromExtract`),
+ * so a file cut short is reported, not read as a smaller project. The line scanner reads what
+ * pnpm writes; whatever it does not understand goes to the YAML parser, whose verdict is final.
  */
 export function parsePnpmLockfile(text: string): NamesResult {
   return parsePnpmLockfileFast(text) ?? parsePnpmLockfileSlow(text)
@@ -25,9 +29,10 @@ export function parsePnpmLockfile(text: string): NamesResult {
  */
 export function parsePnpmLockfileFast(text: string): NamesResult | null {
   if (text.length === 0) return fail('empty file')
-  if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
+  if (!text.endsWith('\n')) return fail(NO_FINAL_NEWLINE)
   const fast = fastMainDocument(text)
   if (fast === null) return null
+  if ('onlyDocument' in fast) return fail(ONLY_CONFIG_DOCUMENT)
   if ('extract' in fast) return namesFromV9(fast.extract)
   const json = parseJsonc(fast.json)
   return 'value' in json ? namesFromDocument(json.value) : null
@@ -35,10 +40,12 @@ export function parsePnpmLockfileFast(text: string): NamesResult | null {
 
 /** The YAML-parser path of {@link parsePnpmLockfile}; exported for differential tests. */
 export function parsePnpmLockfileSlow(text: string): NamesResult {
-  if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
+  if (text.length === 0) return fail('empty file')
+  if (!text.endsWith('\n')) return fail(NO_FINAL_NEWLINE)
   const parsed = parseYamlDocuments(text)
   if ('error' in parsed) return fail(parsed.error)
   if (parsed.docs.length === 0) return fail('no YAML document')
+  if (parsed.docs.length === 1 && text.startsWith('---')) return fail(ONLY_CONFIG_DOCUMENT)
   return namesFromDocument(parsed.docs[parsed.docs.length - 1])
 }
 
@@ -49,7 +56,8 @@ export function parsePnpmLockfileSlow(text: string): NamesResult {
  * since the object is pnpm's own, in memory.
  */
 export function namesFromPnpmLockfileObject(lockfile: unknown): ({ ok: true } & LockfileNames) | { ok: false; reason: string } {
-  const projectsKey = isRecord(lockfile) && lockfile.importers === undefined && lockfile.projects !== undefined ? 'projects' : 'importers'
+  const v13 = isRecord(lockfile) && lockfile.importers === undefined && lockfile.projects !== undefined
+  const projectsKey = v13 ? 'projects' : 'importers'
   const extract = extractFromObject(lockfile, projectsKey)
   if (typeof extract === 'string') return fail(extract)
   return namesFromExtract(extract, false)
@@ -79,12 +87,13 @@ function versionOf(value: unknown): string | null {
  * JSON-like (v13) document for the JSONC parser. `null` when the file needs the YAML parser.
  * Every document before the main one must scan too.
  */
-function fastMainDocument(text: string): { extract: PnpmExtract } | { json: string } | null {
+function fastMainDocument(text: string): { extract: PnpmExtract } | { json: string } | { onlyDocument: true } | null {
   if (text.includes('\r')) return null
   const lines = text.split('\n')
   lines.pop()
   const docs = documents(lines)
   if (docs === null) return null
+  if (docs.length === 1 && lines[0] === '---') return { onlyDocument: true }
   for (let i = 0; i < docs.length - 1; i++) {
     if (scanPnpmDocument(lines, docs[i][0], docs[i][1]) === null) return null
   }

@@ -25,7 +25,9 @@ export function parseYarnBerryLockfile(text: string): NamesResult {
   const importerDirs = new Set<string>(['.'])
   for (const [key, entry] of Object.entries(lock)) {
     if (key === '__metadata') continue
-    if (!isRecord(entry) || typeof entry.resolution !== 'string') return fail(`entry ${JSON.stringify(key)} has no resolution (truncated?)`)
+    if (!isRecord(entry) || typeof entry.resolution !== 'string') {
+      return fail(`entry ${JSON.stringify(key)} has no resolution (truncated?)`)
+    }
     for (const descriptor of [entry.resolution, ...key.split(', ')]) {
       const found = namesFromDescriptor(descriptor)
       if (found === null) return fail(`malformed descriptor ${JSON.stringify(descriptor)}`)

@@ -1,0 +1,80 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+/**
+ * The lockfiles in test/fixtures/lockfiles, written by the real tools (scripts/gen-lockfile-fixtures.sh).
+ * npm's hidden lockfile is stored as `node_modules_/.package-lock.json` because .gitignore ignores
+ * `node_modules/`.
+ */
+export const FIXTURES = path.resolve(__dirname, '../fixtures/lockfiles')
+
+/** The names every single-project fixture uses (is-odd, is-number, a scoped package, an alias, react + react-dom, a file: dep). */
+export const SINGLE = ['@sindresorhus/is', 'is-buffer', 'is-number', 'is-odd', 'js-tokens', 'kind-of', 'local-dep', 'loose-envify', 'my-odd', 'react', 'react-dom', 'scheduler']
+
+/** The names of the registry packages and workspace members the workspace fixtures use. */
+export const WORKSPACE = ['@sindresorhus/is', 'is-number', 'is-odd', 'ws-a']
+export const WORKSPACE_DIRS = ['.', 'packages/a', 'packages/b']
+
+export interface FixtureCase {
+  /** Fixture path relative to FIXTURES. */
+  file: string
+  names: string[]
+  importerDirs: string[]
+}
+
+const pnpmSingle = (dir: string): FixtureCase => ({ file: `${dir}/pnpm-lock.yaml`, names: [...SINGLE, 'linked-dep'], importerDirs: ['.'] })
+const pnpmWorkspace = (dir: string): FixtureCase => ({ file: `${dir}/pnpm-lock.yaml`, names: WORKSPACE, importerDirs: WORKSPACE_DIRS })
+
+/** Every real lockfile fixture with the exact names and importer directories it must give. */
+export const CASES: FixtureCase[] = [
+  pnpmSingle('pnpm-10.34.9'),
+  pnpmSingle('pnpm-10.34.9-hook'),
+  pnpmWorkspace('pnpm-10.34.9-workspace'),
+  pnpmWorkspace('pnpm-10.34.9-hook-workspace'),
+  { file: 'pnpm-10.34.9-empty/pnpm-lock.yaml', names: [], importerDirs: ['.'] },
+  pnpmSingle('pnpm-12.21.0'),
+  pnpmSingle('pnpm-12.21.0-hook'),
+  pnpmSingle('pnpm-12.21.0-configdeps'),
+  pnpmSingle('pnpm-12.21.0-v13'),
+  pnpmSingle('pnpm-12.21.0-v13-configdeps'),
+  pnpmWorkspace('pnpm-12.21.0-workspace'),
+  pnpmWorkspace('pnpm-12.21.0-hook-workspace'),
+  pnpmWorkspace('pnpm-12.21.0-configdeps-workspace'),
+  pnpmWorkspace('pnpm-12.21.0-v13-workspace'),
+  { file: 'npm-11.19.1/package-lock.json', names: [...SINGLE, 'lockdemo'], importerDirs: ['.', 'local-dep'] },
+  { file: 'npm-11.19.1/node_modules_/.package-lock.json', names: SINGLE, importerDirs: ['.', 'local-dep'] },
+  { file: 'npm-11.19.1-shrinkwrap/npm-shrinkwrap.json', names: [...SINGLE, 'lockdemo'], importerDirs: ['.', 'local-dep'] },
+  { file: 'npm-11.19.1-lockfile-v1/package-lock.json', names: SINGLE, importerDirs: ['.'] },
+  { file: 'npm-11.19.1-lockfile-v2/package-lock.json', names: [...SINGLE, 'lockdemo'], importerDirs: ['.', 'local-dep'] },
+  { file: 'npm-11.19.1-workspace/package-lock.json', names: [...WORKSPACE, '@ws/b', 'ws-root'], importerDirs: WORKSPACE_DIRS },
+  { file: 'npm-11.19.1-workspace/node_modules_/.package-lock.json', names: [...WORKSPACE, '@ws/b'], importerDirs: WORKSPACE_DIRS },
+  { file: 'yarn-1.22.22/yarn.lock', names: SINGLE, importerDirs: ['.'] },
+  { file: 'yarn-1.22.22-workspace/yarn.lock', names: ['@sindresorhus/is', 'is-number', 'is-odd'], importerDirs: ['.'] },
+  { file: 'yarn-4.18.1/yarn.lock', names: [...SINGLE, 'lockdemo'], importerDirs: ['.'] },
+  { file: 'yarn-4.18.1-workspace/yarn.lock', names: [...WORKSPACE, '@ws/b', 'ws-root'], importerDirs: WORKSPACE_DIRS },
+  { file: 'bun-1.4.5/bun.lock', names: [...SINGLE, 'lockdemo'], importerDirs: ['.'] },
+  { file: 'bun-1.4.5-workspace/bun.lock', names: [...WORKSPACE, '@ws/b', 'ws-root'], importerDirs: WORKSPACE_DIRS },
+]
+
+/** The pnpm v9 fixtures (single and two-document), for comparisons with @pnpm/lockfile.fs. */
+export const PNPM_V9_DIRS = CASES.map((c) => c.file)
+  .filter((file) => file.endsWith('pnpm-lock.yaml') && !file.includes('-v13'))
+  .map((file) => path.dirname(file))
+
+export function readFixture(file: string): string {
+  return fs.readFileSync(path.join(FIXTURES, file), 'utf8')
+}
+
+export function sorted(names: Iterable<string>): string[] {
+  return [...names].sort()
+}
+
+/** A fresh temp dir per test: `tempDirs.make()` inside a test, removed by the `afterEach` it installs. */
+export function useTempDirs(): { make: () => string } {
+  const made: string[] = []
+  afterEach(() => {
+    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+  })
+  return { make: () => { const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockfiles-')); made.push(dir); return dir } }
+}

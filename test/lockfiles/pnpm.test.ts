@@ -1,0 +1,197 @@
+import { namesFromPnpmLockfileObject, parseLockfile } from '../../src/lockfiles'
+import { parsePnpmLockfileFast, parsePnpmLockfileSlow } from '../../src/lockfiles/pnpm'
+import { readFixture, sorted } from './fixtures'
+
+const SINGLE = readFixture('pnpm-12.21.0/pnpm-lock.yaml')
+const TWO_DOCS = readFixture('pnpm-12.21.0-configdeps/pnpm-lock.yaml')
+const V13 = readFixture('pnpm-12.21.0-v13/pnpm-lock.yaml')
+
+const MINIMAL = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      '@types/node':
+        specifier: ^20.11.0
+        version: 20.11.0
+      my-alias:
+        specifier: npm:@scope/real@^1.0.0
+        version: '@scope/real@1.0.0(react@18.3.1)'
+      linked:
+        specifier: link:../linked
+        version: link:../linked
+
+packages:
+
+  '@scope/real@1.0.0':
+    resolution: {integrity: sha512-x}
+    peerDependencies:
+      react: '*'
+
+  '@types/node@20.11.0':
+    resolution: {integrity: sha512-y}
+
+  react@18.3.1:
+    resolution: {integrity: sha512-z}
+
+snapshots:
+
+  '@scope/real@1.0.0(react@18.3.1)':
+    dependencies:
+      react: 18.3.1
+
+  '@types/node@20.11.0': {}
+
+  react@18.3.1: {}
+`
+const MINIMAL_NAMES = ['@scope/real', '@types/node', 'linked', 'my-alias', 'react']
+
+function names(text: string): string[] {
+  const read = parseLockfile('pnpm', text)
+  if (!read.ok) throw new Error(read.reason)
+  return sorted(read.names)
+}
+
+function reason(text: string): string {
+  const read = parseLockfile('pnpm', text)
+  if (read.ok) throw new Error(`read as ok: ${sorted(read.names).join(', ')}`)
+  return read.reason
+}
+
+describe('pnpm-lock.yaml', () => {
+  test('v9: packages, snapshots with peer suffixes, scoped names, aliases to scoped peer variants, link: deps', () => {
+    expect(names(MINIMAL)).toEqual(MINIMAL_NAMES)
+    expect(parsePnpmLockfileFast(MINIMAL)).not.toBeNull()
+  })
+
+  test('the two-document form reads the last document; the config dependency document adds nothing', () => {
+    const configDoc = TWO_DOCS.slice(0, TWO_DOCS.indexOf('\n---\n') + 1)
+    expect(configDoc).toContain('configDependencies')
+    expect(names(TWO_DOCS)).toEqual(names(SINGLE))
+    expect(names(`${configDoc}---\n${MINIMAL}`)).toEqual(MINIMAL_NAMES)
+  })
+
+  test('a file that starts with --- but holds only the config document is truncated, not a project', () => {
+    const configDoc = TWO_DOCS.slice(0, TWO_DOCS.indexOf('\n---\n') + 1)
+    expect(reason(configDoc)).toMatch(/truncated/)
+    expect(parsePnpmLockfileSlow(configDoc)).toMatchObject({ ok: false })
+    expect(reason(`${configDoc}---\n`)).toBeTruthy()
+  })
+
+  test("v13 (tab-indented JSON-like YAML with trailing commas, `projects`) reads like v9", () => {
+    expect(V13.startsWith('{\n\t"lockfileVersion": "13.0"')).toBe(true)
+    expect(names(V13)).toEqual(names(SINGLE))
+    expect(parsePnpmLockfileFast(V13)).toMatchObject({ ok: true })
+    expect(parsePnpmLockfileSlow(V13)).toMatchObject({ ok: true })
+  })
+
+  test.each([
+    ['5.4', 'lockfileVersion: 5.4\n\nspecifiers:\n  foo: ^1.0.0\n\ndependencies:\n  foo: 1.0.0\n\npackages:\n\n  /foo/1.0.0:\n    resolution: {integrity: sha512-x}\n'],
+    ['6.0', "lockfileVersion: '6.0'\n\ndependencies:\n  foo:\n    specifier: ^1.0.0\n    version: 1.0.0\n\npackages:\n\n  /foo@1.0.0:\n    resolution: {integrity: sha512-x}\n"],
+    ['10.0', "lockfileVersion: '10.0'\n\nimporters:\n\n  .: {}\n"],
+    ['13.1', '{\n\t"lockfileVersion": "13.1",\n\t"projects": {},\n}\n'],
+  ])('lockfileVersion %s is unsupported', (version, text) => {
+    expect(reason(text)).toBe(`unsupported lockfileVersion ${version}`)
+  })
+
+  test.each([
+    ['empty', ''],
+    ['no lockfileVersion', 'importers:\n\n  .: {}\n'],
+    ['only a version', "lockfileVersion: '9.0'\n"],
+    ['garbage', 'hello world\n'],
+    ['binary', '\u0000\u0001\u0002\n'],
+    ['a YAML list', '- a\n- b\n'],
+    ['JSON that is not a lockfile', '[1, 2, 3]\n'],
+    ['a duplicate package key', MINIMAL.replace("  react@18.3.1:\n    resolution: {integrity: sha512-z}\n", "  react@18.3.1:\n    resolution: {integrity: sha512-z}\n\n  react@18.3.1:\n    resolution: {integrity: sha512-z}\n")],
+    ['a malformed package key', MINIMAL.replace('  react@18.3.1: {}', '  react: {}')],
+    ['a package without snapshot', MINIMAL.replace("  react@18.3.1: {}\n", '')],
+    ['a snapshot without package', MINIMAL.replace("  '@types/node@20.11.0': {}", "  '@types/node@20.11.0': {}\n\n  extra@1.0.0: {}")],
+    ['an importer dependency without snapshot', MINIMAL.replace('version: 20.11.0', 'version: 20.12.0')],
+    ['an importer dependency without version', MINIMAL.replace('        version: 20.11.0\n', '')],
+    ['a snapshot entry without body', MINIMAL.replace('  react@18.3.1: {}', '  react@18.3.1:')],
+    ['tab indentation', MINIMAL.replace('  .:', '\t.:')],
+  ])('%s → ok:false', (_label, text) => {
+    expect(parseLockfile('pnpm', text)).toMatchObject({ ok: false, kind: 'pnpm' })
+    expect(parsePnpmLockfileSlow(text)).toMatchObject({ ok: false })
+  })
+
+  test.each([
+    ['CRLF line endings', 'falls back', (t: string) => t.replace(/\n/g, '\r\n')],
+    ['comments', 'falls back', (t: string) => t.replace('packages:\n', '# written by hand\npackages:\n  # the packages\n')],
+    ['a multi-line flow mapping', 'falls back', (t: string) => t.replace('resolution: {integrity: sha512-y}', 'resolution: {\n      integrity: sha512-y}')],
+    ['an explicit key', 'falls back', (t: string) => t.replace("  '@types/node@20.11.0': {}", "  ? '@types/node@20.11.0'\n  : {}")],
+    ['four-space indentation', 'falls back', (t: string) => t.replace(/^( +)/gm, (s) => s + s)],
+    ['a double-quoted lockfileVersion', 'reads', (t: string) => t.replace("lockfileVersion: '9.0'", 'lockfileVersion: "9.0"')],
+    ['a YAML-only escape', 'reads', (t: string) => t.replace("react: '*'", 'react: "\\x2a\\_"')],
+  ])('%s: the line scanner %s, the names are the same', (_label, fast, edit) => {
+    const text = edit(MINIMAL)
+    expect(text).not.toBe(MINIMAL)
+    expect(parsePnpmLockfileFast(text) === null).toBe(fast === 'falls back')
+    expect(names(text)).toEqual(MINIMAL_NAMES)
+  })
+
+  test('block scalars and sequences of mappings inside package entries stay on the fast path', () => {
+    const text = MINIMAL.replace("  react@18.3.1:\n    resolution: {integrity: sha512-z}\n", `  react@18.3.1:
+    resolution:
+      type: variations
+      variants:
+        - resolution:
+            integrity: sha256-x
+            type: binary
+          targets:
+            - cpu: x64
+              os: linux
+    deprecated: |-
+      react: not really deprecated.
+
+      # not a comment
+    os: [linux]
+`)
+    expect(parsePnpmLockfileFast(text)).toMatchObject({ ok: true })
+    expect(names(text)).toEqual(MINIMAL_NAMES)
+  })
+})
+
+describe('namesFromPnpmLockfileObject (the afterAllResolved argument)', () => {
+  test.each(['pnpm-10.34.9-hook', 'pnpm-12.21.0-hook', 'pnpm-10.34.9-hook-workspace', 'pnpm-12.21.0-hook-workspace'])(
+    '%s: the object pnpm passed gives the same names as the lockfile it wrote',
+    (dir) => {
+      const object: unknown = JSON.parse(readFixture(`${dir}/afterAllResolved.json`))
+      const fromObject = namesFromPnpmLockfileObject(object)
+      const fromFile = parseLockfile('pnpm', readFixture(`${dir}/pnpm-lock.yaml`))
+      expect(fromObject.ok && fromFile.ok).toBe(true)
+      if (!fromObject.ok || !fromFile.ok) return
+      expect(sorted(fromObject.names)).toEqual(sorted(fromFile.names))
+      expect(sorted(fromObject.importerDirs)).toEqual(sorted(fromFile.importerDirs))
+    })
+
+  test('in-memory shapes: versions as strings (pnpm 10) or {specifier, version} (pnpm 12), packages with peer suffixes', () => {
+    const read = namesFromPnpmLockfileObject({
+      importers: {
+        '.': { specifiers: { a: 'npm:@s/real@1' }, dependencies: { a: '@s/real@1.0.0(react@18.3.1)' }, devDependencies: {} },
+        'packages/x': { dependencies: { b: { specifier: '^2', version: '2.0.0' } } },
+      },
+      packages: { '@s/real@1.0.0(react@18.3.1)': { resolution: {} }, 'b@2.0.0': {} },
+    })
+    expect(read).toMatchObject({ ok: true, importerDirs: ['.', 'packages/x'] })
+    expect(read.ok && sorted(read.names)).toEqual(['@s/real', 'a', 'b'])
+  })
+
+  test('an empty project (no packages) has no names', () => {
+    expect(namesFromPnpmLockfileObject({ importers: { '.': {} } })).toEqual({ ok: true, names: new Set(), importerDirs: ['.'] })
+  })
+
+  test.each([
+    ['null', null],
+    ['a string', 'lockfile'],
+    ['no importers', { packages: {} }],
+    ['importers not a map', { importers: [] }],
+    ['an importer not a map', { importers: { '.': 'x' } }],
+    ['packages not a map', { importers: { '.': {} }, packages: ['a@1.0.0'] }],
+    ['a package key without version', { importers: { '.': {} }, packages: { react: {} } }],
+    ['a dependency without version', { importers: { '.': { dependencies: { a: { specifier: '1' } } } } }],
+  ])('%s → ok:false', (_label, object) => {
+    expect(namesFromPnpmLockfileObject(object)).toMatchObject({ ok: false })
+  })
+})
