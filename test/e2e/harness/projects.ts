@@ -27,6 +27,8 @@ export interface ProjectOptions {
   name?: string
   /** pnpm only; default `pnpmfile`. */
   route?: PluginRoute
+  /** The file the `pnpmfile` route points at; default `<repo>/pnpmfile.cjs`. */
+  pnpmfile?: string
   /** Workspace members (relative dirs) to create, each with a `package.json` named after its last segment. */
   members?: string[]
   /** Extra root `package.json` fields. */
@@ -59,7 +61,7 @@ export async function createProject(opts: ProjectOptions): Promise<Project> {
   const workspace: string[] = []
   if (opts.members !== undefined) workspace.push(`packages:${yamlList(opts.members)}`)
   if (pm.name === 'pnpm') {
-    const pnpmfile = path.join(repoRoot, 'pnpmfile.cjs')
+    const pnpmfile = opts.pnpmfile ?? path.join(repoRoot, 'pnpmfile.cjs')
     if (pm.major >= 11) workspace.push('minimumReleaseAge: 0')
     if (route === 'pnpmfile' && pm.major >= 11) workspace.push(`pnpmfile: ${JSON.stringify(pnpmfile)}`)
     if (route === 'pnpmfile' && pm.major < 11) npmrc.push(`pnpmfile=${pnpmfile}`)
