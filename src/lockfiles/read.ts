@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { isNativeError } from 'node:util/types'
 
 import { BUN_BINARY_REASON, parseBunLockfile } from './bun'
@@ -8,6 +9,7 @@ import { parsePnpmLockfile } from './pnpm'
 import type { LockfileKind, LockfileRead, NamesResult } from './types'
 import { parseYarnBerryLockfile } from './yarn-berry'
 import { parseYarnClassicLockfile, YARN_CLASSIC_HEADER } from './yarn-classic'
+import { yarnWorkspaceDirs } from './yarn-workspaces'
 
 /**
  * The names a lockfile's text lists, read as `kind`. Pure. Never throws for bad input: anything
@@ -39,6 +41,10 @@ function isYarnClassic(text: string): boolean {
  * Reads and parses the lockfile at `file`, its kind taken from the base name (see
  * `LOCKFILE_FILES`; `.package-lock.json` anywhere is npm's hidden lockfile). Synchronous.
  *
+ * yarn 1 does not record workspace members in `yarn.lock`, so for a yarn 1 lockfile the
+ * importer directories come from the `workspaces` of the `package.json` beside it (see
+ * `yarnWorkspaceDirs`); a `package.json` that cannot be read makes the read fail.
+ *
  * Fails (`ok: false`, reason naming the path) for a name that is not a lockfile's (`kind: null`),
  * for `bun.lockb` without reading it, and for any system error while reading (`ENOENT`,
  * `EACCES`, `EISDIR`, …; the reason ends with the errno code).
@@ -56,7 +62,10 @@ export function readLockfile(file: string): LockfileRead {
     return { ok: false, kind, reason: `${file}: cannot read: ${code}` }
   }
   const read = parseLockfile(kind, text)
-  return read.ok ? read : { ...read, reason: `${file}: ${read.reason}` }
+  if (!read.ok) return { ...read, reason: `${file}: ${read.reason}` }
+  if (kind !== 'yarn' || !isYarnClassic(text)) return read
+  const members = yarnWorkspaceDirs(path.dirname(file))
+  return Array.isArray(members) ? { ...read, importerDirs: members } : { ok: false, kind, reason: members.error }
 }
 
 /** The `code` of a Node system error (any errno is an expected outcome of reading a file). */

@@ -13,7 +13,8 @@ export const YARN_CLASSIC_HEADER = '# yarn lockfile v1'
  * a `version` in every entry, balanced quotes, and a final newline, so most cuts fail. A cut
  * between two entries still reads as a smaller, valid file.
  *
- * yarn 1 does not record workspace members, so `importerDirs` is only `['.']`.
+ * yarn 1 does not record workspace members, so `importerDirs` is only `['.']` here;
+ * `readLockfile` adds the members named by the `package.json` beside the lockfile.
  */
 export function parseYarnClassicLockfile(text: string): NamesResult {
   if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')

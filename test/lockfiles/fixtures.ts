@@ -50,7 +50,8 @@ export const CASES: FixtureCase[] = [
   { file: 'npm-11.19.1-workspace/package-lock.json', names: [...WORKSPACE, '@ws/b', 'ws-root'], importerDirs: WORKSPACE_DIRS },
   { file: 'npm-11.19.1-workspace/node_modules_/.package-lock.json', names: [...WORKSPACE, '@ws/b'], importerDirs: WORKSPACE_DIRS },
   { file: 'yarn-1.22.22/yarn.lock', names: SINGLE, importerDirs: ['.'] },
-  { file: 'yarn-1.22.22-workspace/yarn.lock', names: ['@sindresorhus/is', 'is-number', 'is-odd'], importerDirs: ['.'] },
+  // yarn 1 records no workspace members; readLockfile takes them from package.json `workspaces`.
+  { file: 'yarn-1.22.22-workspace/yarn.lock', names: ['@sindresorhus/is', 'is-number', 'is-odd'], importerDirs: WORKSPACE_DIRS },
   { file: 'yarn-4.18.1/yarn.lock', names: [...SINGLE, 'lockdemo'], importerDirs: ['.'] },
   { file: 'yarn-4.18.1-workspace/yarn.lock', names: [...WORKSPACE, '@ws/b', 'ws-root'], importerDirs: WORKSPACE_DIRS },
   { file: 'bun-1.4.5/bun.lock', names: [...SINGLE, 'lockdemo'], importerDirs: ['.'] },
