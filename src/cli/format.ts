@@ -17,6 +17,12 @@ export function displayPath(file: string): string {
   return home.length > 1 && file.startsWith(home + '/') ? `~${file.slice(home.length)}` : file
 }
 
+/** `text` with every absolute path under the home directory shortened to `~/…`. */
+export function shortenHome(text: string): string {
+  const home = os.homedir()
+  return home.length > 1 ? text.split(home + '/').join('~/') : text
+}
+
 /** A time relative to `now`: `just now`, `5 min ago`, `3 h ago`, `12 days ago`. */
 export function formatAge(iso: string | null, now: number): string {
   if (iso === null) return 'never'
@@ -72,7 +78,7 @@ export function formatReport(report: GcReport, opts: { color: boolean; now: numb
       const verdict = space.verdict === 'live' ? p.green('live') : p.red('orphaned')
       const action = space.action === 'keep' ? p.dim('keep') : space.action === 'failed' ? p.red(ACTION_WORD.failed) : ACTION_WORD[space.action]
       const lastUsed = formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)')
-      rows.push([spaceName(space), formatBytes(space.bytes), lastUsed, usedFrom(space), verdict, action, space.reason])
+      rows.push([spaceName(space), formatBytes(space.bytes), lastUsed, usedFrom(space), verdict, action, shortenHome(space.reason)])
     }
     out += table(rows)
   }
