@@ -33,7 +33,7 @@ export function parsePnpmLockfileFast(text: string): NamesResult | null {
   const fast = fastMainDocument(text)
   if (fast === null) return null
   if ('onlyDocument' in fast) return fail(ONLY_CONFIG_DOCUMENT)
-  if ('extract' in fast) return namesFromV9(fast.extract)
+  if ('extract' in fast) return fast.extract.version === '13.0' ? null : namesFromV9(fast.extract)
   const json = parseJsonc(fast.json)
   return 'value' in json ? namesFromDocument(json.value) : null
 }
@@ -65,7 +65,9 @@ export function namesFromPnpmLockfileObject(lockfile: unknown): ({ ok: true } & 
 
 function namesFromDocument(doc: unknown): NamesResult {
   if (isRecord(doc) && versionOf(doc.lockfileVersion) === '13.0') {
-    const extract = extractFromObject(doc, 'projects')
+    // v13 names its importers `projects`; a v9-shaped document may carry '13.0' too (pnpm's
+    // current lockfile does), so `importers` is read when there are no `projects`.
+    const extract = extractFromObject(doc, doc.projects === undefined ? 'importers' : 'projects')
     return typeof extract === 'string' ? fail(extract) : namesFromExtract(extract, false)
   }
   const extract = extractFromObject(doc, 'importers')

@@ -86,6 +86,12 @@ describe('pnpm-lock.yaml', () => {
     expect(parsePnpmLockfileSlow(V13)).toMatchObject({ ok: true })
   })
 
+  test("a v9-shaped document with lockfileVersion '13.0' (as pnpm's current lockfile has) is read too", () => {
+    const text = MINIMAL.replace("lockfileVersion: '9.0'", "lockfileVersion: '13.0'")
+    expect(parsePnpmLockfileFast(text)).toBeNull()
+    expect(names(text)).toEqual(MINIMAL_NAMES)
+  })
+
   test.each([
     ['5.4', 'lockfileVersion: 5.4\n\nspecifiers:\n  foo: ^1.0.0\n\ndependencies:\n  foo: 1.0.0\n\npackages:\n\n  /foo/1.0.0:\n    resolution: {integrity: sha512-x}\n'],
     ['6.0', "lockfileVersion: '6.0'\n\ndependencies:\n  foo:\n    specifier: ^1.0.0\n    version: 1.0.0\n\npackages:\n\n  /foo@1.0.0:\n    resolution: {integrity: sha512-x}\n"],
