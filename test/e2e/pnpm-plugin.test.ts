@@ -47,7 +47,7 @@ describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
     expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
   })
 
-  test('in a workspace, remove --filter sweeps only what no member uses any more', async () => {
+  test('in a workspace, remove (--filter, or from a member) sweeps only what no member uses any more', async () => {
     const sandbox = createSandbox()
     const pm = tool()
     const ws = await createProject({ sandbox, pm, registry, route, name: 'monorepo', members: ['packages/app1', 'packages/app2'] })
@@ -59,7 +59,8 @@ describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
 
     expectSuccess(await runPm(ws, ['remove', 'fixture-b', '--filter', 'app1']))
     expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([true, true])
-    const removed = expectSuccess(await runPm(ws, ['remove', 'fixture-a', '--filter', 'app1']))
+    // Run from inside the member: the project is the workspace root pnpm reports to preResolution.
+    const removed = expectSuccess(await runPm(ws, ['remove', 'fixture-a'], { cwd: app1 }))
     expect(warningLines(removed)).toEqual([])
     expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
   })
