@@ -1,8 +1,9 @@
 /**
  * One line of block YAML as pnpm writes `pnpm-lock.yaml` v9: `<spaces>key: value`,
- * `<spaces>key:` (opens a block), `<spaces>- item`, `<spaces>- key: value`, or `<spaces>key: |` whose
- * block scalar content (e.g. a multi-line `deprecated` message) the caller skips. Anything else is "not understood" (`null`),
- * which sends the caller to the full YAML parser; this lexer never decides that a file is bad.
+ * `<spaces>key:` (opens a block), `<spaces>- item`, `<spaces>- key: value`, or
+ * `<spaces>key: |`, whose block scalar content (e.g. a multi-line `deprecated` message) the
+ * caller skips. Anything else is "not understood" (`null`), which sends the caller to the full
+ * YAML parser; this lexer never decides that a file is bad.
  */
 export interface YamlLine {
   indent: number
