@@ -66,24 +66,26 @@ export function emptyTrash(root: string, budgetMs = Infinity): string[] {
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000
 
 /**
- * Removes temp files and directories of crashed writers: `.*.tmp` state files in the bookkeeping
- * directory and `.<key>.tmp-*` / `.trash-*` entries in namespaces, once older than a day (a live
- * `ensureScratch` may still be filling a younger one).
+ * Removes temp files and directories of crashed writers: `.*.tmp` entries in the bookkeeping
+ * directory whatever their age (state files and the clock probe are only written under the store
+ * lock, which the caller holds, and stale-lock asides are never read again: any found now belongs
+ * to a process that died), and `.<key>.tmp-*` / `.trash-*` entries in namespaces once older than
+ * a day (a live `ensureScratch` may still be filling a younger one).
  */
 export function removeStaleTemps(root: string, now: number): void {
-  const candidates: string[] = []
-  const list = (dir: string, match: (name: string) => boolean): void => {
+  const candidates: { file: string; minAgeMs: number }[] = []
+  const list = (dir: string, match: (name: string) => boolean, minAgeMs: number): void => {
     try {
-      for (const name of fs.readdirSync(dir)) if (match(name)) candidates.push(path.join(dir, name))
+      for (const name of fs.readdirSync(dir)) if (match(name)) candidates.push({ file: path.join(dir, name), minAgeMs })
     } catch (err) {
       if (!isErrno(err, 'ENOENT', 'ENOTDIR')) throw err
     }
   }
-  list(bookkeepingDir(root), (name) => name.startsWith('.') && name.endsWith('.tmp'))
-  for (const ns of ownerDirs(root)) list(ns.path, (name) => /^\.(.+\.tmp-|trash-)/.test(name))
-  for (const file of candidates) {
+  list(bookkeepingDir(root), (name) => name.startsWith('.') && name.endsWith('.tmp'), 0)
+  for (const ns of ownerDirs(root)) list(ns.path, (name) => /^\.(.+\.tmp-|trash-)/.test(name), STALE_TEMP_MS)
+  for (const { file, minAgeMs } of candidates) {
     try {
-      if (now - fs.lstatSync(file).mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { recursive: true, force: true })
+      if (minAgeMs === 0 || now - fs.lstatSync(file).mtimeMs > minAgeMs) fs.rmSync(file, { recursive: true, force: true })
     } catch (err) {
       if (!isErrno(err, 'ENOENT', 'EACCES', 'EPERM', 'EBUSY')) throw err
     }

@@ -90,7 +90,8 @@ export function tryAcquireLock(root: string, command = 'scoped sweep'): StoreLoc
 function tryAcquireOnce(root: string, dir: string, command: string): StoreLock | null {
   if (!tryCreate(dir, command)) {
     if (!isStale(dir, Date.now())) return null
-    const aside = path.join(path.dirname(dir), `.${asideName('stale-lock')}`)
+    // Named like a temp file, so the next gc removes it if this process dies before it does.
+    const aside = path.join(path.dirname(dir), `.${asideName('stale-lock')}.tmp`)
     try {
       fs.renameSync(dir, aside)
     } catch (err) {
