@@ -1,0 +1,16 @@
+// The pnpm plugin as pnpm 10 runs it, in-process: load the built hook, preResolution with the
+// lockfile dir, then afterAllResolved with the resolved lockfile object (timed), which registers
+// the project and runs the scoped sweep. argv: <dist dir> <lockfile object JSON file> <project dir>
+const fs = require('node:fs')
+const path = require('node:path')
+const [dist, lockfileFile, projectDir] = process.argv.slice(2)
+const lockfile = JSON.parse(fs.readFileSync(lockfileFile, 'utf8'))
+const t0 = process.hrtime.bigint()
+const { hooks } = require(path.join(dist, 'pnpm-hook.cjs'))
+const t1 = process.hrtime.bigint()
+const lines = []
+hooks.preResolution({ lockfileDir: projectDir })
+const t2 = process.hrtime.bigint()
+hooks.afterAllResolved(lockfile, { log: (line) => lines.push(line) })
+const t3 = process.hrtime.bigint()
+console.log(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, hookMs: Number(t3 - t2) / 1e6, lines }))

@@ -1,0 +1,195 @@
+// Full gc at scale: projects with ~1,000-package pnpm v9 lockfiles, 10 spaces per project.
+// Cold = the registry (names cache) is absent, so every lockfile is read; warm = the registry is
+// current, no lockfile changed. Dry runs, so repetitions see the same store; each run is a fresh
+// process (like `scratch gc`), which also gives its peak RSS. One real run at the largest size.
+// Then the lockfile phase alone (ours, @pnpm/lockfile.fs, the bytes) and the scaling rows.
+import fs from 'node:fs'
+import path from 'node:path'
+import { runNode } from '../lib/child.mjs'
+import { planSpaces, writeStore } from '../lib/gen-world.mjs'
+import { bundleInternals } from '../lib/internals.mjs'
+import { comparison, metric } from '../lib/report.mjs'
+import { formatValue, summarize } from '../lib/stats.mjs'
+
+const CHILDREN = path.join(import.meta.dirname, '..', 'children')
+const REPO = path.resolve(import.meta.dirname, '..', '..')
+const SPACES_PER_PROJECT = 10
+
+function registryFile(root) {
+  return path.join(root, '.scratch', 'registry.json')
+}
+
+async function gcRun(dist, root, dryRun) {
+  const out = await runNode(path.join(CHILDREN, 'gc.cjs'), [dist, root, dryRun ? '1' : '0'])
+  if (out.warnings.length > 0) throw new Error(`gc warned: ${out.warnings.join('; ')}`)
+  if (Object.keys(out.projects).some((status) => status !== 'present')) throw new Error(`projects not all present: ${JSON.stringify(out.projects)}`)
+  return out
+}
+
+/**
+ * Makes `root`'s registry current without touching its spaces: a real gc over a copy of the
+ * bookkeeping directory alone (same projects and lockfiles, no spaces), whose registry.json is
+ * then copied back. Its time is the real cold run of a store without spaces; not reported.
+ */
+async function primeRegistry(dist, root, work) {
+  const copy = path.join(work, `${path.basename(root)}-registry`)
+  fs.rmSync(copy, { recursive: true, force: true })
+  fs.cpSync(path.join(root, '.scratch'), path.join(copy, '.scratch'), { recursive: true })
+  await gcRun(dist, copy, false)
+  fs.copyFileSync(registryFile(copy), registryFile(root))
+  fs.rmSync(copy, { recursive: true, force: true })
+}
+
+async function measureSize({ dist, work, root, reps, log }) {
+  const cold = []
+  for (let i = 0; i < reps.cold; i++) {
+    fs.rmSync(registryFile(root), { force: true })
+    cold.push(await gcRun(dist, root, true))
+    log(`  cold dry-run ${i + 1}/${reps.cold}: ${formatValue(cold.at(-1).gcMs, 'ms')}, peak RSS ${formatValue(cold.at(-1).maxRssMb, 'MB')}`)
+  }
+  await primeRegistry(dist, root, work)
+  const warm = []
+  for (let i = 0; i < reps.warm; i++) {
+    warm.push(await gcRun(dist, root, true))
+    log(`  warm dry-run ${i + 1}/${reps.warm}: ${formatValue(warm.at(-1).gcMs, 'ms')}`)
+  }
+  return { cold, warm }
+}
+
+export async function gcSuite({ dist, work, quick, seed, log, info, world: shared }) {
+  const sizes = quick ? [20, 60] : [100, 300, 1000]
+  const largest = sizes.at(-1)
+  const { pool, outsideDir } = shared
+
+  let t = performance.now()
+  const projects = shared.projects(largest)
+  const bytesOf = (n) => projects.slice(0, n).reduce((sum, p) => sum + p.lockfileBytes, 0)
+  log(`  ${largest} projects written (${formatValue(bytesOf(largest) / 2 ** 20, 'MB')} of lockfiles) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+
+  const stores = new Map()
+  for (const size of sizes) {
+    t = performance.now()
+    const root = path.join(work, `store-${size}`)
+    const spaces = planSpaces({ seed, projects: projects.slice(0, size), count: size * SPACES_PER_PROJECT })
+    await writeStore({ root, work, dist, projects: projects.slice(0, size), spaces, outsideDir })
+    const kinds = {}
+    for (const space of spaces) kinds[space.kind] = (kinds[space.kind] ?? 0) + 1
+    stores.set(size, { root, spaces: spaces.length, kinds, bytes: bytesOf(size) })
+    log(`  store for ${size} projects: ${spaces.length} spaces ${JSON.stringify(kinds)} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  }
+
+  const runs = new Map()
+  for (const size of sizes) {
+    log(`  gc over ${size} projects / ${stores.get(size).spaces} spaces`)
+    const reps = size === largest ? { cold: quick ? 2 : 5, warm: quick ? 2 : 5 } : { cold: quick ? 2 : 3, warm: quick ? 2 : 3 }
+    runs.set(size, await measureSize({ dist, work, root: stores.get(size).root, reps, log }))
+  }
+
+  // The lockfile phase alone, over the largest set of projects.
+  const listFile = path.join(work, 'reader-dirs.json')
+  fs.writeFileSync(listFile, JSON.stringify({ dirs: projects.map((p) => p.dir) }))
+  const internals = await bundleInternals(REPO, work)
+  const phase = { ours: [], 'lockfile-fs': [], floor: [] }
+  const phaseRss = { ours: [], 'lockfile-fs': [], floor: [] }
+  const phaseReps = { ours: quick ? 1 : 3, 'lockfile-fs': quick ? 1 : 2, floor: quick ? 1 : 3 }
+  for (const mode of Object.keys(phase)) {
+    if (mode === 'ours' && internals.file === null) continue
+    for (let i = 0; i < phaseReps[mode]; i++) {
+      const out = await runNode(path.join(CHILDREN, 'readers.cjs'), [mode, listFile, internals.file ?? '-', dist])
+      phase[mode].push(out.ms)
+      phaseRss[mode].push(out.maxRssMb)
+      log(`  lockfile phase ${mode} ${i + 1}/${phaseReps[mode]}: ${formatValue(out.ms, 'ms')}`)
+    }
+  }
+
+  // One real run at the largest size: cold (deletes the orphans), then warm (nothing left to do).
+  const big = stores.get(largest)
+  fs.rmSync(registryFile(big.root), { force: true })
+  const realCold = await gcRun(dist, big.root, false)
+  const realWarm = await gcRun(dist, big.root, false)
+  log(`  real run: cold ${formatValue(realCold.gcMs, 'ms')} ${JSON.stringify(realCold.spaces)}, warm ${formatValue(realWarm.gcMs, 'ms')}`)
+
+  const { cold, warm } = runs.get(largest)
+  const coldStats = summarize(cold.map((r) => r.gcMs))
+  const warmStats = summarize(warm.map((r) => r.gcMs))
+  const rssStats = summarize(cold.map((r) => r.maxRssMb))
+  const ourPhase = phase.ours.length > 0 ? summarize(phase.ours) : null
+  const lfsPhase = summarize(phase['lockfile-fs'])
+  const floorPhase = summarize(phase.floor)
+  // The rest of the gc (everything but reading lockfiles): cold minus our lockfile phase; without
+  // the internals bundle, the warm run (which reads the names cache instead) stands in for it.
+  const rest = ourPhase !== null ? Math.max(0, coldStats.median - ourPhase.median) : warmStats.median
+  const restHow = ourPhase !== null ? 'cold gc − our lockfile phase' : `warm gc (internals bundle unavailable: ${internals.reason})`
+  const mb = big.bytes / 2 ** 20
+  const world = `${largest} projects × 1,000 packages (${formatValue(mb, 'MB')} of lockfiles), ${big.spaces} spaces`
+
+  info.gc = {
+    world: { projects: largest, lockfileMb: mb, spaces: big.spaces, kinds: big.kinds, poolNames: pool.length },
+    coldVerdicts: cold[0].spaces, realCold: { gcMs: realCold.gcMs, spaces: realCold.spaces }, realWarm: { gcMs: realWarm.gcMs, spaces: realWarm.spaces },
+    gcRequireMs: summarize(cold.map((r) => r.requireMs)).median,
+    restOfGcMs: rest, restOfGcHow: restHow,
+    phaseRssMb: Object.fromEntries(Object.entries(phaseRss).map(([k, v]) => [k, summarize(v).median])),
+  }
+
+  const estimated = (phaseStats) => ({ n: 0, median: rest + phaseStats.median, min: NaN, max: NaN, samples: [] })
+  const metrics = [
+    metric({
+      id: 'gc-cold', name: `full gc, cold (${largest} projects, ${big.spaces} spaces)`, unit: 'ms', stats: coldStats,
+      target: { max: 1500, text: '≤ 1.5 s' },
+      comparisons: [
+        comparison({ name: 'same gc reading lockfiles with @pnpm/lockfile.fs (est.)', unit: 'ms', stats: estimated(lfsPhase), ours: coldStats.median, ratioText: `${formatValue((rest + lfsPhase.median) / coldStats.median, 'x')} ours (bar: ≥ 4×)` }),
+        comparison({ name: 'same gc reading only the lockfile bytes, the floor (est.)', unit: 'ms', stats: estimated(floorPhase), ours: coldStats.median, ratioText: `ours is ${formatValue(coldStats.median / (rest + floorPhase.median), 'x')} the floor` }),
+      ],
+      notes: [world, `dry run in a fresh process per repetition; registry.json deleted before each`, `estimates = ${restHow} (${formatValue(rest, 'ms')}) + that reader's lockfile phase`],
+    }),
+    metric({
+      id: 'gc-warm', name: `full gc, warm (no lockfile changed)`, unit: 'ms', stats: warmStats,
+      target: { max: 300, text: '≤ 0.3 s' },
+    }),
+    metric({
+      id: 'gc-peak-rss', name: 'full gc, cold: peak RSS of the process', unit: 'MB', stats: rssStats,
+      target: { max: 300, text: '≤ 300 MB' },
+      comparisons: [comparison({ name: 'lockfile phase with @pnpm/lockfile.fs alone', unit: 'MB', stats: summarize(phaseRss['lockfile-fs']), ours: rssStats.median })],
+    }),
+  ]
+  if (ourPhase !== null) {
+    metrics.push(metric({
+      id: 'lockfile-phase', name: `lockfile phase alone (${largest} projects)`, unit: 'ms', stats: ourPhase,
+      comparisons: [
+        comparison({ name: '@pnpm/lockfile.fs readWantedLockfile', unit: 'ms', stats: lfsPhase, ours: ourPhase.median }),
+        comparison({ name: 'readFileSync of the lockfiles (floor)', unit: 'ms', stats: floorPhase, ours: ourPhase.median, ratioText: `ours is ${formatValue(ourPhase.median / floorPhase.median, 'x')} the floor` }),
+      ],
+      notes: ['per project: stat, lockfile detection, size/mtime stamps, read + parse, importer package.json names'],
+    }))
+  }
+  metrics.push(
+    metric({ id: 'gc-real-cold', name: 'full gc, real run, cold (deletes the orphans), once', unit: 'ms', stats: summarize([realCold.gcMs]) }),
+    metric({ id: 'gc-real-warm', name: 'full gc, real run, warm (nothing to delete), once', unit: 'ms', stats: summarize([realWarm.gcMs]) }),
+  )
+
+  // Scaling: cost per lockfile MB (cold) and per space (warm) at each size.
+  const perMb = []
+  const perSpace = []
+  for (const size of sizes) {
+    const store = stores.get(size)
+    const { cold: c, warm: w } = runs.get(size)
+    const sizeMb = store.bytes / 2 ** 20
+    const coldPerMb = summarize(c.map((r) => r.gcMs / sizeMb))
+    const warmPerSpace = summarize(w.map((r) => (r.gcMs * 1000) / store.spaces))
+    perMb.push(coldPerMb.median)
+    perSpace.push(warmPerSpace.median)
+    metrics.push(metric({
+      id: `scale-${size}-cold-per-mb`, name: `scaling ${size} projects: cold gc per lockfile MB`, unit: 'ms/MB', stats: coldPerMb,
+      notes: [`${formatValue(sizeMb, 'MB')} of lockfiles, ${store.spaces} spaces; cold ${formatValue(summarize(c.map((r) => r.gcMs)).median, 'ms')}, warm ${formatValue(summarize(w.map((r) => r.gcMs)).median, 'ms')}`],
+    }))
+    metrics.push(metric({ id: `scale-${size}-warm-per-space`, name: `scaling ${size} projects: warm gc per space`, unit: 'µs/space', stats: warmPerSpace }))
+  }
+  info.scaling = {
+    sizes,
+    coldMsPerMb: perMb,
+    warmUsPerSpace: perSpace,
+    coldPerMbSpread: Math.max(...perMb) / Math.min(...perMb),
+    warmPerSpaceSpread: Math.max(...perSpace) / Math.min(...perSpace),
+  }
+  return metrics
+}

@@ -1,0 +1,138 @@
+// The scoped sweep as the pnpm plugin runs it after `pnpm remove X` in a project P, with 100
+// registered projects (1,000-package lockfiles) and their spaces in the store; X's spaces (only P
+// used X) are swept. Compared with what the user waits for anyway: a `pnpm remove` of one package
+// in a small offline project (pnpm 10 from node_modules/.bin, link:/file: deps only), with and
+// without the plugin loaded through --pnpmfile.
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { childEnv, run, runNode } from '../lib/child.mjs'
+import { planSpaces, writeStore } from '../lib/gen-world.mjs'
+import { comparison, metric } from '../lib/report.mjs'
+import { formatValue, summarize } from '../lib/stats.mjs'
+
+const CHILDREN = path.join(import.meta.dirname, '..', 'children')
+const REPO = path.resolve(import.meta.dirname, '..', '..')
+const require = createRequire(import.meta.url)
+const PNPM = path.join(REPO, 'node_modules', '.bin', 'pnpm')
+
+function fillSpace(dir, files, bytes) {
+  for (let i = 0; i < files; i++) fs.writeFileSync(path.join(dir, `blob-${i}.bin`), Buffer.alloc(bytes, i))
+}
+
+/** The store template: `count` projects and their spaces, plus X's spaces used from P only; registry primed. */
+async function hookTemplate({ dist, work, world, seed, count, log }) {
+  const projects = world.projects(count)
+  const target = projects[0]
+  const others = new Set(projects.slice(1).flatMap((p) => p.names))
+  const lockfile = fs.readFileSync(path.join(target.dir, 'pnpm-lock.yaml'), 'utf8')
+  const onlyHere = target.names.filter((name) => !others.has(name) && !name.startsWith('bench-project-') && !name.startsWith('ws-'))
+  // Prefer a direct dependency (what `pnpm remove` removes); any name only P lists otherwise.
+  const removed = onlyHere.find((name) => lockfile.includes(`\n      ${name.startsWith('@') ? `'${name}'` : name}:\n        specifier:`)) ?? onlyHere[0]
+  if (removed === undefined) throw new Error('no package is used by the first project only')
+  const spaces = planSpaces({ seed: `${seed}/hook`, projects, count: count * 10 })
+  for (const key of ['cache', 'models', 'compiled']) spaces.push({ owner: removed, key: `x-${key}`, kind: 'live', records: [{ caller: removed, project: target.dir }] })
+  const root = path.join(work, 'hook-template')
+  await writeStore({ root, work, dist, projects, spaces, outsideDir: world.outsideDir })
+  const xDirs = ['cache', 'models', 'compiled'].map((key) => path.join(root, ...removed.split('/'), `x-${key}`))
+  for (const dir of xDirs) fillSpace(dir, 32, 16 * 1024)
+  // A real gc leaves the store as the hook normally finds it: registry current, orphans gone, log compacted.
+  const primed = await runNode(path.join(CHILDREN, 'gc.cjs'), [dist, root, '0'])
+  if (primed.warnings.length > 0) throw new Error(`priming gc warned: ${primed.warnings.join('; ')}`)
+  log(`  hook store: ${count} projects, ${spaces.length} spaces; P = ${path.basename(target.dir)}, removing ${removed}`)
+
+  // The lockfile object pnpm 10 hands to afterAllResolved (snapshots merged into packages), minus X.
+  const { readWantedLockfile } = require('@pnpm/lockfile.fs')
+  const object = await readWantedLockfile(target.dir, { ignoreIncompatible: false })
+  for (const importer of Object.values(object.importers)) {
+    for (const field of ['specifiers', 'dependencies', 'devDependencies', 'optionalDependencies']) delete importer[field]?.[removed]
+  }
+  for (const key of Object.keys(object.packages)) if (key.startsWith(`${removed}@`)) delete object.packages[key]
+  const objectFile = path.join(work, 'hook-lockfile.json')
+  fs.writeFileSync(objectFile, JSON.stringify(object))
+  return { root, target, removed, objectFile, xRelative: xDirs.map((dir) => path.relative(root, dir)) }
+}
+
+/** A small offline pnpm project: one link: and one file: dependency. */
+function smallProject(work) {
+  const dir = path.join(work, 'pnpm-small')
+  for (const dep of ['dep-a', 'dep-b']) {
+    fs.mkdirSync(path.join(dir, dep), { recursive: true })
+    fs.writeFileSync(path.join(dir, dep, 'package.json'), JSON.stringify({ name: dep, version: '1.0.0' }))
+  }
+  const manifest = JSON.stringify({ name: 'small-app', version: '1.0.0', dependencies: { 'dep-a': 'link:./dep-a', 'dep-b': 'file:./dep-b' } }, null, 2)
+  fs.writeFileSync(path.join(dir, 'package.json'), manifest)
+  return { dir, manifest }
+}
+
+export async function hookSuite({ dist, work, world, seed, quick, log, info }) {
+  const count = quick ? 20 : 100
+  const reps = quick ? 3 : 9
+  const template = await hookTemplate({ dist, work, world, seed, count, log })
+
+  const hookMs = []
+  const requireMs = []
+  for (let i = 0; i < reps; i++) {
+    const root = path.join(work, `hook-run-${i}`)
+    fs.cpSync(template.root, root, { recursive: true })
+    const out = await runNode(path.join(CHILDREN, 'hook.cjs'), [dist, template.objectFile, template.target.dir], { env: childEnv({ SCRATCHSPACE_DIR: root }) })
+    const left = template.xRelative.filter((rel) => fs.existsSync(path.join(root, rel)))
+    if (left.length > 0 || out.lines.some((line) => line.includes('warning'))) {
+      throw new Error(`the hook did not sweep ${template.removed}'s spaces (left: ${left.join(', ')}); it said: ${out.lines.join(' | ')}`)
+    }
+    hookMs.push(out.hookMs)
+    requireMs.push(out.requireMs)
+    fs.rmSync(root, { recursive: true, force: true })
+  }
+  const hook = summarize(hookMs)
+  log(`  hook: ${formatValue(hook.median, 'ms')} (load ${formatValue(summarize(requireMs).median, 'ms')})`)
+
+  // pnpm remove in a small offline project, without and with the plugin (same store as above).
+  const small = smallProject(work)
+  const pnpmfile = path.join(work, 'pnpmfile.cjs')
+  fs.writeFileSync(pnpmfile, `module.exports = require(${JSON.stringify(path.join(dist, 'pnpm-hook.cjs'))})\n`)
+  const pnpmEnv = (extra = {}) => childEnv({
+    npm_config_store_dir: path.join(work, 'pnpm-store'), npm_config_cache_dir: path.join(work, 'pnpm-cache'),
+    npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_registry: 'http://127.0.0.1:9/',
+    SCRATCHSPACE_DIR: path.join(work, 'pnpm-scratch-unused'), ...extra,
+  })
+  const plain = []
+  const plugged = []
+  for (let i = 0; i < reps; i++) {
+    for (const withPlugin of [false, true]) {
+      fs.writeFileSync(path.join(small.dir, 'package.json'), small.manifest)
+      await run(PNPM, ['install'], { cwd: small.dir, env: pnpmEnv() })
+      let root
+      const extra = []
+      if (withPlugin) {
+        root = path.join(work, `pnpm-run-${i}`)
+        fs.cpSync(template.root, root, { recursive: true })
+        const calls = path.join(work, 'pnpm-small-calls.json')
+        fs.writeFileSync(calls, JSON.stringify({ root, calls: [{ owner: 'dep-b', key: 'cache', caller: 'dep-b', cwd: small.dir }] }))
+        await runNode(path.join(CHILDREN, 'records.cjs'), [dist, calls])
+        extra.push('--pnpmfile', pnpmfile)
+      }
+      const { ms, stdout } = await run(PNPM, ['remove', 'dep-b', ...extra], { cwd: small.dir, env: pnpmEnv(root === undefined ? {} : { SCRATCHSPACE_DIR: root }) })
+      if (withPlugin) {
+        if (fs.existsSync(path.join(root, 'dep-b', 'cache'))) throw new Error(`pnpm remove with the plugin left dep-b's space; pnpm said:\n${stdout}`)
+        fs.rmSync(root, { recursive: true, force: true })
+        plugged.push(ms)
+      } else {
+        plain.push(ms)
+      }
+    }
+  }
+  const plainStats = summarize(plain)
+  const pluggedStats = summarize(plugged)
+  log(`  pnpm remove: ${formatValue(plainStats.median, 'ms')}, with the plugin ${formatValue(pluggedStats.median, 'ms')}`)
+  info.hook = { projects: count, removed: template.removed, hookRequireMs: summarize(requireMs).median }
+  return [metric({
+    id: 'hook-scoped-sweep', name: `scoped sweep in the pnpm hook (${count} registered projects)`, unit: 'ms', stats: hook,
+    target: { max: 100, text: '≤ 100 ms' },
+    comparisons: [
+      comparison({ name: 'pnpm remove, small offline project (wall)', unit: 'ms', stats: plainStats, ours: hook.median, ratioText: `hook = ${formatValue((100 * hook.median) / plainStats.median, '%')} of it` }),
+      comparison({ name: 'same pnpm remove with the plugin (--pnpmfile)', unit: 'ms', stats: pluggedStats, ours: hook.median, ratioText: `${formatValue((100 * (pluggedStats.median - plainStats.median)) / plainStats.median, '%')} over without` }),
+    ],
+    notes: [`afterAllResolved timed in-process (pnpm 10 runs hooks in-process); loading the hook bundle adds ${formatValue(summarize(requireMs).median, 'ms')} once per pnpm run; the sweep deletes ${template.removed}'s 3 spaces (512 KiB each) every repetition`],
+  })]
+}
