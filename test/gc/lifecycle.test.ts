@@ -2,21 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { runGc } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
-import { npmProject, recordUse, makeSpace } from './support'
+import { npmProject, projectUsingAandB, recordUse, makeSpace } from './support'
 
 // Scratch.jl's "Scratch Space Lifecycling" set (cases 14–16), in our semantics: liveness comes
 // from what lockfiles list, not from whether a parent file exists.
 describe('gc lifecycle', () => {
   const box = useSandbox()
 
-  function setup(): { p1: string; a: string; b: string } {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
-    const a = makeSpace(box.store, 'pkg-a', 'cache')
-    const b = makeSpace(box.store, 'pkg-b', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
-    recordUse(box.store, { owner: 'pkg-b', key: 'cache' }, p1)
-    return { p1, a, b }
-  }
+  const setup = (): ReturnType<typeof projectUsingAandB> => projectUsingAandB(box.tmp, box.store)
 
   test('a gc right after install deletes nothing and marks nothing', async () => {
     const { a, b } = setup()

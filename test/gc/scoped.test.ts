@@ -3,20 +3,13 @@ import path from 'node:path'
 import { runGc, scopedSweep } from '../../src/gc'
 import { acquireLock } from '../../src/store/lock'
 import { useSandbox } from '../runtime/support'
-import { makeSpace, npmProject, recordUse } from './support'
+import { makeSpace, npmProject, projectUsingAandB, recordUse } from './support'
 
 // The sweep the install hooks run: names come from the hook's argument, not from disk.
 describe('scoped sweep', () => {
   const box = useSandbox()
 
-  function installed(): { p1: string; a: string; b: string } {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
-    const a = makeSpace(box.store, 'pkg-a', 'cache')
-    const b = makeSpace(box.store, 'pkg-b', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
-    recordUse(box.store, { owner: 'pkg-b', key: 'cache' }, p1)
-    return { p1, a, b }
-  }
+  const installed = (): ReturnType<typeof projectUsingAandB> => projectUsingAandB(box.tmp, box.store)
 
   test('removing A (names from the argument) sweeps A\'s spaces only, though the lockfile on disk still lists A', () => {
     const { p1, a, b } = installed()

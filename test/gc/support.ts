@@ -49,3 +49,16 @@ export function age(file: string, ageMs: number): void {
   const when = new Date(Date.now() - ageMs)
   fs.utimesSync(file, when, when)
 }
+
+/**
+ * The common starting point: project `<tmp>/p1` whose real npm lockfile lists pkg-a and pkg-b,
+ * each with a `cache` space (100 bytes) used from p1.
+ */
+export function projectUsingAandB(tmp: string, store: string): { p1: string; a: string; b: string } {
+  const p1 = npmProject(path.join(tmp, 'p1'), ['pkg-a', 'pkg-b'])
+  const a = makeSpace(store, 'pkg-a', 'cache')
+  const b = makeSpace(store, 'pkg-b', 'cache')
+  recordUse(store, { owner: 'pkg-a', key: 'cache' }, p1)
+  recordUse(store, { owner: 'pkg-b', key: 'cache' }, p1)
+  return { p1, a, b }
+}
