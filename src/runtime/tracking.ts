@@ -1,4 +1,5 @@
 import { appendRecord } from './access-log'
+import { isoTime } from './iso-time'
 import { detectProject } from './project'
 import type { OwnerInfo } from './owner'
 
@@ -53,7 +54,7 @@ export function recordAccess({ root, spaceId, spacePath, owner, caller, now }: A
     caller: caller?.name ?? null,
     ...(caller?.version !== undefined && { callerVersion: caller.version }),
     project: detectProject(caller?.dir, process.cwd()),
-    time: new Date(now).toISOString(),
+    time: isoTime(now),
     pid: process.pid,
   })
   lastRecorded.set(dedupeKey(caller, spacePath), now)
