@@ -56,7 +56,9 @@ export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exist
     prepareStoreRoot(space.root)
     recordAccess({ root: space.root, spaceId: space.id, spacePath: space.path, owner: space.owner, caller, now })
   } catch (err) {
-    if (!isErrno(err, ...NOT_WRITABLE_ERRNOS, 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EISDIR')) throw err
+    // Any system error: the record is best effort (EBUSY is Windows' answer for a log another
+    // process holds open exclusively, EIO a failing disk), and the space itself may still work.
+    if (!isErrno(err)) throw err
     warnOnce('access-log', `cannot record the use of ${space.path} in the access log (${err.code}); ` +
       'the space works, but gc cannot see this use. Set SCRATCHSPACE_DIR to a writable store, or SCRATCHSPACE_TRACK_ACCESS=0.')
   }
