@@ -27,7 +27,10 @@ export interface SpaceLocation {
   owner: OwnerInfo | null
 }
 
-const namespaceCache = new Map<string, string>()
+// root → owner name ('' for the global namespace; no package is named '') → key → the space's id
+// and path. Warm calls pass the same root, name and key strings every time, so these lookups
+// hash nothing new and build no strings; the path is then one string object per space.
+const located = new Map<string, Map<string, Map<string, { id: string; path: string }>>>()
 
 /** Where `key` of `owner` (null: the global namespace) lives under the current root. Validates both. */
 export function locateSpace(key: string, owner: Owner | null): SpaceLocation {
@@ -35,13 +38,16 @@ export function locateSpace(key: string, owner: Owner | null): SpaceLocation {
   const info = owner === null ? null : resolveOwner(owner)
   const root = currentRoot()
   const name = info?.name ?? null
-  const cacheKey = `${root}\0${name ?? ''}`
-  let ns = namespaceCache.get(cacheKey)
-  if (ns === undefined) {
-    ns = namespaceDir(root, name)
-    namespaceCache.set(cacheKey, ns)
+  let byName = located.get(root)
+  if (byName === undefined) located.set(root, byName = new Map())
+  let byKey = byName.get(name ?? '')
+  if (byKey === undefined) byName.set(name ?? '', byKey = new Map())
+  let where = byKey.get(key)
+  if (where === undefined) {
+    where = { id: spaceId(name, key), path: namespaceDir(root, name) + path.sep + key }
+    byKey.set(key, where)
   }
-  return { root, id: spaceId(name, key), path: ns + path.sep + key, owner: info }
+  return { root, id: where.id, path: where.path, owner: info }
 }
 
 /**

@@ -5,8 +5,10 @@ import type { OwnerInfo } from './owner'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-// (caller, space path) → when this process last appended a record for it.
-const lastRecorded = new Map<string, number>()
+// space path → caller name ('' for none) → when this process last appended a record for it.
+// Keyed path first, with the path string locateSpace keeps per space, so the warm check builds
+// no key string.
+const lastRecorded = new Map<string, Map<string, number>>()
 
 /** False when `SCRATCHSPACE_TRACK_ACCESS` is `0`, `false`, `no` or `off` (any case). */
 export function trackingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -14,21 +16,15 @@ export function trackingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return value === undefined || !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase())
 }
 
-function dedupeKey(caller: OwnerInfo | null, spacePath: string): string {
-  return `${caller?.name ?? ''}\0${spacePath}`
-}
-
 /** True when this process recorded `caller`'s use of `spacePath` less than 24 h ago. */
 export function recentlyRecorded(caller: OwnerInfo | null, spacePath: string, now: number): boolean {
-  const last = lastRecorded.get(dedupeKey(caller, spacePath))
+  const last = lastRecorded.get(spacePath)?.get(caller?.name ?? '')
   return last !== undefined && now - last < DAY_MS
 }
 
 /** Forgets every record of `spacePath`, so its next use is recorded again (after a delete). */
 export function forgetSpace(spacePath: string): void {
-  for (const key of [...lastRecorded.keys()]) {
-    if (key.endsWith(`\0${spacePath}`)) lastRecorded.delete(key)
-  }
+  lastRecorded.delete(spacePath)
 }
 
 export interface AccessInput {
@@ -57,5 +53,7 @@ export function recordAccess({ root, spaceId, spacePath, owner, caller, now }: A
     time: isoTime(now),
     pid: process.pid,
   })
-  lastRecorded.set(dedupeKey(caller, spacePath), now)
+  let byCaller = lastRecorded.get(spacePath)
+  if (byCaller === undefined) lastRecorded.set(spacePath, byCaller = new Map())
+  byCaller.set(caller?.name ?? '', now)
 }
