@@ -1,6 +1,7 @@
 // Warm getScratch (the space exists and this process already recorded it) against find-cache-dir
 // and env-paths, per call, in batches interleaved so that drift hits every variant alike.
 // argv: <dist dir> <module dir inside the owner package> <project dir> <batches> <calls per batch>
+import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
@@ -15,8 +16,10 @@ const meta = { url: pathToFileURL(path.join(moduleDir, 'index.js')).href }
 const batches = Number(batchesArg)
 const calls = Number(callsArg)
 let sink = 0
+const spacePath = getScratch('cache', meta)
 const variants = {
   getScratchImportMeta: { calls, fn: () => getScratch('cache', meta) },
+  existsSync: { calls, fn: () => (fs.existsSync(spacePath) ? spacePath : '') },
   getScratchDirname: { calls, fn: () => getScratch('cache', moduleDir) },
   findCacheDir: { calls: Math.ceil(calls / 5), fn: () => findCacheDirectory({ name: 'bench-owner', create: true, cwd: projectDir }) },
   envPaths: { calls, fn: () => envPaths('bench-owner').cache },
