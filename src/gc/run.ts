@@ -50,7 +50,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       removeStaleTemps(root, now)
     }
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
-    const state = loadState(root)
+    const state = loadState(root, { except: rotation.olderSegments })
     warnings.push(...state.warnings)
     const world = assessWorld(state.registry, state.history, now)
     const spaces = scanSpaces(root)

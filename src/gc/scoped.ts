@@ -1,10 +1,12 @@
+import fs from 'node:fs'
 import path from 'node:path'
+import { isErrno } from '../errors'
 import { appendRecord } from '../runtime/access-log'
-import { namespaceDir } from '../runtime/layout'
+import { accessLogPath, namespaceDir, spaceId } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { spacesTouchedSince } from '../store/history'
+import { compactHistory, rotateLog, spacesTouchedSince, type History } from '../store/history'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
@@ -34,6 +36,28 @@ export interface ScopedSweepOptions {
   removeBudgetMs?: number
 }
 
+/** Past this size the sweep compacts the access log itself, so hook-only users' logs stay small. */
+const COMPACT_AT_BYTES = 256 * 1024
+
+function liveLogBytes(root: string): number {
+  try {
+    return fs.statSync(accessLogPath(root)).size
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return 0
+    throw err
+  }
+}
+
+/**
+ * Rotates and compacts the log as a full gc does. Safe under the lock: every older segment was
+ * read by this sweep, and records appended since are in the segment rotated now, kept for later.
+ */
+function compactLog(root: string, history: History, runStart: number): void {
+  const rotation = rotateLog(root)
+  const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
+  compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+}
+
 function spaceFromId(root: string, id: string): SpaceEntry {
   const slash = id.lastIndexOf('/')
   const ownerPart = id.slice(0, slash)
@@ -52,8 +76,8 @@ function spaceFromId(root: string, id: string): SpaceEntry {
  */
 export function scopedSweep(opts: ScopedSweepOptions): GcReport {
   const root = opts.root ?? currentRoot()
-  const runStart = Date.now()
-  const now = opts.now ?? runStart
+  const called = Date.now()
+  const now = opts.now ?? called
   const dryRun = opts.dryRun ?? false
   const projectDir = path.resolve(opts.projectDir)
   const report: GcReport = { dryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
@@ -72,7 +96,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
   }
   if (!dryRun) {
     prepareStoreRoot(root)
-    appendRecord(root, { t: 'project', project: projectDir, time: new Date(runStart).toISOString(), pid: process.pid })
+    appendRecord(root, { t: 'project', project: projectDir, time: new Date(called).toISOString(), pid: process.pid })
   }
   const lock = dryRun ? null : tryAcquireLock(root, 'scoped sweep')
   if (!dryRun && lock === null) {
@@ -80,8 +104,10 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     return report
   }
   try {
-    const runStartFs = dryRun ? Infinity : markRunStart(root).fsMs
-    const state = loadState(root)
+    // The registration record above is older than the start: the guard must not count it as a use.
+    const { wallMs: runStart, fsMs: runStartFs } = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
+    // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
+    const state = loadState(root, null)
     report.warnings.push(...state.warnings)
     const newNames = new Set(names)
     const previous = new Set(state.registry.projects[projectDir]?.names ?? [])
@@ -108,7 +134,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
         root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,
         touchedSinceStart: () => spacesTouchedSince(root, runStart, null),
-        removeNow: () => Date.now() - runStart < budget,
+        removeNow: () => Date.now() - called < budget,
       })
       report.spaces = swept.reports
       report.freedBytes = swept.freedBytes
@@ -116,7 +142,8 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     }
     if (!dryRun) {
       saveRegistry(root, world.registry)
-      emptyTrash(root, Math.max(0, (opts.removeBudgetMs ?? 250) - (Date.now() - runStart)))
+      if (liveLogBytes(root) > COMPACT_AT_BYTES) compactLog(root, state.history, runStart)
+      emptyTrash(root, Math.max(0, (opts.removeBudgetMs ?? 250) - (Date.now() - called)))
     }
     return report
   } finally {

@@ -18,15 +18,18 @@ export interface StoreState {
 }
 
 /**
- * Loads the access history, registry and orphan marks. A damaged registry is rebuilt from the
+ * Loads the access history, registry and orphan marks. Damaged log lines are skipped; they are
+ * reported unless `reportDamage` is null or they sit in a file already reported by an earlier run. A damaged registry is rebuilt from the
  * access history, and damaged marks start empty; either way the run is told to delete nothing,
  * because the clocks and names it would rely on are gone.
  */
-export function loadState(root: string): StoreState {
+export function loadState(root: string, reportDamage: { except: string[] } | null): StoreState {
   const history = readHistory(root)
   const warnings: string[] = []
   const holds: string[] = []
-  if (history.damagedLines > 0) warnings.push(`skipped ${history.damagedLines} damaged line(s) in the access log`)
+  let damaged = 0
+  for (const [file, count] of history.damagedLines) if (reportDamage !== null && !reportDamage.except.includes(file)) damaged += count
+  if (damaged > 0) warnings.push(`skipped ${damaged} damaged line(s) in the access log`)
   const registryRead = loadRegistry(root)
   let registry: Registry = emptyRegistry()
   if (registryRead.state === 'ok') registry = registryRead.value

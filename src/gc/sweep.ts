@@ -93,7 +93,15 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
       report.action = 'deleted'
       if (trashed !== null) {
         freedBytes += report.bytes
-        if (policy.removeNow(report.bytes)) removeTrashed(trashed)
+        if (policy.removeNow(report.bytes)) {
+          try {
+            removeTrashed(trashed)
+          } catch (err) {
+            // The space is out of sight already, so it is deleted; the trash copy waits for the next run.
+            if (!isErrno(err)) throw err
+            report.reason = `${report.reason}; left in the trash (${err.code}), emptied by the next run`
+          }
+        }
       }
       delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
       pruneEmptyParents(policy.root, path.dirname(space.path))

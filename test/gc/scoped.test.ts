@@ -89,4 +89,26 @@ describe('scoped sweep', () => {
     expect(report.spaces).toEqual([expect.objectContaining({ owner: 'provider-pkg', action: 'deleted' })])
     expect(fs.existsSync(shared)).toBe(false)
   })
+
+  test('damaged log lines do not make the hook warn (the full gc reports them, once)', async () => {
+    const { p1 } = installed()
+    fs.appendFileSync(path.join(box.store, '.scratch', 'access.log'), 'garbage line\n')
+    expect(scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b'] }).warnings).toEqual([])
+    expect((await runGc()).warnings).toEqual(['skipped 1 damaged line(s) in the access log'])
+    expect((await runGc()).warnings).toEqual([])
+  })
+
+  test('a large live log is rotated and compacted by the sweep, keeping what it says', () => {
+    const { p1 } = installed()
+    for (let i = 0; i < 1800; i++) recordUse(box.store, { owner: 'pkg-b', key: 'cache', caller: `caller-${i}` }, p1)
+    const log = path.join(box.store, '.scratch', 'access.log')
+    expect(fs.statSync(log).size).toBeGreaterThan(256 * 1024)
+    scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b'] })
+    expect(fs.existsSync(log)).toBe(false)
+    const compact = fs.readFileSync(path.join(box.store, '.scratch', 'access.compact.log'), 'utf8')
+    expect(compact.split('\n').filter((line) => line.includes('"caller":"caller-')).length).toBe(1800)
+    const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'] })
+    // pkg-b's space is judged too (its recorded callers were dropped) and kept: its owner is installed.
+    expect(report.spaces.map((s) => [s.owner, s.action])).toEqual([['pkg-a', 'deleted'], ['pkg-b', 'keep']])
+  })
 })
