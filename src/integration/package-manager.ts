@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { kindFromFileName, LOCKFILE_FILES } from '../lockfiles'
 import type { Manifest } from './manifest'
 
 export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun'
@@ -13,14 +14,10 @@ export interface Detection {
   from: string
 }
 
-const LOCKFILES: ReadonlyArray<[string, PackageManagerName]> = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-  ['yarn.lock', 'yarn'],
-  ['bun.lock', 'bun'],
-  ['bun.lockb', 'bun'],
-]
+// The lockfiles at the top of a project, with the package manager each belongs to.
+const LOCKFILES: ReadonlyArray<[string, PackageManagerName]> = LOCKFILE_FILES
+  .filter((file) => !file.includes('/') && !file.includes('\\'))
+  .map((file) => [file, kindFromFileName(file) as PackageManagerName])
 
 function nameIn(text: unknown): PackageManagerName | null {
   if (typeof text !== 'string') return null
