@@ -98,6 +98,17 @@ function tryAcquireOnce(root: string, dir: string, command: string): StoreLock |
       if (isErrno(err, 'ENOENT')) return null
       throw err
     }
+    // Another process may have taken the stale lock over between our check and our rename: then
+    // what we moved is its fresh lock. Put it back and let it run. (Should a third process have
+    // made a new lock in those microseconds, the rename back fails and both of them run.)
+    if (!isStale(aside, Date.now())) {
+      try {
+        fs.renameSync(aside, dir)
+      } catch (err) {
+        if (!isErrno(err, 'ENOTEMPTY', 'EEXIST')) throw err
+      }
+      return null
+    }
     fs.rmSync(aside, { recursive: true, force: true })
     if (!tryCreate(dir, command)) return null
   }
