@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { childEnv, runNode } from '../lib/child.mjs'
 import { comparison, metric } from '../lib/report.mjs'
-import { summarize } from '../lib/stats.mjs'
+import { formatValue, summarize } from '../lib/stats.mjs'
 
 const CHILD = path.join(import.meta.dirname, '..', 'children', 'warm.mjs')
 
@@ -18,6 +18,7 @@ export async function warmSuite({ dist, fixture, quick }) {
   const compare = (ours) => [
     comparison({ name: 'find-cache-dir {name, create: true}', unit: 'us', stats: s.findCacheDir, ours: ours.median }),
     comparison({ name: 'env-paths (computes only)', unit: 'us', stats: s.envPaths, ours: ours.median }),
+    comparison({ name: 'existsSync of the space (the floor: one syscall)', unit: 'us', stats: s.existsSync, ours: ours.median, ratioText: `ours is ${formatValue(ours.median / s.existsSync.median, 'x')} the floor` }),
   ]
   return [
     metric({ id: 'warm-getScratch-import-meta', name: 'warm getScratch, owner import.meta (per call)', unit: 'us', stats: s.getScratchImportMeta, target, comparisons: compare(s.getScratchImportMeta) }),
