@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { runGc, scopedSweep } from '../../src/gc'
 import { acquireLock } from '../../src/store/lock'
+import { loadRegistry } from '../../src/store/registry'
 import { useSandbox } from '../runtime/support'
 import { makeSpace, npmProject, projectUsingAandB, recordUse } from './support'
 
@@ -32,8 +33,8 @@ describe('scoped sweep', () => {
   test('a project registered by a hook counts for later full gc runs, and the names it registered are re-read from disk', async () => {
     const { p1 } = installed()
     scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b'] })
-    const registry = JSON.parse(fs.readFileSync(path.join(box.store, '.scratch', 'registry.json'), 'utf8'))
-    expect(registry.projects[p1]).toMatchObject({ names: ['p1', 'pkg-a', 'pkg-b'], lockfiles: [], source: 'hook' })
+    const registry = loadRegistry(box.store)
+    expect(registry.state === 'ok' && registry.value.projects[p1]).toMatchObject({ names: ['p1', 'pkg-a', 'pkg-b'], lockfiles: [], source: 'hook' })
     const report = await runGc()
     expect(report.spaces.every((s) => s.action === 'keep')).toBe(true)
   })

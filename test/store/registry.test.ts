@@ -1,0 +1,69 @@
+/** The registry file: names stored once in a table, per-project ids as gaps; format 1 still read; damage detected. */
+import fs from 'node:fs'
+import path from 'node:path'
+import { loadRegistry, saveRegistry, type Registry } from '../../src/store/registry'
+import { useSandbox } from '../runtime/support'
+
+describe('registry file', () => {
+  const box = useSandbox()
+  const file = (): string => path.join(box.store, '.scratch', 'registry.json')
+  const write = (content: unknown): void => {
+    fs.mkdirSync(path.dirname(file()), { recursive: true })
+    fs.writeFileSync(file(), JSON.stringify(content))
+  }
+  const stamp = { path: '/p/pnpm-lock.yaml', size: 10, mtimeMs: 1.5 }
+  const registry: Registry = {
+    version: 1,
+    projects: {
+      '/p': { names: ['react', '@types/node', 'a'], lockfiles: [stamp], checkedAt: '2024-01-01T00:00:00.000Z', source: 'access' },
+      '/q': { names: [], lockfiles: [], checkedAt: '2024-01-02T00:00:00.000Z', source: 'hook' },
+      '/r': { names: ['a', 'zeta'], lockfiles: [], checkedAt: '2024-01-03T00:00:00.000Z', source: 'register' },
+    },
+  }
+
+  test('round-trips every entry, names sorted', () => {
+    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    saveRegistry(box.store, registry)
+    const read = loadRegistry(box.store)
+    expect(read).toEqual({ state: 'ok', value: {
+      version: 1,
+      projects: {
+        '/p': { ...registry.projects['/p'], names: ['@types/node', 'a', 'react'] },
+        '/q': registry.projects['/q'],
+        '/r': registry.projects['/r'],
+      },
+    } })
+  })
+
+  test('stores each name once', () => {
+    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    saveRegistry(box.store, registry)
+    const stored = JSON.parse(fs.readFileSync(file(), 'utf8'))
+    expect(stored).toMatchObject({ version: 2, names: ['@types/node', 'a', 'react', 'zeta'] })
+    expect(stored.projects['/p'].names).toEqual([1, 1, 1])
+    expect(stored.projects['/r'].names).toEqual([2, 2])
+  })
+
+  test('reads format 1 (names spelled out per project)', () => {
+    write({ version: 1, projects: { '/p': registry.projects['/p'] } })
+    expect(loadRegistry(box.store)).toEqual({ state: 'ok', value: { version: 1, projects: { '/p': registry.projects['/p'] } } })
+  })
+
+  test.each([
+    ['an id past the table', { version: 2, names: ['a'], projects: { '/p': { names: [2], lockfiles: [] } } }],
+    ['a zero gap (a repeated id)', { version: 2, names: ['a', 'b'], projects: { '/p': { names: [1, 0], lockfiles: [] } } }],
+    ['a fractional gap', { version: 2, names: ['a', 'b'], projects: { '/p': { names: [1.5], lockfiles: [] } } }],
+    ['a name that is not a string', { version: 2, names: ['a', 7], projects: {} }],
+    ['no table', { version: 2, projects: {} }],
+    ['format 1 with a non-string name', { version: 1, projects: { '/p': { names: [1], lockfiles: [] } } }],
+    ['an unknown format', { version: 3, names: [], projects: {} }],
+    ['entries without lockfiles', { version: 2, names: [], projects: { '/p': { names: [] } } }],
+  ])('%s is damage', (_what, content) => {
+    write(content)
+    expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged' })
+  })
+
+  test('a missing file is missing', () => {
+    expect(loadRegistry(box.store)).toEqual({ state: 'missing' })
+  })
+})
