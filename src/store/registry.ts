@@ -46,8 +46,11 @@ function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; p
 
 /** The registry a parsed file holds, or null when its content is not a registry of either format. */
 function decode(value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
-  const table = value.version === 2 ? value.names : undefined
-  if (value.version === 2 && !(Array.isArray(table) && table.every((name) => typeof name === 'string'))) return null
+  let table: string[] | undefined
+  if (value.version === 2) {
+    if (!Array.isArray(value.names) || !value.names.every((name) => typeof name === 'string')) return null
+    table = value.names as string[]
+  }
   const projects: Record<string, ProjectEntry> = {}
   for (const [dir, entry] of Object.entries(value.projects)) {
     if (!isObject(entry) || !Array.isArray(entry.names) || !Array.isArray(entry.lockfiles)) return null
@@ -61,7 +64,7 @@ function decode(value: { version: 1 | 2; names?: unknown; projects: Record<strin
       for (let i = 0; i < names.length; i++) {
         const gap: unknown = entry.names[i]
         if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= table.length) return null
-        names[i] = table[id] as string
+        names[i] = table[id]
       }
     }
     projects[dir] = { ...(entry as unknown as ProjectEntry), names }
