@@ -25,7 +25,7 @@ export function assessWorld(registry: Registry, history: History, now: number, o
     const override = overrides.get(dir)
     const state: ProjectState = override === undefined
       ? checkProject(dir, registry.projects[dir], now)
-      : { report: { dir, status: 'present', lockfiles: [] }, names: new Set(override.names), entry: override }
+      : { report: { dir, status: 'present', lockfiles: [] }, names: override.names, entry: override }
     world.projects.push(state.report)
     world.projectStatus.set(dir, state.report.status)
     if (state.entry !== undefined) world.registry.projects[dir] = state.entry
