@@ -73,15 +73,20 @@ function decode(value: { version: 1 | 2; names?: unknown; projects: Record<strin
 }
 
 function encode(registry: Registry): StoredRegistry {
-  const all = new Set<string>()
-  for (const entry of Object.values(registry.projects)) for (const name of entry.names) all.add(name)
-  const names = [...all].sort()
-  const ids = new Map(names.map((name, id) => [name, id]))
+  const ids = new Map<string, number>()
+  for (const entry of Object.values(registry.projects)) for (const name of entry.names) ids.set(name, 0)
+  const names = [...ids.keys()].sort()
+  for (let id = 0; id < names.length; id++) ids.set(names[id], id)
   const projects: StoredRegistry['projects'] = {}
   for (const [dir, entry] of Object.entries(registry.projects)) {
-    const sorted = Int32Array.from(new Set(entry.names), (name) => ids.get(name) as number).sort()
-    const gaps = new Array<number>(sorted.length)
-    for (let i = 0; i < sorted.length; i++) gaps[i] = sorted[i] - (i === 0 ? -1 : sorted[i - 1])
+    const sorted = new Int32Array(entry.names.length)
+    for (let i = 0; i < sorted.length; i++) sorted[i] = ids.get(entry.names[i]) as number
+    sorted.sort()
+    const gaps: number[] = []
+    for (let i = 0, last = -1; i < sorted.length; i++) {
+      if (sorted[i] !== last) gaps.push(sorted[i] - last) // a name listed twice is stored once
+      last = sorted[i]
+    }
     projects[dir] = { ...entry, names: gaps }
   }
   return { version: 2, names, projects }
