@@ -109,6 +109,9 @@ export function makeProject(seed, index, pool, { packages = 1000 } = {}) {
     const version = `${rng.int(9)}.${rng.int(9)}.${rng.int(99) + 100}`
     entries.push({ item, version })
   }
+  // One dependency no other project has (a private or local package): what the hook benchmark removes.
+  const own = { item: { name: `@bench/only-p${index}`, versions: ['1.0.0'], peer: false }, version: '1.0.0' }
+  entries[entries.length - 1] = own
   const react = entries.find((e) => e.item.name === PEER_TARGET)
   for (const entry of entries) {
     entry.key = `${entry.item.name}@${entry.version}`
@@ -137,6 +140,7 @@ export function makeProject(seed, index, pool, { packages = 1000 } = {}) {
   }
   const members = workspace ? ['packages/app', 'packages/lib'] : []
   const rootDeps = takeDeps(25 + rng.int(10))
+  rootDeps.set(own.item.name, own)
   importers.set('.', { dependencies: rootDeps, devDependencies: takeDeps(10 + rng.int(10), rootDeps) })
   for (const member of members) importers.set(member, { dependencies: takeDeps(8) })
 

@@ -26,10 +26,10 @@ async function hookTemplate({ dist, work, world, seed, count, log }) {
   const target = projects[0]
   const others = new Set(projects.slice(1).flatMap((p) => p.names))
   const lockfile = fs.readFileSync(path.join(target.dir, 'pnpm-lock.yaml'), 'utf8')
-  const onlyHere = target.names.filter((name) => !others.has(name) && !name.startsWith('bench-project-') && !name.startsWith('ws-'))
-  // Prefer a direct dependency (what `pnpm remove` removes); any name only P lists otherwise.
-  const removed = onlyHere.find((name) => lockfile.includes(`\n      ${name.startsWith('@') ? `'${name}'` : name}:\n        specifier:`)) ?? onlyHere[0]
-  if (removed === undefined) throw new Error('no package is used by the first project only')
+  // A direct dependency (what `pnpm remove` removes) that no other project lists.
+  const removed = target.names.find((name) => !others.has(name) && !name.startsWith('bench-project-') && !name.startsWith('ws-') &&
+    lockfile.includes(`\n      ${name.startsWith('@') ? `'${name}'` : name}:\n        specifier:`))
+  if (removed === undefined) throw new Error('no direct dependency is used by the first project only')
   const spaces = planSpaces({ seed: `${seed}/hook`, projects, count: count * 10 })
   for (const key of ['cache', 'models', 'compiled']) spaces.push({ owner: removed, key: `x-${key}`, kind: 'live', records: [{ caller: removed, project: target.dir }] })
   const root = path.join(work, 'hook-template')
