@@ -18,6 +18,8 @@ import { yarnWorkspaceDirs } from './yarn-workspaces'
  */
 export function parseLockfile(kind: LockfileKind, text: string): LockfileRead {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  // No text lockfile holds a NUL; a zero-filled block is what a crash leaves in a file being written.
+  if (kind !== 'bun' && body.includes('\u0000')) return { ok: false, kind, reason: 'NUL bytes in a text lockfile (damaged)' }
   const result = parseAs(kind, body)
   return result.ok ? { ...result, kind } : { ok: false, kind, reason: result.reason }
 }

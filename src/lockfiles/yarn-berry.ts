@@ -11,7 +11,9 @@ const WORKSPACE = 'workspace:'
  * the importer directories.
  *
  * Every entry must be a mapping with a `resolution`, and the file must end with a newline, so a
- * cut inside an entry fails; a cut between entries still reads as a smaller, valid file.
+ * cut inside an entry fails; every name an entry's `dependencies` / `optionalDependencies` refer
+ * to must have an entry, so a cut between entries that drops a dependency fails too (the
+ * workspace entries list the direct dependencies).
  */
 export function parseYarnBerryLockfile(text: string): NamesResult {
   if (!text.endsWith('\n')) return fail('truncated: the file does not end with a newline')
@@ -22,6 +24,7 @@ export function parseYarnBerryLockfile(text: string): NamesResult {
   if (!isRecord(lock) || !isRecord(lock.__metadata)) return fail('not a yarn lockfile: no __metadata')
 
   const names = new Set<string>()
+  const required = new Set<string>()
   const importerDirs = new Set<string>(['.'])
   for (const [key, entry] of Object.entries(lock)) {
     if (key === '__metadata') continue
@@ -35,6 +38,12 @@ export function parseYarnBerryLockfile(text: string): NamesResult {
     }
     const range = entry.resolution.slice(nameFromKey(entry.resolution)!.length + 1)
     if (range.startsWith(WORKSPACE)) importerDirs.add(range.slice(WORKSPACE.length))
+    for (const field of ['dependencies', 'optionalDependencies']) {
+      if (entry[field] === undefined) continue
+      if (!isRecord(entry[field])) return fail(`entry ${JSON.stringify(key)} ${field} is not a map`)
+      for (const name of Object.keys(entry[field])) required.add(name)
+    }
   }
+  for (const name of required) if (!names.has(name)) return fail(`inconsistent lockfile (truncated?): ${name} is a dependency but has no entry`)
   return { ok: true, names, importerDirs: [...importerDirs] }
 }

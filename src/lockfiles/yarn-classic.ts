@@ -10,8 +10,10 @@ export const YARN_CLASSIC_HEADER = '# yarn lockfile v1'
  * `my-odd` and `is-odd`).
  *
  * The format is checked line by line: two-space nesting, one entry header per unindented line,
- * a `version` in every entry, balanced quotes, and a final newline, so most cuts fail. A cut
- * between two entries still reads as a smaller, valid file.
+ * a `version` in every entry, balanced quotes, and a final newline, so most cuts fail; and every
+ * name a `dependencies` / `optionalDependencies` block refers to must have an entry, so a cut
+ * between entries that drops a dependency fails too. (Direct dependencies are not recorded in
+ * yarn.lock; the gc checks those against package.json.)
  *
  * yarn 1 does not record workspace members, so `importerDirs` is only `['.']` here;
  * `readLockfile` adds the members named by the `package.json` beside the lockfile.
@@ -23,8 +25,10 @@ export function parseYarnClassicLockfile(text: string): NamesResult {
   if (!lines.some((line) => line.trimEnd() === YARN_CLASSIC_HEADER)) return fail(`missing "${YARN_CLASSIC_HEADER}" header`)
 
   const names = new Set<string>()
+  const required = new Set<string>()
   let entry: { header: string; hasVersion: boolean } | null = null
   let blockOpen = false
+  let depBlock = false
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n].endsWith('\r') ? lines[n].slice(0, -1) : lines[n]
     if (line.trim() === '' || line.startsWith('#')) continue
@@ -48,12 +52,16 @@ export function parseYarnClassicLockfile(text: string): NamesResult {
     if (field === null || entry === null) return fail(`${where}: malformed line`)
     if (indent === 2) {
       blockOpen = field.value === null
+      depBlock = blockOpen && (field.key === 'dependencies' || field.key === 'optionalDependencies')
       if (field.key === 'version' && field.value !== null) entry.hasVersion = true
     } else if (indent !== 4 || !blockOpen || field.value === null) {
       return fail(`${where}: unexpected indentation`)
+    } else if (depBlock) {
+      required.add(field.key)
     }
   }
   if (entry !== null && !entry.hasVersion) return fail(`entry ${entry.header} has no version (truncated?)`)
+  for (const name of required) if (!names.has(name)) return fail(`inconsistent lockfile (truncated?): ${name} is a dependency but has no entry`)
   return { ok: true, names, importerDirs: ['.'] }
 }
 
