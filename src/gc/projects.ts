@@ -42,6 +42,30 @@ function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
     stamp.path === b[i].path && stamp.size === b[i].size && stamp.mtimeMs === b[i].mtimeMs)
 }
 
+/**
+ * The first dependency an importer's package.json declares (`dependencies`, `devDependencies`)
+ * that the lockfile names lack, as `name (dir/package.json)`, or null. A lockfile that lost an
+ * entry this way was cut short or damaged (or the manifest changed since the last install):
+ * either way its names are not known to be complete, so the project is unknown.
+ */
+function unlistedDependency(dir: string, importerDirs: Iterable<string>, names: ReadonlySet<string>): string | null {
+  for (const importer of importerDirs) {
+    let manifest: Record<string, unknown> | null
+    try {
+      manifest = JSON.parse(fs.readFileSync(path.join(dir, importer, 'package.json'), 'utf8')) as Record<string, unknown> | null
+    } catch (err) {
+      if (err instanceof SyntaxError || isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR')) continue
+      throw err
+    }
+    for (const field of ['dependencies', 'devDependencies']) {
+      const deps = manifest?.[field]
+      if (deps === null || typeof deps !== 'object') continue
+      for (const name of Object.keys(deps)) if (!names.has(name)) return `${name} (${path.join(importer, 'package.json')} ${field})`
+    }
+  }
+  return null
+}
+
 /** Names from the `package.json` files of a project's own importers (workspace members). */
 export function importerNames(dir: string, importerDirs: Iterable<string>): string[] {
   const names: string[] = []
@@ -96,6 +120,8 @@ export function checkProject(dir: string, cached: ProjectEntry | undefined, now:
     for (const importer of read.importerDirs) importers.add(importer)
   }
   for (const name of importerNames(dir, importers)) names.add(intern(name))
+  const unlisted = unlistedDependency(dir, importers, names)
+  if (unlisted !== null) return unknown(`the lockfiles do not list ${unlisted} (out of date, or damaged)`, files)
   const list = [...names]
   return {
     report: { dir, status: 'present', lockfiles: files },
