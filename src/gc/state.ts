@@ -49,6 +49,12 @@ export function emptyTrash(root: string, budgetMs = Infinity): string[] {
   const left: string[] = []
   let names: string[]
   try {
+    // A trash that is not a real directory (a link planted in its place) is never entered: what
+    // it points at is not the store's. The link goes; the next deletion makes a real trash.
+    if (!fs.lstatSync(dir).isDirectory()) {
+      fs.rmSync(dir, { force: true })
+      return []
+    }
     names = fs.readdirSync(dir)
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return []
