@@ -6,8 +6,11 @@ import { CACHEDIR_TAG, CACHEDIR_TAG_CONTENT } from './layout'
 const prepared = new Set<string>()
 const warned = new Set<string>()
 
-/** Errnos that mean "this location cannot be written", as opposed to a bug or a full disk. */
-export const NOT_WRITABLE_ERRNOS = ['EACCES', 'EPERM', 'EROFS'] as const
+/**
+ * Errnos that mean "this location cannot be written", as opposed to a bug or a full disk.
+ * ENOTDIR: a part of the path is a file (SCRATCHSPACE_DIR pointing below one, say).
+ */
+export const NOT_WRITABLE_ERRNOS = ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'] as const
 
 /**
  * Creates the store root (0700) and its `CACHEDIR.TAG` once per process and root, and again
