@@ -2,9 +2,11 @@
 // BENCHMARKS.md, in one run, on inputs generated here from a seeded PRNG. Prints a table and
 // writes the same as JSON to bench/results/latest.json.
 //
-//   node bench/run.mjs [--quick] [--only=warm,first,import,gc,scale,hook] [--keep] [--seed=S]
+//   node bench/run.mjs [--quick] [--only=warm,first,import,gc,hook] [--keep] [--seed=S] [--update-doc]
 //
 // --quick: small sizes and few repetitions, to check the harness (numbers not comparable).
+// --keep: leave the generated projects and stores in the temp dir (printed) for profiling.
+// --update-doc: also rewrite the measured section of BENCHMARKS.md (between its markers).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     seed: { type: 'string', default: 'scratch-bench-1' },
     out: { type: 'string', default: path.join(repo, 'bench', 'results', 'latest.json') },
+    'update-doc': { type: 'boolean', default: false },
   },
 })
 const SUITES = ['warm', 'first', 'import', 'gc', 'hook']
@@ -67,6 +70,7 @@ function machine() {
     node: process.version,
     platform: `${process.platform} ${os.release()}`,
     tmpdir: os.tmpdir(),
+    loadAverageAtStart: os.loadavg()[0],
   }
 }
 
@@ -93,12 +97,35 @@ try {
   if (!args.keep) fs.rmSync(work, { recursive: true, force: true })
 }
 results.durationS = Math.round((Date.now() - started) / 100) / 10
+results.machine.loadAverageAtEnd = os.loadavg()[0]
 
 const m = results.machine
-console.log(`\npnpm-plugin-scratch benchmarks — ${m.cpu}, ${m.nproc} cores, node ${m.node}${args.quick ? ' (QUICK: not comparable)' : ''}\n`)
+console.log(`\npnpm-plugin-scratch benchmarks — ${m.cpu}, ${m.nproc} cores, node ${m.node}, load average ${m.loadAverageAtStart.toFixed(1)} → ${m.loadAverageAtEnd.toFixed(1)}${args.quick ? ' (QUICK: not comparable)' : ''}\n`)
 console.log(renderTable(results.metrics))
 for (const metric of results.metrics) for (const note of metric.notes) console.log(`  · ${metric.name}: ${note}`)
 fs.mkdirSync(path.dirname(args.out), { recursive: true })
 results.markdown = renderMarkdown(results.metrics)
 fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`)
 console.log(`\n${results.metrics.length} metrics in ${results.durationS} s; JSON written to ${path.relative(process.cwd(), args.out) || args.out}`)
+
+if (args['update-doc']) {
+  const doc = path.join(repo, 'BENCHMARKS.md')
+  const [start, end] = ['<!-- bench:results:start -->', '<!-- bench:results:end -->']
+  const text = fs.readFileSync(doc, 'utf8')
+  if (!text.includes(start) || !text.includes(end)) throw new Error(`${doc} lacks the ${start} / ${end} markers`)
+  const notes = results.metrics.flatMap((metric) => metric.notes.map((note) => `- ${metric.name}: ${note}`))
+  const section = [
+    start,
+    `Measured ${results.date.slice(0, 10)} on ${m.cpu}, \`nproc\` ${m.nproc}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}` +
+      `${args.quick ? ' (QUICK run: not comparable)' : ''}; the whole run took ${results.durationS} s; ` +
+      `1-minute load average ${m.loadAverageAtStart.toFixed(1)} at the start, ${m.loadAverageAtEnd.toFixed(1)} at the end ` +
+      `(other work was running: ${m.loadAverageAtStart > 0.5 * m.nproc ? 'yes' : 'little or none'}).`,
+    '',
+    results.markdown,
+    '',
+    ...notes,
+    end,
+  ].join('\n')
+  fs.writeFileSync(doc, text.slice(0, text.indexOf(start)) + section + text.slice(text.indexOf(end) + end.length))
+  console.log(`BENCHMARKS.md updated`)
+}

@@ -184,6 +184,13 @@ export async function gcSuite({ dist, work, quick, seed, log, info, world: share
     }))
     metrics.push(metric({ id: `scale-${size}-warm-per-space`, name: `scaling ${size} projects: warm gc per space`, unit: 'µs/space', stats: warmPerSpace }))
   }
+  // Linear means a constant cost per unit; fixed costs (process start, JIT warm-up) make it fall with size.
+  const trend = (values, unit) => `${values.map((v) => formatValue(v, unit)).join(' → ')} (largest ÷ smallest size: ${(values.at(-1) / values[0]).toFixed(2)})`
+  metrics.push(metric({
+    id: 'scale-linearity', name: `scaling ${sizes.join(' / ')} projects: linear when the per-unit cost stays flat`, unit: 'x',
+    stats: summarize([perMb.at(-1) / perMb[0]]),
+    notes: [`cold per lockfile MB: ${trend(perMb, 'ms/MB')}`, `warm per space: ${trend(perSpace, 'µs/space')}`],
+  }))
   info.scaling = {
     sizes,
     coldMsPerMb: perMb,
