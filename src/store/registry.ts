@@ -24,7 +24,9 @@ export interface Registry { version: 1; projects: Record<string, ProjectEntry> }
  * increasing order, written as gaps (each id minus the previous one, starting from -1), so every
  * gap is a small positive integer. Projects share most of their names: at 1,000 projects of
  * 1,000 packages this is 2.4 MB instead of 16 MB of repeated strings, and parses 5× faster.
- * Format 1 (names spelled out per project) is still read.
+ * The table is sorted when written anew; a save that can reuse the last one keeps it (new names
+ * force a new table, and so does a quarter of it going unused). Format 1 (names spelled out per
+ * project) is still read.
  */
 interface StoredRegistry {
   version: 2
@@ -44,6 +46,21 @@ function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; p
   return isObject(value) && (value.version === 1 || value.version === 2) && isObject(value.projects)
 }
 
+/** A names table as loaded or written, with each name's id. */
+interface Table { names: string[]; ids: Map<string, number> }
+
+// The gaps each names array was decoded from, and in which table, so that saving a registry
+// whose entries mostly came unchanged from the file (the install hook changes one project) only
+// encodes the changed ones. Decoded names arrays are frozen, so they cannot drift from their gaps.
+const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
+let lastTable: Table | null = null
+
+function tableOf(names: string[]): Table {
+  const ids = new Map<string, number>()
+  for (let id = 0; id < names.length; id++) ids.set(names[id], id)
+  return { names, ids }
+}
+
 /** The registry a parsed file holds, or null when its content is not a registry of either format. */
 function decode(value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
   let table: string[] | undefined
@@ -52,6 +69,7 @@ function decode(value: { version: 1 | 2; names?: unknown; projects: Record<strin
     table = value.names as string[]
   }
   const projects: Record<string, ProjectEntry> = {}
+  const decoded: Array<[string[], number[]]> = []
   for (const [dir, entry] of Object.entries(value.projects)) {
     if (!isObject(entry) || !Array.isArray(entry.names) || !Array.isArray(entry.lockfiles)) return null
     let names: string[]
@@ -66,30 +84,69 @@ function decode(value: { version: 1 | 2; names?: unknown; projects: Record<strin
         if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= table.length) return null
         names[i] = table[id]
       }
+      decoded.push([names, entry.names as number[]])
     }
     projects[dir] = { ...(entry as unknown as ProjectEntry), names }
+  }
+  if (table !== undefined) {
+    const loaded = tableOf(table)
+    for (const [names, gaps] of decoded) storedGaps.set(Object.freeze(names), { table: loaded, gaps })
+    lastTable = loaded
   }
   return { version: 1, projects }
 }
 
+/** `names` as gaps between their increasing ids in `table` (a name listed twice is stored once). */
+function gapsOf(names: readonly string[], table: Table): number[] {
+  const sorted = new Int32Array(names.length)
+  for (let i = 0; i < sorted.length; i++) sorted[i] = table.ids.get(names[i]) as number
+  sorted.sort()
+  const gaps: number[] = []
+  for (let i = 0, last = -1; i < sorted.length; i++) {
+    if (sorted[i] !== last) gaps.push(sorted[i] - last)
+    last = sorted[i]
+  }
+  return gaps
+}
+
+/**
+ * The table to write: the last one loaded or written when it still holds every name and at most
+ * a quarter of it is unused (so unchanged entries keep their gaps), else a new sorted one.
+ */
+function chooseTable(registry: Registry): Table {
+  const last = lastTable
+  if (last !== null) {
+    const used = new Uint8Array(last.names.length)
+    let fits = true
+    for (const entry of Object.values(registry.projects)) {
+      const stored = storedGaps.get(entry.names)
+      if (stored?.table === last) {
+        for (let i = 0, id = -1; i < stored.gaps.length; i++) used[id += stored.gaps[i]] = 1
+        continue
+      }
+      for (const name of entry.names) {
+        const id = last.ids.get(name)
+        if (id === undefined) { fits = false; break }
+        used[id] = 1
+      }
+      if (!fits) break
+    }
+    if (fits && used.reduce((sum, bit) => sum + bit, 0) * 4 >= last.names.length * 3) return last
+  }
+  const all = new Set<string>()
+  for (const entry of Object.values(registry.projects)) for (const name of entry.names) all.add(name)
+  return tableOf([...all].sort())
+}
+
 function encode(registry: Registry): StoredRegistry {
-  const ids = new Map<string, number>()
-  for (const entry of Object.values(registry.projects)) for (const name of entry.names) ids.set(name, 0)
-  const names = [...ids.keys()].sort()
-  for (let id = 0; id < names.length; id++) ids.set(names[id], id)
+  const table = chooseTable(registry)
   const projects: StoredRegistry['projects'] = {}
   for (const [dir, entry] of Object.entries(registry.projects)) {
-    const sorted = new Int32Array(entry.names.length)
-    for (let i = 0; i < sorted.length; i++) sorted[i] = ids.get(entry.names[i]) as number
-    sorted.sort()
-    const gaps: number[] = []
-    for (let i = 0, last = -1; i < sorted.length; i++) {
-      if (sorted[i] !== last) gaps.push(sorted[i] - last) // a name listed twice is stored once
-      last = sorted[i]
-    }
-    projects[dir] = { ...entry, names: gaps }
+    const stored = storedGaps.get(entry.names)
+    projects[dir] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
   }
-  return { version: 2, names, projects }
+  lastTable = table
+  return { version: 2, names: table.names, projects }
 }
 
 /** The registry on disk: ok, missing (a new store), or damaged (the gc rebuilds it and deletes nothing). */

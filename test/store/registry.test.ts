@@ -44,6 +44,33 @@ describe('registry file', () => {
     expect(stored.projects['/r'].names).toEqual([2, 2])
   })
 
+  test('a save after a load re-encodes only what changed, and a new name makes a new sorted table', () => {
+    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    saveRegistry(box.store, registry)
+    const loaded = loadRegistry(box.store)
+    if (loaded.state !== 'ok') throw new Error('not ok')
+    expect(Object.isFrozen(loaded.value.projects['/p'].names)).toBe(true)
+    // /r drops zeta (the table keeps it: three quarters are still used); /q gains react.
+    const changed: Registry = { version: 1, projects: {
+      ...loaded.value.projects,
+      '/q': { ...loaded.value.projects['/q'], names: ['react'] },
+      '/r': { ...loaded.value.projects['/r'], names: ['a'] },
+    } }
+    saveRegistry(box.store, changed)
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).names).toEqual(['@types/node', 'a', 'react', 'zeta'])
+    expect(loadRegistry(box.store)).toMatchObject({ state: 'ok', value: { projects: {
+      '/p': { names: ['@types/node', 'a', 'react'] }, '/q': { names: ['react'] }, '/r': { names: ['a'] },
+    } } })
+    const reloaded = loadRegistry(box.store)
+    if (reloaded.state !== 'ok') throw new Error('not ok')
+    saveRegistry(box.store, { version: 1, projects: { ...reloaded.value.projects, '/s': { ...registry.projects['/q'], names: ['beta', 'a'] } } })
+    const stored = JSON.parse(fs.readFileSync(file(), 'utf8'))
+    expect(stored.names).toEqual(['@types/node', 'a', 'beta', 'react'])
+    expect(loadRegistry(box.store)).toMatchObject({ state: 'ok', value: { projects: {
+      '/p': { names: ['@types/node', 'a', 'react'] }, '/q': { names: ['react'] }, '/r': { names: ['a'] }, '/s': { names: ['a', 'beta'] },
+    } } })
+  })
+
   test('reads format 1 (names spelled out per project)', () => {
     write({ version: 1, projects: { '/p': registry.projects['/p'] } })
     expect(loadRegistry(box.store)).toEqual({ state: 'ok', value: { version: 1, projects: { '/p': registry.projects['/p'] } } })
