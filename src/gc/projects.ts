@@ -3,6 +3,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
+import { manifestMismatch } from './manifest-check'
 import type { ProjectReport } from './report'
 
 /** A project's status and, when known, the names it keeps alive. */
@@ -40,30 +41,6 @@ function stampsOf(files: string[]): LockfileStamp[] {
 function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
   return a.length === b.length && a.every((stamp, i) =>
     stamp.path === b[i].path && stamp.size === b[i].size && stamp.mtimeMs === b[i].mtimeMs)
-}
-
-/**
- * The first dependency an importer's package.json declares (`dependencies`, `devDependencies`)
- * that the lockfile names lack, as `name (dir/package.json)`, or null. A lockfile that lost an
- * entry this way was cut short or damaged (or the manifest changed since the last install):
- * either way its names are not known to be complete, so the project is unknown.
- */
-function unlistedDependency(dir: string, importerDirs: Iterable<string>, names: ReadonlySet<string>): string | null {
-  for (const importer of importerDirs) {
-    let manifest: Record<string, unknown> | null
-    try {
-      manifest = JSON.parse(fs.readFileSync(path.join(dir, importer, 'package.json'), 'utf8')) as Record<string, unknown> | null
-    } catch (err) {
-      if (err instanceof SyntaxError || isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR')) continue
-      throw err
-    }
-    for (const field of ['dependencies', 'devDependencies']) {
-      const deps = manifest?.[field]
-      if (deps === null || typeof deps !== 'object') continue
-      for (const name of Object.keys(deps)) if (!names.has(name)) return `${name} (${path.join(importer, 'package.json')} ${field})`
-    }
-  }
-  return null
 }
 
 /** Names from the `package.json` files of a project's own importers (workspace members). */
@@ -113,15 +90,17 @@ export function checkProject(dir: string, cached: ProjectEntry | undefined, now:
   }
   const names = new Set<string>()
   const importers = new Set<string>()
+  const reads = []
   for (const file of files) {
     const read = readLockfile(file)
     if (!read.ok) return unknown(read.reason, files)
     for (const name of read.names) names.add(intern(name))
     for (const importer of read.importerDirs) importers.add(importer)
+    reads.push(read)
   }
   for (const name of importerNames(dir, importers)) names.add(intern(name))
-  const unlisted = unlistedDependency(dir, importers, names)
-  if (unlisted !== null) return unknown(`the lockfiles do not list ${unlisted} (out of date, or damaged)`, files)
+  const mismatch = manifestMismatch(dir, reads, names)
+  if (mismatch !== null) return unknown(mismatch, files)
   const list = [...names]
   return {
     report: { dir, status: 'present', lockfiles: files },

@@ -37,8 +37,10 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
   if (extract.importers === null) return fail('no importers section')
   const names = new Set<string>(extract.importerNames)
   const importerDirs: string[] = []
+  const importerDeps = new Map<string, string[]>()
   for (const [dir, deps] of extract.importers) {
     importerDirs.push(dir)
+    importerDeps.set(dir, deps.map((dep) => dep.name))
     for (const dep of deps) {
       if (!isPackageName(dep.name)) return fail(`malformed dependency name ${JSON.stringify(dep.name)} in importer ${dir}`)
       names.add(dep.name)
@@ -58,7 +60,7 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
     names.add(name)
   }
   if (!importerDirs.includes('.')) importerDirs.unshift('.')
-  return { ok: true, names, importerDirs }
+  return { ok: true, names, importerDirs, importerDeps }
 }
 
 function inconsistency(importers: Map<string, ImporterDep[]>, packages: string[], snapshots: string[]): string | null {

@@ -11,6 +11,11 @@ export interface LockfileNames {
    * A directory listed here may no longer exist.
    */
   importerDirs: string[]
+  /**
+   * Importer directory → the direct dependency names (or aliases) the lockfile records for it,
+   * for formats that record them (pnpm). Lets the caller check them against each `package.json`.
+   */
+  importerDeps?: Map<string, string[]>
 }
 
 /**

@@ -185,7 +185,7 @@ describe('namesFromPnpmLockfileObject (the afterAllResolved argument)', () => {
   })
 
   test('an empty project (no packages) has no names', () => {
-    expect(namesFromPnpmLockfileObject({ importers: { '.': {} } })).toEqual({ ok: true, names: new Set(), importerDirs: ['.'] })
+    expect(namesFromPnpmLockfileObject({ importers: { '.': {} } })).toEqual({ ok: true, names: new Set(), importerDirs: ['.'], importerDeps: new Map([['.', []]]) })
   })
 
   test.each([
