@@ -52,17 +52,24 @@ export async function clearSpaces(opts: ClearOptions): Promise<ClearReport> {
     for (const space of selected) {
       const bytes = treeBytes(space.path)
       const entry: ClearedSpace = { owner: space.owner, key: space.key, path: space.path, bytes, action: 'deleted' }
+      let trashed: string | null = null
       try {
-        const trashed = moveToTrash(root, space.path)
-        if (trashed !== null) {
-          report.freedBytes += bytes
-          removeTrashed(trashed)
-        }
-        pruneEmptyParents(root, path.dirname(space.path))
+        trashed = moveToTrash(root, space.path)
       } catch (err) {
         if (!isErrno(err)) throw err
         entry.action = 'failed'
         entry.reason = `${err.code}: ${err.message}`
+      }
+      if (trashed !== null) {
+        report.freedBytes += bytes
+        try {
+          removeTrashed(trashed)
+        } catch (err) {
+          // Out of sight already: the space is gone for its users; the next gc empties the trash.
+          if (!isErrno(err)) throw err
+          entry.reason = `moved to the trash; removing it failed (${err.code}), the next gc retries`
+        }
+        pruneEmptyParents(root, path.dirname(space.path))
       }
       report.spaces.push(entry)
     }
