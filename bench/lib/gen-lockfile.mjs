@@ -189,7 +189,18 @@ export function makeProject(seed, index, pool, { packages = 1000 } = {}) {
   return {
     lockfile: text,
     manifest,
-    members: members.map((member) => ({ dir: member, manifest: { name: memberName(member), version: '1.0.0' } })),
+    // Members declare what the lockfile lists for them, as package.json files pnpm installed from do.
+    members: members.map((member) => ({
+      dir: member,
+      manifest: {
+        name: memberName(member),
+        version: '1.0.0',
+        dependencies: Object.fromEntries([
+          ...[...importers.get(member).dependencies.values()].map((e) => [e.item.name, `^${e.version}`]),
+          ...(member === 'packages/app' ? [[memberName('packages/lib'), 'workspace:*']] : []),
+        ]),
+      },
+    })),
     names: new Set([...all.map((e) => e.item.name), manifest.name, ...members.map(memberName)]),
   }
 }
