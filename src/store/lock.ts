@@ -45,25 +45,37 @@ function isStale(dir: string, now: number): boolean {
     throw err
   }
   if (ageMs > ANCIENT_MS) return true
-  // A lock dir without a readable owner file is one being created or left by a crash mid-create.
+  // Locks are created with their owner file; one without is hand-made or damaged.
   if (owner === null) return ageMs > 10_000
   return owner.host === os.hostname() && !isAlive(owner.pid)
 }
 
+/**
+ * Creates the lock with its owner file already inside: the directory is built under a temp name
+ * and renamed into place, so a lock never exists without its owner (a crash mid-create leaves
+ * only a temp directory, which the gc removes).
+ */
 function tryCreate(dir: string, command: string): boolean {
+  // rename() would replace an empty directory: an owner-less lock (hand-made, or from an older
+  // version) is left to the staleness rules instead.
+  if (fs.existsSync(dir)) return false
+  const temp = path.join(path.dirname(dir), `.${asideName('lock')}.tmp`)
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command }
+  fs.mkdirSync(temp, { mode: 0o700 })
   try {
-    fs.mkdirSync(dir, { mode: 0o700 })
+    fs.writeFileSync(path.join(temp, 'owner.json'), JSON.stringify(owner), { mode: 0o600 })
+    fs.renameSync(temp, dir)
+    return true
   } catch (err) {
-    if (isErrno(err, 'EEXIST')) return false
+    fs.rmSync(temp, { recursive: true, force: true })
+    // A held lock is a non-empty directory: rename onto it fails (EPERM on Windows).
+    if (isErrno(err, 'ENOTEMPTY', 'EEXIST') || (process.platform === 'win32' && isErrno(err, 'EPERM'))) return false
     throw err
   }
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command }
-  fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify(owner))
-  return true
 }
 
 /**
- * Takes the store's one lock (a directory created with `mkdir`, holding the owner's pid). A lock
+ * Takes the store's one lock (a directory renamed into place, holding the owner's pid). A lock
  * whose owner process is dead on this host, or that is older than an hour, is stale and taken
  * over by renaming it aside. Waits up to `waitMs` (polling), then throws `ERR_SCRATCH_LOCKED`
  * naming the lock path and its holder.
