@@ -30,12 +30,12 @@ export interface History {
   projects: Map<string, number>
   /** Registration records, newest per project, kept by compaction. */
   registrations: Map<string, LogRecord>
-  /** Log lines that failed their checksum or did not parse. */
-  damagedLines: number
+  /** Log file → how many of its lines failed their checksum or did not parse. */
+  damagedLines: Map<string, number>
 }
 
 export function emptyHistory(): History {
-  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: 0 }
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map() }
 }
 
 /** Folds `records` into `history` (idempotent: folding a record twice changes nothing). */
@@ -111,7 +111,7 @@ export function readHistory(root: string): History {
   for (const file of [compact, ...segments, live]) {
     const { records, damaged } = readRecords(file)
     foldRecords(history, records)
-    history.damagedLines += damaged
+    if (damaged > 0) history.damagedLines.set(file, damaged)
   }
   return history
 }
