@@ -131,7 +131,17 @@ function tryAcquireOnce(root: string, dir: string, command: string): StoreLock |
       if (released) return
       released = true
       const owner = readOwner(dir)
-      if (owner !== null && owner.pid === process.pid) fs.rmSync(dir, { recursive: true, force: true })
+      if (owner === null || owner.pid !== process.pid) return
+      // Renamed away first: removing in place could leave, if killed halfway, a lock without
+      // its owner file, which others must then wait out.
+      const aside = path.join(path.dirname(dir), `.${asideName('released-lock')}.tmp`)
+      try {
+        fs.renameSync(dir, aside)
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) return
+        throw err
+      }
+      fs.rmSync(aside, { recursive: true, force: true })
     },
   }
 }
