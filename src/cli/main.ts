@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { ScratchError } from '../errors'
+import { ScratchError, isErrno } from '../errors'
 import { renderHelp, type Command } from './command'
 import { exportCommand, importCommand } from './commands/archive'
 import { clearCommand } from './commands/clear'
@@ -60,6 +60,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await command.run({ values: parsed.values, positionals: parsed.positionals, io })
   } catch (err) {
+    if (!(err instanceof ScratchError) && isErrno(err)) {
+      // A file-system failure the library did not turn into a ScratchError: still no stack trace.
+      io.stderr(`${err.code}: ${err.message}\n  hint: check the permissions and free space of the scratch store (scratch path prints it), or set SCRATCHSPACE_DIR.\n`)
+      return 1
+    }
     if (!(err instanceof ScratchError)) throw err
     io.stderr(`${err.code}: ${err.message}\n`)
     if (err.hint !== undefined) io.stderr(`  hint: ${err.hint}\n`)

@@ -124,4 +124,16 @@ describe('scratch CLI', () => {
     const list = JSON.parse((await scratch(box.store, ['list', '--json'])).stdout)
     expect(list.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'live', tracked: false })
   })
+
+  test('a file-system failure prints its code and a hint, no stack trace, and exits 1', async () => {
+    const file = path.join(box.tmp, 'a-file')
+    fs.writeFileSync(file, '')
+    makeSpace(box.store, 'pkg-a', 'cache')
+    // The trash cannot be created: its parent is a regular file.
+    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.writeFileSync(path.join(box.store, '.scratch', 'trash'), 'not a directory')
+    const result = await scratch(box.store, ['clear', 'pkg-a'])
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(result.code).toBe(1)
+  })
 })
