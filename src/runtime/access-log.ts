@@ -33,7 +33,7 @@ export type LogRecord = AccessRecord | ProjectRecord
  * truncated lines, not adversaries, and it avoids loading `node:crypto` (milliseconds) on the
  * first `getScratch` of a process.
  */
-function checksum(json: string): string {
+export function checksum(json: string): string {
   let hash = 0x811c9dc5
   for (let i = 0; i < json.length; i++) {
     hash ^= json.charCodeAt(i)

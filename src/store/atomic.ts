@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
+import { checksum } from '../runtime/access-log'
 
 /**
  * Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename. Readers
@@ -31,12 +32,30 @@ export function writeFileAtomic(file: string, data: string): void {
   }
 }
 
+const SEAL = ',"checksum":"'
+
+/**
+ * `value` as JSON text with a last member `"checksum"`: FNV-1a of the text without it. The file
+ * stays plain JSON, and damage that leaves valid JSON (a changed byte) no longer reads as data.
+ */
+export function sealedJson(value: object): string {
+  const body = JSON.stringify(value)
+  return `${body.slice(0, -1)}${SEAL}${checksum(body)}"}`
+}
+
+/** True when `text` ends with a checksum member that matches the rest, false when it does not, null without one. */
+function sealMatches(text: string): boolean | null {
+  const at = text.lastIndexOf(SEAL)
+  if (at === -1 || !/^,"checksum":"[0-9a-f]{8}"\}\s*$/.test(text.slice(at))) return null
+  return checksum(`${text.slice(0, at)}}`) === text.slice(at + SEAL.length, at + SEAL.length + 8)
+}
+
 /** What reading a JSON state file found: its value, nothing (missing), or damage (with the reason). */
 export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { state: 'damaged'; reason: string }
 
 /**
  * Reads and parses a JSON state file, telling "missing" apart from "damaged" (unparseable, wrong
- * shape per `isValid`, unreadable), because the gc treats them differently: a damaged file is
+ * shape per `isValid`, a checksum that does not match, unreadable), because the gc treats them differently: a damaged file is
  * rebuilt and the run deletes nothing.
  */
 export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T): JsonRead<T> {
@@ -48,6 +67,7 @@ export function readJsonFile<T>(file: string, isValid: (value: unknown) => value
     if (isErrno(err)) return { state: 'damaged', reason: `${file}: ${err.code}` }
     throw err
   }
+  if (sealMatches(text) === false) return { state: 'damaged', reason: `${file}: checksum mismatch` }
   try {
     const value: unknown = JSON.parse(text)
     return isValid(value) ? { state: 'ok', value } : { state: 'damaged', reason: `${file}: unexpected content` }

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { bookkeepingDir } from '../runtime/layout'
-import { readJsonFile, writeFileAtomic, type JsonRead } from './atomic'
+import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
 
 /** Space id → when the gc first found it orphaned (epoch ms). Drives the grace period. */
 export interface OrphanMarks { version: 1; marks: Record<string, number> }
@@ -11,8 +11,9 @@ function marksPath(root: string): string {
 
 function isMarks(value: unknown): value is OrphanMarks {
   if (value === null || typeof value !== 'object') return false
-  const { version, marks } = value as Partial<OrphanMarks>
-  return version === 1 && marks !== null && typeof marks === 'object' &&
+  // Always written sealed (see sealedJson): marks without their checksum were damaged.
+  const { version, marks, checksum } = value as Partial<OrphanMarks> & { checksum?: unknown }
+  return version === 1 && typeof checksum === 'string' && marks !== null && typeof marks === 'object' &&
     Object.values(marks).every((time) => typeof time === 'number')
 }
 
@@ -22,5 +23,5 @@ export function loadOrphanMarks(root: string): JsonRead<OrphanMarks> {
 }
 
 export function saveOrphanMarks(root: string, marks: OrphanMarks): void {
-  writeFileAtomic(marksPath(root), JSON.stringify(marks))
+  writeFileAtomic(marksPath(root), sealedJson(marks))
 }

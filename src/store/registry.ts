@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { bookkeepingDir } from '../runtime/layout'
-import { readJsonFile, writeFileAtomic, type JsonRead } from './atomic'
+import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -42,8 +42,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
+// Format 2 is always written sealed (see sealedJson); one without its checksum was damaged.
 function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; projects: Record<string, unknown> } {
-  return isObject(value) && (value.version === 1 || value.version === 2) && isObject(value.projects)
+  return isObject(value) && (value.version === 1 || (value.version === 2 && typeof value.checksum === 'string')) && isObject(value.projects)
 }
 
 /** A names table as loaded or written, with each name's id. */
@@ -163,5 +164,5 @@ export function emptyRegistry(): Registry {
 
 /** Writes the registry atomically (format 2). */
 export function saveRegistry(root: string, registry: Registry): void {
-  writeFileAtomic(registryPath(root), JSON.stringify(encode(registry)))
+  writeFileAtomic(registryPath(root), sealedJson(encode(registry)))
 }

@@ -95,4 +95,20 @@ describe('gc fails closed', () => {
     expect(report.warnings).toContain('skipped 2 damaged line(s) in the access log')
     expect(report.spaces[0]).toMatchObject({ verdict: 'live', tracked: true })
   })
+
+  test('a changed byte that leaves the registry valid JSON is caught by its checksum: rebuilt, nothing deleted', async () => {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
+    makeSpace(box.store, 'pkg-a', 'cache')
+    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    await runGc()
+    const file = path.join(box.store, '.scratch', 'registry.json')
+    const text = fs.readFileSync(file, 'utf8')
+    // pkg-a's entry in the names table becomes another valid name, as a flipped bit would make it.
+    expect(text).toContain('"pkg-a"')
+    fs.writeFileSync(file, text.replace('"pkg-a"', '"pkg-q"'))
+    JSON.parse(fs.readFileSync(file, 'utf8'))
+    const report = await runGc()
+    expect(report.warnings.join('\n')).toMatch(/registry was damaged .*checksum mismatch/)
+    expect(report.spaces[0]).toMatchObject({ owner: 'pkg-a', action: 'keep' })
+  })
 })
