@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import { withBuildLock } from './build-lock'
 
 /** The repository root (the package itself). */
 export const repoRoot = path.resolve(__dirname, '..', '..')
@@ -25,34 +24,6 @@ function isFresh(files: string[]): boolean {
   return files.every((file) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newest)
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
-
-/** Runs `fn` holding a cross-process lock (one per repository), so parallel jest workers build once. */
-function withBuildLock<T>(fn: () => T): T {
-  const id = crypto.createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)
-  const lock = path.join(os.tmpdir(), `pnpm-plugin-scratch-build-${id}.lock`)
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    try {
-      fs.mkdirSync(lock)
-      break
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      const stat = fs.statSync(lock, { throwIfNoEntry: false })
-      if (stat !== undefined && Date.now() - stat.mtimeMs > 180_000) fs.rmSync(lock, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`)
-      sleepSync(100)
-    }
-  }
-  try {
-    return fn()
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true })
-  }
-}
-
 /**
  * Paths of the built runtime entry points, running `npm run build` first when they are missing
  * or older than the runtime sources (`npm test` builds in `pretest`, so usually nothing runs).
@@ -61,7 +32,7 @@ export function builtRuntime(): { cjs: string; mjs: string } {
   const cjs = path.join(repoRoot, 'dist', 'index.cjs')
   const mjs = path.join(repoRoot, 'dist', 'index.mjs')
   if (!isFresh([cjs, mjs])) {
-    withBuildLock(() => {
+    withBuildLock(repoRoot, 180_000, () => {
       if (!isFresh([cjs, mjs])) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'pipe' })
     })
   }

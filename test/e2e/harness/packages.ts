@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import * as tar from 'tar'
+import { withBuildLock } from '../../helpers/build-lock'
 import { e2eCacheDir, repoRoot } from './tools'
 
 /** A package tarball the local registry serves. */
@@ -52,37 +52,6 @@ function distIsFresh(): boolean {
   })
 }
 
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
-
-/**
- * Runs `fn` holding the repository's build lock: the same lock directory `test/helpers/dist.ts`
- * uses, so a build here never removes dist/ under another jest worker.
- */
-function withBuildLock<T>(fn: () => T): T {
-  const id = crypto.createHash('sha256').update(repoRoot).digest('hex').slice(0, 12)
-  const lock = path.join(os.tmpdir(), `pnpm-plugin-scratch-build-${id}.lock`)
-  const deadline = Date.now() + 300_000
-  for (;;) {
-    try {
-      fs.mkdirSync(lock)
-      break
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      const stat = fs.statSync(lock, { throwIfNoEntry: false })
-      if (stat !== undefined && Date.now() - stat.mtimeMs > 300_000) fs.rmSync(lock, { recursive: true, force: true })
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`)
-      sleepSync(100)
-    }
-  }
-  try {
-    return fn()
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true })
-  }
-}
-
 function readManifest(dir: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>
 }
@@ -115,7 +84,8 @@ export function e2ePackages(): E2ePackages {
   const names = ['fixture-a', 'fixture-b']
   const ready = (): boolean => fs.existsSync(path.join(outDir, '.complete'))
   if (!ready()) {
-    withBuildLock(() => {
+    // The same lock `test/helpers/dist.ts` takes, so a build here never removes dist/ under another jest worker.
+    withBuildLock(repoRoot, 300_000, () => {
       if (ready()) return
       if (!distIsFresh()) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'pipe' })
       fs.rmSync(outDir, { recursive: true, force: true })
