@@ -16,8 +16,10 @@ import { endOfBlockScalar, lexLine } from './pnpm-line'
  * @param lines the lines of the whole file, without their `\n`
  * @param start first line of the document
  * @param end line after the document
+ * @param source the whole file (`lines` joined with `\n`, no `\r`); with it, the bodies of
+ *   `packages`/`snapshots` entries are checked with {@link ENTRY_BODY} a run of lines at a time
  */
-export function scanPnpmDocument(lines: readonly string[], start: number, end: number): PnpmExtract | null {
+export function scanPnpmDocument(lines: readonly string[], start: number, end: number, source?: string): PnpmExtract | null {
   const extract: PnpmExtract = { version: null, importers: null, importerNames: [], packages: null, snapshots: null }
   const topKeys = new Set<string>()
   let section: 'importers' | 'packages' | 'snapshots' | null = null
@@ -32,7 +34,32 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
   let prevIndent = -2
   let prevOpens = true
 
+  // The text offset of line `offsetLine` (kept lazily: only entry bodies need it).
+  let offsetLine = 0
+  let offset = 0
+
   for (let n = start; n < end; n++) {
+    if (source !== undefined && prevOpens && prevIndent === 2 && section !== null && section !== 'importers') {
+      // The body of a `packages`/`snapshots` entry: lines of the shapes ENTRY_BODY accepts are
+      // exactly what the per-line path below would accept there (same indents, same blocks
+      // opened, nothing read from them, nothing continued on another line). The run ends with a
+      // line that opens no block; whatever follows it goes through the per-line path.
+      while (offsetLine < n) offset += lines[offsetLine++].length + 1
+      ENTRY_BODY.lastIndex = offset
+      const match = ENTRY_BODY.exec(source)
+      if (match !== null) {
+        const stop = offset + match[0].length
+        while (offset < stop) offset += lines[offsetLine++].length + 1
+        if (offset !== stop || offsetLine > end) return null // cannot happen: the run is whole lines
+        const last = lines[offsetLine - 1]
+        let indent = 0
+        while (last.charCodeAt(indent) === 32) indent++
+        prevIndent = indent
+        prevOpens = false
+        n = offsetLine - 1
+        continue
+      }
+    }
     const text = lines[n]
     if (isBlank(text)) continue
     const line = lexLine(text)
@@ -120,6 +147,26 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
   if (prevOpens) return null
   return extract
 }
+
+// The pieces of ENTRY_BODY, each a subset of what `lexLine` reads as one whole line with the
+// same meaning: a plain or single-quoted key of name characters (no quote inside); a plain value
+// of name/version characters not ending in `:`, or a one-level flow mapping whose only quotes are
+// whole single-quoted scalars and which has no `#`, brackets or line break inside; a sequence item
+// that is a plain or single-quoted name.
+const KEY = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-9._@()/+-]*')`
+const VALUE = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9]|\{[^{}[\]'"#\n]*(?:'[^'\n]*'[^{}[\]'"#\n]*)*\})`
+const ITEM = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-9._@()/+-]*')`
+const LINE_8 = `        ${KEY}: ${VALUE}\n`
+const LINE_6 = `      (?:${KEY}: ${VALUE}|- ${ITEM})\n|      ${KEY}:\n(?:${LINE_8})+`
+const LINE_4 = `    ${KEY}: ${VALUE}\n|    ${KEY}:\n(?:${LINE_6})+`
+/**
+ * A run of whole lines in the body of a `packages`/`snapshots` entry (the lines after an entry
+ * key that opens a block), in the block structure pnpm writes: fields at indent 4, each a scalar
+ * or a block of scalars/sequence items at 6, or of blocks of scalars at 8. Every block opened has
+ * at least one line, and the run ends with a line that opens nothing. Blank lines, block scalars,
+ * double quotes, comments, anchors, tags and anything else end the run.
+ */
+const ENTRY_BODY = new RegExp(`(?:${LINE_4})+`, 'y')
 
 function isBlank(line: string): boolean {
   for (let i = 0; i < line.length; i++) {

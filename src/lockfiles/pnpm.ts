@@ -97,13 +97,13 @@ function fastMainDocument(text: string): { extract: PnpmExtract } | { json: stri
   if (docs === null) return null
   if (docs.length === 1 && lines[0] === '---') return { onlyDocument: true }
   for (let i = 0; i < docs.length - 1; i++) {
-    if (scanPnpmDocument(lines, docs[i][0], docs[i][1]) === null) return null
+    if (scanPnpmDocument(lines, docs[i][0], docs[i][1], text) === null) return null
   }
   const [start, end] = docs[docs.length - 1]
   let first = start
   while (first < end && lines[first].trim() === '') first++
   if (first < end && lines[first] === '{') return { json: lines.slice(first, end).join('\n') }
-  const extract = scanPnpmDocument(lines, start, end)
+  const extract = scanPnpmDocument(lines, start, end, text)
   return extract === null ? null : { extract }
 }
 
