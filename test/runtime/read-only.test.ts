@@ -3,27 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { builtRuntime } from '../helpers/dist'
 import { runNode } from '../helpers/tmp'
-import { errnoError, logPath, useSandbox } from './support'
+import { captureStderr, errnoError, freshRuntime, logPath, useSandbox } from './support'
 
 const box = useSandbox()
-type Runtime = typeof import('../../src')
-
-/** The runtime from a fresh module registry, so its once-per-process warning state starts clean. */
-function freshRuntime(): Runtime {
-  let runtime: Runtime | undefined
-  jest.isolateModules(() => { runtime = require('../../src') as Runtime })
-  return runtime!
-}
-
-/** Captures what the runtime writes to stderr. */
-function captureStderr(): string[] {
-  const lines: string[] = []
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line !== ''))
-    return true
-  })
-  return lines
-}
 
 /** Makes fs.<method> throw `code` for paths matching `where` (as root, chmod cannot stop us). */
 function failFs(method: 'mkdirSync' | 'openSync' | 'renameSync', code: string, where: (p: string) => boolean = () => true): void {

@@ -73,3 +73,22 @@ export function writePackage(dir: string, manifest: object, files: Record<string
 export function errnoError(code: string, syscall = 'mkdir'): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: simulated, ${syscall}`), { code, syscall, errno: -1 })
 }
+
+type Runtime = typeof import('../../src')
+
+/** The runtime from a fresh module registry, so its once-per-process warning state starts clean. */
+export function freshRuntime(): Runtime {
+  let runtime: Runtime | undefined
+  jest.isolateModules(() => { runtime = require('../../src') as Runtime })
+  return runtime!
+}
+
+/** Captures what the runtime writes to stderr, one entry per non-empty line (`useSandbox` restores the spy). */
+export function captureStderr(): string[] {
+  const lines: string[] = []
+  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter((line) => line !== ''))
+    return true
+  })
+  return lines
+}

@@ -11,27 +11,10 @@ import { main } from '../../src/cli/main'
 import type { Io } from '../../src/cli/io'
 import { acquireLock, lockPath, tryAcquireLock } from '../../src/store/lock'
 import { makeSpace, npmProject, recordUse } from '../gc/support'
-import { errnoError, useSandbox } from '../runtime/support'
+import { captureStderr, errnoError, freshRuntime, useSandbox } from '../runtime/support'
 import { figure, leftovers, stateFiles } from './support'
 
 const box = useSandbox()
-type Runtime = typeof import('../../src')
-
-/** The runtime from a fresh module registry, so its once-per-process warning starts clean. */
-function freshRuntime(): Runtime {
-  let runtime: Runtime | undefined
-  jest.isolateModules(() => { runtime = require('../../src') as Runtime })
-  return runtime!
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = []
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line !== ''))
-    return true
-  })
-  return lines
-}
 
 type FsMethod = 'openSync' | 'writeSync' | 'renameSync' | 'rmSync' | 'mkdirSync'
 

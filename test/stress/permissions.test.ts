@@ -10,26 +10,10 @@ import path from 'node:path'
 import { registerProject, runGc } from '../../src/gc'
 import { npmProject, recordUse } from '../gc/support'
 import { rawTar } from '../archive/helpers'
-import { errnoError, useSandbox } from '../runtime/support'
+import { captureStderr, errnoError, freshRuntime, useSandbox } from '../runtime/support'
 import { figure } from './support'
 
 const box = useSandbox()
-type Runtime = typeof import('../../src')
-
-function freshRuntime(): Runtime {
-  let runtime: Runtime | undefined
-  jest.isolateModules(() => { runtime = require('../../src') as Runtime })
-  return runtime!
-}
-
-function captureStderr(): string[] {
-  const lines: string[] = []
-  jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line !== ''))
-    return true
-  })
-  return lines
-}
 
 /** Every directory and file under `root` → its mode, skipping what user code put inside spaces. */
 function modes(root: string, spaces: Set<string>): Map<string, string> {
