@@ -7,16 +7,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 import {
-  createProject, createSandbox, e2ePackages, expectSuccess, hasSpace, pnpm10, pnpm12, removeSandboxes, repoRoot, requireIn, run, runPm,
-  startRegistry, warningLines, type LocalRegistry, type PackageManager, type PluginRoute, type Project,
+  createProject, createSandbox, expectSuccess, hasSpace, pnpm10, pnpm12, repoRoot, requireIn, run, runPm, warningLines,
+  type PackageManager, type PluginRoute, type Project,
 } from './harness'
+import { useRegistry } from './harness/jest'
 
 jest.setTimeout(180_000)
 
-let registry: LocalRegistry
-beforeAll(async () => { registry = await startRegistry(e2ePackages().all) })
-afterAll(async () => { await registry?.close() })
-afterEach(() => removeSandboxes())
+const e2e = useRegistry()
 
 const matrix: Array<{ label: string; tool: () => PackageManager; route: PluginRoute }> = [
   { label: 'pnpm 10', tool: pnpm10, route: 'pnpmfile' },
@@ -39,7 +37,7 @@ async function addAndRemoveWarnOnce(project: Project, before: () => void, env: R
 describe.each(matrix)('$label (plugin via $route) with a broken store', ({ tool, route }) => {
   test('a damaged registry and access log: install and remove succeed, one warning each, nothing deleted on a rebuild', async () => {
     const sandbox = createSandbox()
-    const project = await createProject({ sandbox, pm: tool(), registry, route })
+    const project = await createProject({ sandbox, pm: tool(), registry: e2e.registry, route })
     expectSuccess(await runPm(project, ['add', 'fixture-a']))
     await requireIn(project, 'fixture-a')
     const damage = (): void => {
@@ -54,7 +52,7 @@ describe.each(matrix)('$label (plugin via $route) with a broken store', ({ tool,
 
   test('an unwritable store (SCRATCHSPACE_DIR under a regular file): install and remove succeed, one warning each', async () => {
     const sandbox = createSandbox()
-    const project = await createProject({ sandbox, pm: tool(), registry, route })
+    const project = await createProject({ sandbox, pm: tool(), registry: e2e.registry, route })
     expectSuccess(await runPm(project, ['add', 'fixture-a']))
     const file = path.join(sandbox.dir, 'not-a-directory')
     fs.writeFileSync(file, 'a regular file\n')
@@ -64,7 +62,7 @@ describe.each(matrix)('$label (plugin via $route) with a broken store', ({ tool,
 
   test('a locked store: install and remove succeed, one warning each, and the next gc catches up', async () => {
     const sandbox = createSandbox()
-    const project = await createProject({ sandbox, pm: tool(), registry, route })
+    const project = await createProject({ sandbox, pm: tool(), registry: e2e.registry, route })
     expectSuccess(await runPm(project, ['add', 'fixture-a']))
     await requireIn(project, 'fixture-a')
     const lock = path.join(bookkeepingDir(sandbox.store), 'lock')

@@ -5,16 +5,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {
-  createProject, createSandbox, e2ePackages, expectSuccess, hasSpace, npm, removeSandboxes, repoRoot, requireIn, run, runPm, startRegistry,
-  type LocalRegistry, type Project,
+  createProject, createSandbox, expectSuccess, hasSpace, npm, repoRoot, requireIn, run, runPm, type Project,
 } from './harness'
+import { useRegistry } from './harness/jest'
 
 jest.setTimeout(180_000)
 
-let registry: LocalRegistry
-beforeAll(async () => { registry = await startRegistry(e2ePackages().all) })
-afterAll(async () => { await registry?.close() })
-afterEach(() => removeSandboxes())
+const e2e = useRegistry()
 
 const cli = path.join(repoRoot, 'dist', 'cli.cjs')
 
@@ -24,7 +21,7 @@ async function init(project: Project): Promise<{ stdout: string; stderr: string 
 
 test('with pnpm-plugin-scratch as a devDependency: init, install, uninstall sweeps; npx scratch resolves to the CLI', async () => {
   const sandbox = createSandbox()
-  const project = await createProject({ sandbox, pm: npm(), registry })
+  const project = await createProject({ sandbox, pm: npm(), registry: e2e.registry })
   expectSuccess(await runPm(project, ['install', '--save-dev', 'pnpm-plugin-scratch']))
   const { stdout, stderr } = await init(project)
   expect(stdout).toContain('npm (detected from package-lock.json)')
@@ -48,7 +45,7 @@ test('with pnpm-plugin-scratch as a devDependency: init, install, uninstall swee
 
 test('init before any install, the scratch command coming from the libraries that use it: uninstall sweeps', async () => {
   const sandbox = createSandbox()
-  const project = await createProject({ sandbox, pm: npm(), registry })
+  const project = await createProject({ sandbox, pm: npm(), registry: e2e.registry })
   const { stderr } = await init(project)
   // The script needs the `scratch` command; init says how to keep it installed.
   expect(stderr).toMatch(/npm install --save-dev pnpm-plugin-scratch/)

@@ -5,16 +5,14 @@
  */
 import path from 'node:path'
 import {
-  createProject, createSandbox, e2ePackages, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm12, removeSandboxes, requireIn, runPm,
-  startRegistry, warningLines, type LocalRegistry, type PackageManager, type PluginRoute,
+  createProject, createSandbox, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm12, requireIn, runPm, warningLines, type PackageManager,
+  type PluginRoute,
 } from './harness'
+import { useRegistry } from './harness/jest'
 
 jest.setTimeout(180_000)
 
-let registry: LocalRegistry
-beforeAll(async () => { registry = await startRegistry(e2ePackages().all) })
-afterAll(async () => { await registry?.close() })
-afterEach(() => removeSandboxes())
+const e2e = useRegistry()
 
 const matrix: Array<{ label: string; tool: () => PackageManager; route: PluginRoute }> = [
   { label: 'pnpm 10', tool: pnpm10, route: 'pnpmfile' },
@@ -27,8 +25,8 @@ describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
   test('remove sweeps the removed package\'s spaces once no project uses it; other spaces stay', async () => {
     const sandbox = createSandbox()
     const pm = tool()
-    const one = await createProject({ sandbox, pm, registry, route, name: 'one' })
-    const two = await createProject({ sandbox, pm, registry, route, name: 'two' })
+    const one = await createProject({ sandbox, pm, registry: e2e.registry, route, name: 'one' })
+    const two = await createProject({ sandbox, pm, registry: e2e.registry, route, name: 'two' })
     expectSuccess(await runPm(one, ['add', 'fixture-a', 'fixture-b']))
     expectSuccess(await runPm(two, ['add', 'fixture-a']))
     await requireIn(one, 'fixture-a')
@@ -50,7 +48,7 @@ describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
   test('in a workspace, remove (--filter, or from a member) sweeps only what no member uses any more', async () => {
     const sandbox = createSandbox()
     const pm = tool()
-    const ws = await createProject({ sandbox, pm, registry, route, name: 'monorepo', members: ['packages/app1', 'packages/app2'] })
+    const ws = await createProject({ sandbox, pm, registry: e2e.registry, route, name: 'monorepo', members: ['packages/app1', 'packages/app2'] })
     expectSuccess(await runPm(ws, ['add', 'fixture-a', 'fixture-b', '--filter', 'app1']))
     expectSuccess(await runPm(ws, ['add', 'fixture-b', '--filter', 'app2']))
     const app1 = path.join(ws.dir, 'packages', 'app1')
@@ -68,7 +66,7 @@ describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
   test('SCRATCHSPACE_AUTO_GC=0 registers but sweeps nothing', async () => {
     const sandbox = createSandbox()
     const pm = tool()
-    const project = await createProject({ sandbox, pm, registry, route })
+    const project = await createProject({ sandbox, pm, registry: e2e.registry, route })
     expectSuccess(await runPm(project, ['add', 'fixture-a', 'fixture-b']))
     await requireIn(project, 'fixture-a')
     await requireIn(project, 'fixture-b')

@@ -4,23 +4,20 @@
  */
 import path from 'node:path'
 import {
-  createProject, createSandbox, e2ePackages, expectSuccess, hasSpace, pnpm10, pnpm12, removeSandboxes, repoRoot, requireIn, run, runPm,
-  startRegistry, type LocalRegistry, type PackageManager,
+  createProject, createSandbox, expectSuccess, hasSpace, pnpm10, pnpm12, repoRoot, requireIn, run, runPm, type PackageManager,
 } from './harness'
+import { useRegistry } from './harness/jest'
 
 jest.setTimeout(180_000)
 
-let registry: LocalRegistry
-beforeAll(async () => { registry = await startRegistry(e2ePackages().all) })
-afterAll(async () => { await registry?.close() })
-afterEach(() => removeSandboxes())
+const e2e = useRegistry()
 
 test.each([
   { label: 'pnpm 10', tool: pnpm10 },
   { label: 'pnpm 12', tool: pnpm12 },
 ])('$label: `pnpm scratch gc` resolves to the CLI in a project that depends on pnpm-plugin-scratch', async ({ tool }: { tool: () => PackageManager }) => {
   const sandbox = createSandbox()
-  const project = await createProject({ sandbox, pm: tool(), registry, route: 'none' })
+  const project = await createProject({ sandbox, pm: tool(), registry: e2e.registry, route: 'none' })
   expectSuccess(await runPm(project, ['add', '--save-dev', 'pnpm-plugin-scratch']))
   const result = expectSuccess(await run(sandbox, project.pm.bin, ['scratch', 'gc', '--dry-run', '--json'], { cwd: project.dir }))
   // pnpm may print its own lines first (e.g. a verifying install); the JSON document is last.
@@ -29,7 +26,7 @@ test.each([
 
 test('pnpm 12 without the plugin: scratch init adds postuninstall, and pnpm remove sweeps through it', async () => {
   const sandbox = createSandbox()
-  const project = await createProject({ sandbox, pm: pnpm12(), registry, route: 'none' })
+  const project = await createProject({ sandbox, pm: pnpm12(), registry: e2e.registry, route: 'none' })
   expectSuccess(await runPm(project, ['add', '--save-dev', 'pnpm-plugin-scratch']))
   const init = expectSuccess(await run(sandbox, process.execPath, [path.join(repoRoot, 'dist', 'cli.cjs'), 'init'], { cwd: project.dir }))
   expect(init.stdout).toContain('pnpm (detected from pnpm-lock.yaml)')
