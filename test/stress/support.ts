@@ -55,17 +55,8 @@ export function seedOf(fallback: number): number {
   return env !== undefined && env !== '' ? Number(env) : fallback
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small seeded PRNG (mulberry32): the same seed gives the same run; the child-process workers use the same one. */
+export { prng } from '../fixtures/stress/prng.cjs'
 
 /** Prints one scenario's figures as one line (the suite's output that the README quotes). */
 export function figure(line: string): void {
