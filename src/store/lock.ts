@@ -68,8 +68,9 @@ function tryCreate(dir: string, command: string): boolean {
     return true
   } catch (err) {
     fs.rmSync(temp, { recursive: true, force: true })
-    // A held lock is a non-empty directory: rename onto it fails (EPERM on Windows).
-    if (isErrno(err, 'ENOTEMPTY', 'EEXIST') || (process.platform === 'win32' && isErrno(err, 'EPERM'))) return false
+    // A held lock is a non-empty directory: rename onto it fails (EPERM on Windows). ENOENT: the
+    // gc holding the lock cleared our temp directory as a crashed writer's; try again later.
+    if (isErrno(err, 'ENOTEMPTY', 'EEXIST', 'ENOENT') || (process.platform === 'win32' && isErrno(err, 'EPERM'))) return false
     throw err
   }
 }
@@ -117,7 +118,8 @@ function tryAcquireOnce(root: string, dir: string, command: string): StoreLock |
       try {
         fs.renameSync(aside, dir)
       } catch (err) {
-        if (!isErrno(err, 'ENOTEMPTY', 'EEXIST')) throw err
+        // ENOENT: a gc that took the lock meanwhile cleared the aside as a crashed writer's.
+        if (!isErrno(err, 'ENOTEMPTY', 'EEXIST', 'ENOENT')) throw err
       }
       return null
     }
