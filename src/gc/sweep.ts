@@ -60,7 +60,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     if (verdict.mark === undefined) delete policy.marks[id]
     else policy.marks[id] = verdict.mark
     const report: SpaceReport = {
-      owner: space.owner, key: space.key, path: space.path, bytes: treeBytes(space.path), tracked: usage !== undefined,
+      owner: space.owner, key: space.key, path: space.path, bytes: treeBytes(space.path, stat), tracked: usage !== undefined,
       lastAccess: new Date(verdict.lastAccess).toISOString(), projects: [...(usage?.projects.keys() ?? [])].sort(),
       callers: [...(usage?.callers.keys() ?? [])].filter((caller) => caller !== space.owner).sort(),
       verdict: verdict.verdict, action: 'keep', reason: verdict.reason,

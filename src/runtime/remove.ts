@@ -6,25 +6,35 @@ import { trashDir } from './layout'
 /**
  * Bytes under `target` counted with `lstat`: links count as themselves and are never followed,
  * so a link to something outside the store adds only its own size. Vanishing entries count 0.
+ * `stat`, when given, is an `lstat` of `target` the caller already made. Directories are told
+ * apart by the directory listing's entry types (which never follow links), so only
+ * non-directories are `lstat`ed.
  */
-export function treeBytes(target: string): number {
-  let stat: fs.Stats
+export function treeBytes(target: string, stat?: fs.Stats): number {
+  if (stat === undefined) {
+    try {
+      stat = fs.lstatSync(target)
+    } catch (err) {
+      if (isErrno(err, 'ENOENT', 'ENOTDIR')) return 0
+      throw err
+    }
+  }
+  return stat.isDirectory() ? dirBytes(target) : stat.size
+}
+
+function dirBytes(dir: string): number {
+  let entries: fs.Dirent[]
   try {
-    stat = fs.lstatSync(target)
+    entries = fs.readdirSync(dir, { withFileTypes: true })
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) return 0
     throw err
   }
-  if (!stat.isDirectory()) return stat.size
   let total = 0
-  let names: string[]
-  try {
-    names = fs.readdirSync(target)
-  } catch (err) {
-    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return 0
-    throw err
+  for (const entry of entries) {
+    const child = path.join(dir, entry.name)
+    total += entry.isDirectory() ? dirBytes(child) : treeBytes(child)
   }
-  for (const name of names) total += treeBytes(path.join(target, name))
   return total
 }
 
