@@ -38,6 +38,18 @@ export function emptyHistory(): History {
   return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map() }
 }
 
+/** The parsed `time` of the records kept as newest (`latest`, `registrations`), so none is parsed twice. */
+const keptTimes = new WeakMap<LogRecord, number>()
+
+function keptTime(record: LogRecord): number {
+  return keptTimes.get(record) ?? Date.parse(record.time)
+}
+
+function withKeptTime<R extends LogRecord>(record: R, time: number): R {
+  keptTimes.set(record, time)
+  return record
+}
+
 /** Folds `records` into `history` (idempotent: folding a record twice changes nothing). */
 export function foldRecords(history: History, records: LogRecord[]): void {
   for (const record of records) {
@@ -46,7 +58,7 @@ export function foldRecords(history: History, records: LogRecord[]): void {
     if (record.t === 'project') {
       bump(history.projects, record.project, time)
       const known = history.registrations.get(record.project)
-      if (known === undefined || Date.parse(known.time) < time) history.registrations.set(record.project, record)
+      if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
       continue
     }
     let usage = history.spaces.get(record.space)
@@ -64,7 +76,7 @@ export function foldRecords(history: History, records: LogRecord[]): void {
     }
     const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
     const known = usage.latest.get(pair)
-    if (known === undefined || Date.parse(known.time) < time) usage.latest.set(pair, record)
+    if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
   }
 }
 
@@ -97,8 +109,20 @@ function readRecords(file: string): { records: LogRecord[]; damaged: number } {
     throw err
   }
   const records = decodeLog(text)
-  const lines = text.split('\n').filter((line) => line !== '').length
-  return { records, damaged: lines - records.length }
+  return { records, damaged: nonEmptyLines(text) - records.length }
+}
+
+/** The number of non-empty `\n`-separated lines in `text`. */
+function nonEmptyLines(text: string): number {
+  let count = 0
+  let start = 0
+  for (;;) {
+    const end = text.indexOf('\n', start)
+    const stop = end === -1 ? text.length : end
+    if (stop > start) count++
+    if (end === -1) return count
+    start = end + 1
+  }
 }
 
 /**
