@@ -25,6 +25,9 @@ export interface PnpmExtract {
   packages: string[] | null
   /** Keys of `snapshots`, `null` when the section is absent. */
   snapshots: string[] | null
+  /** The same keys as sets, when the reader built them anyway (the line scanner does). */
+  packageSet?: ReadonlySet<string>
+  snapshotSet?: ReadonlySet<string>
 }
 
 /**
@@ -49,7 +52,7 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
     }
   }
   if (checkConsistency) {
-    const problem = inconsistency(extract.importers, extract.packages ?? [], extract.snapshots ?? [])
+    const problem = inconsistency(extract.importers, extract)
     if (problem !== null) return fail(`inconsistent lockfile (truncated?): ${problem}`)
   }
   // Consistent snapshots name only packages already listed, so their keys need no second look.
@@ -63,9 +66,11 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
   return { ok: true, names, importerDirs, importerDeps }
 }
 
-function inconsistency(importers: Map<string, ImporterDep[]>, packages: string[], snapshots: string[]): string | null {
-  const packageSet = new Set(packages)
-  const snapshotSet = new Set(snapshots)
+function inconsistency(importers: Map<string, ImporterDep[]>, extract: PnpmExtract): string | null {
+  const packages = extract.packages ?? []
+  const snapshots = extract.snapshots ?? []
+  const packageSet = extract.packageSet ?? new Set(packages)
+  const snapshotSet = extract.snapshotSet ?? new Set(snapshots)
   const withSnapshot = new Set<string>()
   for (const key of snapshots) {
     const paren = key.indexOf('(')

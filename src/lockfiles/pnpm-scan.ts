@@ -99,6 +99,8 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
         } else {
           entryKeys = extract[key] = []
           entrySet = new Set()
+          if (key === 'packages') extract.packageSet = entrySet
+          else extract.snapshotSet = entrySet
         }
       }
       continue
