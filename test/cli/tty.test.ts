@@ -14,7 +14,8 @@ function onTerminal(store: string, args: string[], input: string, env: NodeJS.Pr
   const command = ['node', path.join(repoRoot, 'dist', 'cli.cjs'), ...args].map((a) => `'${a}'`).join(' ')
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { ...process.env, SCRATCHSPACE_DIR: store, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm', ...env },
+      // Node's colour detection also says no under CI=…; a person's terminal is what this test is about.
+      env: { ...process.env, SCRATCHSPACE_DIR: store, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined, TERM: 'xterm', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let screen = ''
