@@ -60,7 +60,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await command.run({ values: parsed.values, positionals: parsed.positionals, io })
   } catch (err) {
-    if (!(err instanceof ScratchError) && isErrno(err)) {
+    if (isErrno(err)) {
       // A file-system failure the library did not turn into a ScratchError: still no stack trace.
       io.stderr(`${err.code}: ${err.message}\n  hint: check the permissions and free space of the scratch store (scratch path prints it), or set SCRATCHSPACE_DIR.\n`)
       return 1

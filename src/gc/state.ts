@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { bookkeepingDir, trashDir } from '../runtime/layout'
-import { ownerDirs, scanSpaces } from '../runtime/scan'
+import { ownerDirs } from '../runtime/scan'
 import { readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
@@ -101,4 +101,3 @@ export function removeStaleTemps(root: string, now: number): void {
   }
 }
 
-export { scanSpaces }
