@@ -8,10 +8,16 @@ import { makeSpace, npmProject, recordUse } from './support'
 describe('gc fails closed', () => {
   const box = useSandbox()
 
-  async function orphanAfter(damage: (p1: string) => void): Promise<Awaited<ReturnType<typeof runGc>>> {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
+  /** Project p1 whose real lockfile lists `deps`, and the space pkg-a/cache used from it. */
+  function projectUsingCacheOfA(deps: string[]): string {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), deps)
     makeSpace(box.store, 'pkg-a', 'cache')
     recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    return p1
+  }
+
+  async function orphanAfter(damage: (p1: string) => void): Promise<Awaited<ReturnType<typeof runGc>>> {
+    const p1 = projectUsingCacheOfA(['pkg-a', 'pkg-b'])
     await runGc() // the registry learns p1's names
     damage(p1)
     return runGc()
@@ -38,9 +44,7 @@ describe('gc fails closed', () => {
   })
 
   test('an unreadable project directory (EACCES) is unknown, and list says why', async () => {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
-    makeSpace(box.store, 'pkg-a', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    const p1 = projectUsingCacheOfA(['pkg-a'])
     const realStat = fs.statSync
     jest.spyOn(fs, 'statSync').mockImplementation(((file: fs.PathLike, opts?: fs.StatSyncOptions) => {
       if (String(file) === p1) throw Object.assign(new Error(`EACCES: permission denied, stat '${p1}'`), { code: 'EACCES' })
@@ -63,9 +67,7 @@ describe('gc fails closed', () => {
   })
 
   test('a damaged registry is rebuilt from the access log and that run deletes nothing', async () => {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-b'])
-    makeSpace(box.store, 'pkg-a', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    const p1 = projectUsingCacheOfA(['pkg-b'])
     fs.writeFileSync(path.join(box.store, '.scratch', 'registry.json'), '{"version": 1, "proj')
     const first = await runGc()
     expect(first.spaces[0]).toMatchObject({ verdict: 'orphaned', action: 'keep' })
@@ -76,9 +78,7 @@ describe('gc fails closed', () => {
   })
 
   test('damaged orphan marks reset, and that run deletes nothing', async () => {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-b'])
-    makeSpace(box.store, 'pkg-a', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    const p1 = projectUsingCacheOfA(['pkg-b'])
     fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
     fs.writeFileSync(path.join(box.store, '.scratch', 'orphans.json'), 'garbage')
     const report = await runGc()
@@ -87,9 +87,7 @@ describe('gc fails closed', () => {
   })
 
   test('damaged log lines are skipped, counted, and never abort the run', async () => {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
-    makeSpace(box.store, 'pkg-a', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    const p1 = projectUsingCacheOfA(['pkg-a'])
     fs.appendFileSync(path.join(box.store, '.scratch', 'access.log'), 'deadbeef {"t":"access"\nnot a record\n')
     const report = await runGc()
     expect(report.warnings).toContain('skipped 2 damaged line(s) in the access log')
@@ -97,9 +95,7 @@ describe('gc fails closed', () => {
   })
 
   test('a changed byte that leaves the registry valid JSON is caught by its checksum: rebuilt, nothing deleted', async () => {
-    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
-    makeSpace(box.store, 'pkg-a', 'cache')
-    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    const p1 = projectUsingCacheOfA(['pkg-a', 'pkg-b'])
     await runGc()
     const file = path.join(box.store, '.scratch', 'registry.json')
     const text = fs.readFileSync(file, 'utf8')
