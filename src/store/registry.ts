@@ -53,8 +53,10 @@ interface Table { names: string[]; ids: Map<string, number> }
 // The gaps each names array was decoded from, and in which table, so that saving a registry
 // whose entries mostly came unchanged from the file (the install hook changes one project) only
 // encodes the changed ones. Decoded names arrays are frozen, so they cannot drift from their gaps.
+// The last table is kept per registry file: a process can load and save several stores (tests,
+// `withScratchDirectory`), and one store's table must never be written into another's file.
 const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
-let lastTable: Table | null = null
+const lastTables = new Map<string, Table>()
 
 function tableOf(names: string[]): Table {
   const ids = new Map<string, number>()
@@ -63,7 +65,7 @@ function tableOf(names: string[]): Table {
 }
 
 /** The registry a parsed file holds, or null when its content is not a registry of either format. */
-function decode(value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
+function decode(file: string, value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
   let table: string[] | undefined
   if (value.version === 2) {
     if (!Array.isArray(value.names) || !value.names.every((name) => typeof name === 'string')) return null
@@ -92,7 +94,7 @@ function decode(value: { version: 1 | 2; names?: unknown; projects: Record<strin
   if (table !== undefined) {
     const loaded = tableOf(table)
     for (const [names, gaps] of decoded) storedGaps.set(Object.freeze(names), { table: loaded, gaps })
-    lastTable = loaded
+    lastTables.set(file, loaded)
   }
   return { version: 1, projects }
 }
@@ -114,9 +116,9 @@ function gapsOf(names: readonly string[], table: Table): number[] {
  * The table to write: the last one loaded or written when it still holds every name and at most
  * a quarter of it is unused (so unchanged entries keep their gaps), else a new sorted one.
  */
-function chooseTable(registry: Registry): Table {
-  const last = lastTable
-  if (last !== null) {
+function chooseTable(file: string, registry: Registry): Table {
+  const last = lastTables.get(file)
+  if (last !== undefined) {
     const used = new Uint8Array(last.names.length)
     let fits = true
     for (const entry of Object.values(registry.projects)) {
@@ -139,23 +141,24 @@ function chooseTable(registry: Registry): Table {
   return tableOf([...all].sort())
 }
 
-function encode(registry: Registry): StoredRegistry {
-  const table = chooseTable(registry)
+function encode(file: string, registry: Registry): StoredRegistry {
+  const table = chooseTable(file, registry)
   const projects: StoredRegistry['projects'] = {}
   for (const [dir, entry] of Object.entries(registry.projects)) {
     const stored = storedGaps.get(entry.names)
     projects[dir] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
   }
-  lastTable = table
+  lastTables.set(file, table)
   return { version: 2, names: table.names, projects }
 }
 
 /** The registry on disk: ok, missing (a new store), or damaged (the gc rebuilds it and deletes nothing). */
 export function loadRegistry(root: string): JsonRead<Registry> {
-  const read = readJsonFile(registryPath(root), isStored)
+  const file = registryPath(root)
+  const read = readJsonFile(file, isStored)
   if (read.state !== 'ok') return read
-  const registry = decode(read.value)
-  return registry === null ? { state: 'damaged', reason: `${registryPath(root)}: unexpected content` } : { state: 'ok', value: registry }
+  const registry = decode(file, read.value)
+  return registry === null ? { state: 'damaged', reason: `${file}: unexpected content` } : { state: 'ok', value: registry }
 }
 
 export function emptyRegistry(): Registry {
@@ -164,5 +167,6 @@ export function emptyRegistry(): Registry {
 
 /** Writes the registry atomically (format 2). */
 export function saveRegistry(root: string, registry: Registry): void {
-  writeFileAtomic(registryPath(root), sealedJson(encode(registry)))
+  const file = registryPath(root)
+  writeFileAtomic(file, sealedJson(encode(file, registry)))
 }

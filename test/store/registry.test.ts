@@ -71,6 +71,23 @@ describe('registry file', () => {
     } } })
   })
 
+  test('a save to one store never writes the names table loaded from another', () => {
+    const storeA = path.join(box.tmp, 'a')
+    const storeB = path.join(box.tmp, 'b')
+    for (const store of [storeA, storeB]) fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
+    saveRegistry(storeA, { version: 1, projects: {
+      '/private': { names: ['a', 'b', 'secret-a', 'secret-b'], lockfiles: [], checkedAt: '2024-01-01T00:00:00.000Z', source: 'hook' },
+    } })
+    expect(loadRegistry(storeA)).toMatchObject({ state: 'ok' })
+    // B's names are all in A's table and use three quarters of it: a process-wide cache would reuse it.
+    saveRegistry(storeB, { version: 1, projects: {
+      '/b': { names: ['a', 'b', 'secret-a'], lockfiles: [], checkedAt: '2024-01-02T00:00:00.000Z', source: 'hook' },
+    } })
+    const stored = JSON.parse(fs.readFileSync(path.join(storeB, '.scratch', 'registry.json'), 'utf8'))
+    expect(stored.names).toEqual(['a', 'b', 'secret-a'])
+    expect(loadRegistry(storeB)).toMatchObject({ state: 'ok', value: { projects: { '/b': { names: ['a', 'b', 'secret-a'] } } } })
+  })
+
   test('reads format 1 (names spelled out per project)', () => {
     write({ version: 1, projects: { '/p': registry.projects['/p'] } })
     expect(loadRegistry(box.store)).toEqual({ state: 'ok', value: { version: 1, projects: { '/p': registry.projects['/p'] } } })
