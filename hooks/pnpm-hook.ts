@@ -8,53 +8,22 @@
  * NDJSON on stdout, so nothing here may print to stdout: all output goes through `ctx.log`.
  * Nothing here may fail an install either: every problem becomes one warning line.
  */
-import { importerNames, scopedSweep, type GcReport } from '../src/gc'
-import { formatBytes } from '../src/cli/format'
+import { importerNames, scopedSweep } from '../src/gc'
 import { namesFromPnpmLockfileObject } from '../src/lockfiles'
+import { autoGcEnabled, messageOf, PREFIX, summaryLine, warningLine } from './hook-lines'
 
 /** The parts of pnpm's hook contexts this plugin reads; everything is optional, pnpm versions differ. */
 interface PreResolutionContext { lockfileDir?: unknown }
 interface HookContext { log?: (message: string) => void }
 
-const PREFIX = 'pnpm-plugin-scratch:'
-
 // pnpm calls preResolution and then afterAllResolved for one install in the same process (pnpm 10:
 // pnpm itself; pnpm 12: one hooks worker per install), so the directory can wait here.
 let lockfileDir: string | undefined
-
-/** False when `SCRATCHSPACE_AUTO_GC` is `0`, `false`, `no` or `off` (any case): register, sweep nothing. */
-function autoGcEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.SCRATCHSPACE_AUTO_GC
-  return value === undefined || !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase())
-}
 
 function projectDir(): string {
   if (lockfileDir !== undefined) return lockfileDir
   const initCwd = process.env.INIT_CWD
   return initCwd !== undefined && initCwd !== '' ? initCwd : process.cwd()
-}
-
-function messageOf(err: unknown): string {
-  if (err instanceof Error) return 'code' in err && typeof err.code === 'string' && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message
-  return String(err)
-}
-
-/** The one line the sweep is worth telling the user about, or null when it did nothing visible. */
-function summaryLine(report: GcReport): string | null {
-  const deleted = report.spaces.filter((space) => space.action === 'deleted')
-  if (deleted.length === 0) return null
-  const owners = [...new Set(deleted.map((space) => space.owner ?? '(global)'))].sort()
-  return `${PREFIX} removed ${deleted.length} scratch space${deleted.length === 1 ? '' : 's'} ` +
-    `(${formatBytes(report.freedBytes)}) of packages no longer installed: ${owners.join(', ')}`
-}
-
-/** The one warning line for what went wrong, or null when nothing did. */
-function warningLine(report: GcReport): string | null {
-  const problems = [...report.warnings]
-  for (const space of report.spaces) {
-    if (space.action === 'failed') problems.push(`could not delete ${space.path}: ${space.reason}`)
-  }
-  return problems.length === 0 ? null : `${PREFIX} warning: ${problems.join('; ')}`
 }
 
 function preResolution(ctx: PreResolutionContext | undefined): void {

@@ -44,6 +44,8 @@ await Promise.all(entries.map((entry) => build({
   define: { SCRATCH_VERSION: JSON.stringify(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
   logLevel: 'warning',
 })))
+// The yarn plugin is one self-contained file (no shared chunks), so it has its own build step.
+await (await import('./build-yarn-plugin.mjs')).buildYarnPlugin(root, dist)
 if (fs.existsSync(path.join(dist, "cli.cjs"))) fs.chmodSync(path.join(dist, "cli.cjs"), 0o755)
 
 // A default import of a Node builtin (`import fs from 'node:fs'`) compiles to

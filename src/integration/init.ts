@@ -2,6 +2,7 @@ import path from 'node:path'
 import { ScratchError } from '../errors'
 import { dependsOn, readManifest, scriptsOf, writeManifest, type Manifest } from './manifest'
 import { detectPackageManager, hasConfigDependency, type PackageManagerName } from './package-manager'
+import { initOtherManager } from './other-managers'
 
 /** The command the lifecycle scripts run (SPEC §6). */
 export const GC_SCRIPT = 'scratch gc --project .'
@@ -12,7 +13,7 @@ const PACKAGE_NAME = 'pnpm-plugin-scratch'
  * install or uninstall that changed node_modules; pnpm ≥ 11.28 / ≥ 12.6 run `postuninstall`
  * after `pnpm remove`. yarn and bun have none.
  */
-const SCRIPT_FOR: Record<PackageManagerName, string | null> = { npm: 'dependencies', pnpm: 'postuninstall', yarn: null, bun: null }
+const SCRIPT_FOR: Record<PackageManagerName, string | null> = { npm: 'dependencies', pnpm: 'postuninstall', yarn: null, bun: null, deno: null }
 
 /** One edit `init` made (or, in a dry run, would make). */
 export interface InitChange {
@@ -103,6 +104,8 @@ function missingBinWarning(manifest: Manifest, pm: 'npm' | 'pnpm', script: strin
  */
 export function initProject(dir: string, opts: InitOptions = {}): InitResult {
   const projectDir = path.resolve(dir)
+  // yarn, bun and Deno: wired (or explained) by their own modules.
+  const other = initOtherManager(projectDir, opts); if (other !== null) return other
   const manifest = load(projectDir)
   const detection = opts.packageManager === undefined
     ? detectPackageManager(projectDir, manifest, opts.env ?? process.env)

@@ -3,9 +3,9 @@ import path from 'node:path'
 import { kindFromFileName, LOCKFILE_FILES } from '../lockfiles'
 import type { Manifest } from './manifest'
 
-export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun'
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun' | 'deno'
 
-export const PACKAGE_MANAGERS: readonly PackageManagerName[] = ['npm', 'pnpm', 'yarn', 'bun']
+export const PACKAGE_MANAGERS: readonly PackageManagerName[] = ['npm', 'pnpm', 'yarn', 'bun', 'deno']
 
 /** Which package manager a project uses, and what gave it away. */
 export interface Detection {

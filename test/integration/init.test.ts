@@ -104,8 +104,8 @@ describe('initProject', () => {
     expect(initProject(nothing, noAgent).packageManager).toBe('npm')
   })
 
-  test('yarn and bun: nothing to wire, a note says why', () => {
-    const dir = project({ 'package.json': '{"name":"app"}', 'yarn.lock': '' })
+  test('yarn 1: nothing to wire, a note says why', () => {
+    const dir = project({ 'package.json': '{"name":"app"}', 'yarn.lock': '# yarn lockfile v1\n' })
     const result = initProject(dir, noAgent)
     expect(result).toMatchObject({ packageManager: 'yarn', changes: [] })
     expect(result.notes[0]).toMatch(/runs no script/)
@@ -152,7 +152,7 @@ describe('scratch init', () => {
 
   test('usage errors exit 2: an unknown package manager, a directory without package.json', async () => {
     const dir = project({ 'package.json': '{"name":"app"}' })
-    expect(await main(['init', '--package-manager', 'deno'], memoryIo(dir))).toBe(2)
+    expect(await main(['init', '--package-manager', 'cargo'], memoryIo(dir))).toBe(2)
     expect(await main(['init', 'missing'], memoryIo(dir))).toBe(2)
   })
 

@@ -1,0 +1,185 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type * as Yaml from 'yaml'
+import { ScratchError, isErrno } from '../errors'
+import { YARN_CLASSIC_HEADER } from '../lockfiles/yarn-classic'
+import { writeFileAtomic } from '../store/atomic'
+
+/**
+ * yarn berry (2+) wiring: the package's yarn plugin, copied into the project and listed in
+ * `.yarnrc.yml`, exactly what `yarn plugin import ./yarn-plugin.cjs` writes. yarn reads
+ * `.yarnrc.yml` and loads its plugins before it installs anything, so the plugin must be a file
+ * of the project itself: a path into `node_modules` (absent on a fresh clone, and always absent
+ * under Plug'n'Play) would fail the first `yarn install`. The copy is committed with the
+ * project, like every plugin yarn imports (docs/design.md, "yarn berry").
+ */
+
+/** Where the plugin lives in a project, relative to its root, with `/` as yarn writes it. */
+export const YARN_PLUGIN_PATH = '.yarn/plugins/pnpm-plugin-scratch.cjs'
+const YARNRC = '.yarnrc.yml'
+
+/** One edit wiring made or would make (`after: null`: removed). */
+export interface WiringChange {
+  file: string
+  field: string
+  before: string | null
+  after: string | null
+}
+
+export interface WiringOptions {
+  /** The built plugin to copy; default: `yarn-plugin.cjs` beside this bundle (dist/). */
+  pluginFile?: string
+  /** Report what would change without writing it. */
+  dryRun?: boolean
+}
+
+/** Whether a yarn project uses berry (2+) or classic (1.x): `packageManager`, then yarn.lock, then the rc file. */
+export function yarnFlavor(dir: string, packageManager: unknown): 'berry' | 'classic' {
+  const major = typeof packageManager === 'string' ? /^\s*yarn@(\d+)/.exec(packageManager)?.[1] : undefined
+  if (major !== undefined) return Number(major) >= 2 ? 'berry' : 'classic'
+  let head = ''
+  try {
+    const fd = fs.openSync(path.join(dir, 'yarn.lock'), 'r')
+    try {
+      const buffer = Buffer.alloc(512)
+      head = buffer.subarray(0, fs.readSync(fd, buffer, 0, 512, 0)).toString('utf8')
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    // No readable yarn.lock: the rc files decide.
+  }
+  if (head.includes(YARN_CLASSIC_HEADER)) return 'classic'
+  if (/^__metadata:/m.test(head)) return 'berry'
+  if (fs.existsSync(path.join(dir, YARNRC))) return 'berry'
+  return fs.existsSync(path.join(dir, '.yarnrc')) ? 'classic' : 'berry'
+}
+
+function builtPlugin(opts: WiringOptions): string {
+  const candidates = opts.pluginFile !== undefined
+    ? [opts.pluginFile]
+    : [path.join(__dirname, 'yarn-plugin.cjs'), path.resolve(__dirname, '..', '..', 'dist', 'yarn-plugin.cjs')]
+  for (const file of candidates) if (fs.existsSync(file)) return file
+  throw new ScratchError('ERR_SCRATCH_NOT_FOUND', `The yarn plugin of pnpm-plugin-scratch is missing: ${candidates[0]}`, {
+    hint: 'Reinstall pnpm-plugin-scratch (its dist/yarn-plugin.cjs ships with the package), then run scratch init again.',
+  })
+}
+
+function readOptional(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null
+    throw new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${(err as Error).message}`, { hint: 'Fix its permissions, then run scratch init again.', cause: err })
+  }
+}
+
+function loadYaml(): typeof Yaml {
+  return require('yaml') as typeof Yaml
+}
+
+/** `.yarnrc.yml` as a YAML document (comments kept), or a usage error naming the file. */
+function parseRc(file: string, text: string): Yaml.Document {
+  const doc = loadYaml().parseDocument(text)
+  if (doc.errors.length > 0 || (doc.contents !== null && !loadYaml().isMap(doc.contents))) {
+    throw new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${doc.errors[0]?.message.split('\n')[0] ?? 'not a YAML mapping'}`, {
+      hint: 'Fix the file (yarn cannot read it either), then run scratch init again.',
+    })
+  }
+  return doc
+}
+
+/** The index of our entry in the `plugins` list (a `{ path }` map or a bare path), or -1. */
+function pluginIndex(doc: Yaml.Document): number {
+  const yaml = loadYaml()
+  const plugins = doc.get('plugins', true)
+  if (!yaml.isSeq(plugins)) return -1
+  return plugins.items.findIndex((item) => {
+    const value = yaml.isMap(item) ? item.get('path') : yaml.isScalar(item) ? item.value : undefined
+    return typeof value === 'string' && path.posix.normalize(value.replace(/\\/g, '/')) === YARN_PLUGIN_PATH
+  })
+}
+
+/**
+ * Wires `dir` for yarn berry: writes (or updates) the plugin copy at {@link YARN_PLUGIN_PATH} and
+ * adds `plugins: [{ path }]` to `.yarnrc.yml`, keeping the file's other settings and comments.
+ * Idempotent: an up-to-date copy and an existing entry are left alone. Returns what changed.
+ */
+export function wire(dir: string, opts: WiringOptions = {}): WiringChange[] {
+  const projectDir = path.resolve(dir)
+  const changes: WiringChange[] = []
+  const source = fs.readFileSync(builtPlugin(opts), 'utf8')
+  // Everything is read and checked before anything is written.
+  const rcFile = path.join(projectDir, YARNRC)
+  const doc = parseRc(rcFile, readOptional(rcFile) ?? '')
+  const target = path.join(projectDir, ...YARN_PLUGIN_PATH.split('/'))
+  const current = readOptional(target)
+  if (current !== source) {
+    changes.push({ file: target, field: '(file)', before: current === null ? null : 'an older copy of the plugin', after: 'the yarn plugin of pnpm-plugin-scratch' })
+    if (opts.dryRun !== true) {
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      writeFileAtomic(target, source)
+    }
+  }
+  if (pluginIndex(doc) === -1) {
+    const yaml = loadYaml()
+    const plugins = doc.get('plugins', true)
+    if (yaml.isSeq(plugins)) plugins.add(doc.createNode({ path: YARN_PLUGIN_PATH }))
+    else doc.set('plugins', doc.createNode([{ path: YARN_PLUGIN_PATH }]))
+    changes.push({ file: rcFile, field: 'plugins', before: null, after: `- path: ${YARN_PLUGIN_PATH}` })
+    if (opts.dryRun !== true) writeFileAtomic(rcFile, doc.toString())
+  }
+  return changes
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir)
+  } catch {
+    // Not empty (other plugins, yarn's cache…) or already gone: left as it is.
+  }
+}
+
+/**
+ * Undoes {@link wire}: removes the `.yarnrc.yml` entry (and the `plugins` key, or the whole file,
+ * when nothing else is left in it) and the plugin copy, plus `.yarn/plugins` and `.yarn` when
+ * they end up empty. Returns what changed; nothing when `dir` was not wired.
+ */
+export function unwire(dir: string, opts: { dryRun?: boolean } = {}): WiringChange[] {
+  const projectDir = path.resolve(dir)
+  const changes: WiringChange[] = []
+  const rcFile = path.join(projectDir, YARNRC)
+  const text = readOptional(rcFile)
+  if (text !== null) {
+    const doc = parseRc(rcFile, text)
+    const index = pluginIndex(doc)
+    if (index !== -1) {
+      const plugins = doc.get('plugins', true) as Yaml.YAMLSeq
+      plugins.items.splice(index, 1)
+      if (plugins.items.length === 0) doc.delete('plugins')
+      changes.push({ file: rcFile, field: 'plugins', before: `- path: ${YARN_PLUGIN_PATH}`, after: null })
+      const rest = doc.toString()
+      if (opts.dryRun !== true) {
+        if (/^\s*(\{\}\s*)?$/.test(rest) && doc.commentBefore == null && doc.comment == null) fs.rmSync(rcFile, { force: true })
+        else writeFileAtomic(rcFile, rest)
+      }
+    }
+  }
+  const target = path.join(projectDir, ...YARN_PLUGIN_PATH.split('/'))
+  if (fs.existsSync(target)) {
+    changes.push({ file: target, field: '(file)', before: 'the yarn plugin of pnpm-plugin-scratch', after: null })
+    if (opts.dryRun !== true) {
+      fs.rmSync(target, { force: true })
+      removeIfEmpty(path.dirname(target))
+      removeIfEmpty(path.dirname(path.dirname(target)))
+    }
+  }
+  return changes
+}
+
+/** What `scratch init` tells a yarn berry user once the plugin is wired. */
+export const YARN_BERRY_NOTES: readonly string[] = Object.freeze([
+  `yarn loads the plugin from ${YARN_PLUGIN_PATH} (listed in .yarnrc.yml): after every \`yarn install\`, \`yarn add\`, ` +
+    '`yarn remove` and `yarn up`, workspaces included, it sweeps the scratch spaces of packages the project no longer uses. ' +
+    'Commit both files, as with any yarn plugin. After upgrading pnpm-plugin-scratch, run scratch init again to update the copy.',
+])
