@@ -11,12 +11,12 @@ import type { WiringChange } from './yarn-berry'
  * The script must never fail an install: not on a fresh clone before anything is installed,
  * not under `bun install --production` where the package may be a devDependency, not after
  * `bun remove pnpm-plugin-scratch`. So it is not `scratch gc` (a missing bin fails the install)
- * but a `node -e` one-liner that looks the package up, exits 0 when it is not there and exits 0
- * whatever the gc does. It uses no character `sh` or `cmd` treat specially inside double quotes.
+ * but a `node -e` one-liner that looks the package up, exits 0 when it is not there, and runs
+ * its `scratch` bin as a child so that it exits 0 whatever the gc does (`scratch gc --project`
+ * itself exits 0 for everything but usage errors). It uses no character `sh` or `cmd` treat specially inside double quotes.
  */
 export const BUN_GC_SCRIPT = 'node -e "var r=require,p;try{p=r.resolve(\'pnpm-plugin-scratch/package.json\')}catch(e){process.exit(0)}' +
-  'process.on(\'exit\',function(){process.exitCode=0});process.argv=[\'node\',\'scratch\',\'gc\',\'--project\',\'.\'];' +
-  'r(r(\'path\').join(p,\'..\',r(p).bin.scratch))"'
+  'r(\'child_process\').spawnSync(process.execPath,[r(\'path\').join(p,\'..\',r(p).bin.scratch),\'gc\',\'--project\',\'.\'],{stdio:\'inherit\'})"'
 
 const SCRIPT = 'postinstall'
 const SEPARATOR = ' && '
