@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { createSandbox, expectSuccess, hasSpace, warningLines, type RunResult, type Sandbox } from './harness'
+import { createSandbox, expectSuccess, hasSpace, repoRoot, warningLines, type RunResult, type Sandbox } from './harness'
 import { unwire } from '../../src/integration/yarn-berry'
 import { useRegistry } from './harness/jest'
 import { pointToolsAt, runCli, runTool, tool, writeFile } from './harness/managers'
@@ -60,6 +60,20 @@ test.each(['pnp', 'node-modules'] as const)('%s linker: init wires the plugin, y
   expect(fs.readFileSync(path.join(dir, '.yarnrc.yml'), 'utf8')).toBe(`# the team's settings\nnodeLinker: ${linker}\n`)
   const after = expectSuccess(await yarn(sandbox, dir, 'add', 'fixture-a'))
   expect(after.output).not.toContain('pnpm-plugin-scratch:')
+})
+
+test('PnP, the package as a devDependency: `yarn scratch init` (run from yarn\'s zip cache) wires the same plugin; `yarn scratch gc` works', async () => {
+  const { sandbox, dir } = setUp('pnp')
+  expectSuccess(await yarn(sandbox, dir, 'add', '--dev', 'pnpm-plugin-scratch'))
+  const init = expectSuccess(await yarn(sandbox, dir, 'scratch', 'init'))
+  expect(init.stdout).toContain('.yarnrc.yml plugins')
+  expect(fs.readFileSync(path.join(dir, '.yarn', 'plugins', 'pnpm-plugin-scratch.cjs'))).toEqual(fs.readFileSync(path.join(repoRoot, 'dist', 'yarn-plugin.cjs')))
+  expectSuccess(await yarn(sandbox, dir, 'add', 'fixture-a'))
+  await use(sandbox, dir, 'fixture-a')
+  expectSuccess(await yarn(sandbox, dir, 'remove', 'fixture-a'))
+  expect(hasSpace(sandbox, 'fixture-a')).toBe(false)
+  const gc = expectSuccess(await yarn(sandbox, dir, 'scratch', 'gc', '--dry-run', '--json'))
+  expect(JSON.parse(gc.stdout)).toMatchObject({ dryRun: true, spaces: [] })
 })
 
 test('fresh clone: a wired project with a lockfile and no install state installs, and the plugin sweeps on its first remove', async () => {
