@@ -2,7 +2,7 @@ import path from 'node:path'
 import * as bun from './bun'
 import { denoNotes, denoProjectFile } from './deno'
 import type { InitChange, InitOptions, InitResult } from './init'
-import { readManifest } from './manifest'
+import { dependsOn, readManifest } from './manifest'
 import { detectPackageManager, type Detection } from './package-manager'
 import { yarnClassicNotes } from './yarn-classic'
 import * as yarnBerry from './yarn-berry'
@@ -51,6 +51,11 @@ export function initOtherManager(dir: string, opts: InitOptions = {}): InitResul
     result.changes.push(...asInitChanges(bun.wire(projectDir, { dryRun })))
     if (result.changes.length === 0) result.unchanged.push('scripts.postinstall already runs the sweep')
     result.notes.push(...bun.BUN_NOTES)
+    const manifest = readManifest(projectDir)
+    if (manifest !== null && !dependsOn(manifest, 'pnpm-plugin-scratch') && manifest.data.name !== 'pnpm-plugin-scratch') {
+      result.warnings.push(`pnpm-plugin-scratch is not a dependency of ${manifest.file}: the "postinstall" sweep runs only while ` +
+        'some installed package brings it along. Add it: bun add --dev pnpm-plugin-scratch')
+    }
   } else if (yarnBerry.yarnFlavor(projectDir, readManifest(projectDir)?.data.packageManager) === 'classic') {
     result.notes.push(...yarnClassicNotes())
   } else {

@@ -71,6 +71,13 @@ test('bun: undo of a script init created removes the scripts field it added', ()
   expect(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(text)
 })
 
+test('bun: init warns when pnpm-plugin-scratch is not a dependency, and not when it is', () => {
+  const without = project({ 'package.json': '{"name":"app"}', 'bun.lock': '{}' })
+  expect(initProject(without, noAgent).warnings).toEqual([expect.stringContaining('bun add --dev pnpm-plugin-scratch')])
+  const withIt = project({ 'package.json': '{"name":"app","devDependencies":{"pnpm-plugin-scratch":"^0.1.0"}}', 'bun.lock': '{}' })
+  expect(initProject(withIt, noAgent).warnings).toEqual([])
+})
+
 test('bun dry run changes nothing', () => {
   const dir = project({ 'package.json': '{"name":"app"}', 'bun.lock': '{}' })
   expect(initProject(dir, { ...noAgent, dryRun: true }).changes.length).toBe(1)

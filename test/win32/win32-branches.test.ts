@@ -60,10 +60,12 @@ describe('project detection (runtime/project)', () => {
     const dir = tempDir()
     fs.writeFileSync(path.join(dir, 'package-lock.json'), '{}')
     const calledFor = (spy: jest.SpyInstance): boolean => spy.mock.calls.some((args: unknown[]) => args[0] === dir)
-    const detect = (): void => jest.isolateModules(() => {
-      const { detectProject } = require('../../src/runtime/project') as typeof import('../../src/runtime/project')
-      expect(detectProject(dir, os.tmpdir())).toBe(dir)
-    })
+    const detect = (): void => {
+      jest.isolateModules(() => {
+        const { detectProject } = require('../../src/runtime/project') as typeof import('../../src/runtime/project')
+        expect(detectProject(dir, os.tmpdir())).toBe(dir)
+      })
+    }
     // Only calls for the package directory count: jest's own module loading uses realpath too.
     fakePlatform('win32')
     const native = jest.spyOn(fs.realpathSync, 'native')
