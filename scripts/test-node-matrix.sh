@@ -8,7 +8,8 @@
 #   bash scripts/test-node-matrix.sh          Node 22 and 24
 #   bash scripts/test-node-matrix.sh 24 26    those majors
 #
-# Prints one "nodeNN: N passed, N failed, N skipped" line per Node; exits 1 if any run failed.
+# Prints one "nodeNN: N passed, N failed, N skipped" line per Node at the end; exits 1 if any
+# run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +27,11 @@ for bin in "${bins[@]}"; do
   start=$(date +%s)
   PATH="$(dirname "$bin"):$PATH" "$bin" node_modules/jest/bin/jest.js --ci --selectProjects e2e unit \
     --json --outputFile="$results" -- test/e2e "${dist_tests[@]}" || status=1
+  echo "== Node ${version}: $(( $(date +%s) - start )) s"
   summary+=("$("$bin" -e '
     const r = require(process.argv[1])
-    console.log(`node${process.argv[2]}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped (${process.argv[3]} s)`)
-  ' "$PWD/$results" "$major" "$(( $(date +%s) - start ))" || echo "node${major}: no results")")
+    console.log(`node${process.argv[2]}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)
+  ' "$PWD/$results" "$major" || echo "node${major}: no results")")
 done
 printf '%s\n' "${summary[@]}"
 exit "$status"
