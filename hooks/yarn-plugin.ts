@@ -9,8 +9,13 @@
  * sweeps the spaces of packages it no longer uses. A hook that throws fails the yarn command,
  * so nothing here throws; it says at most one line, through yarn's report.
  */
-import { scopedSweep } from '../src/gc'
-import { autoGcEnabled, messageOf, PREFIX, summaryLine, warningLine } from './hook-lines'
+import type * as Gc from '../src/gc'
+import type * as Lines from './hook-lines'
+
+// yarn loads every plugin on every command (`yarn run`, `yarn --version`…), so the gc code in
+// this bundle is evaluated only when the hook first runs.
+const gc = (): typeof Gc => require('../src/gc') as typeof Gc
+const lines = (): typeof Lines => require('./hook-lines') as typeof Lines
 
 /** The parts of yarn's `Project` and install options this plugin reads; all optional, versions differ. */
 interface YarnProject { cwd?: unknown }
@@ -52,18 +57,20 @@ export function afterAllInstalled(project: YarnProject | undefined, opts?: Insta
   try {
     const cwd = project?.cwd
     if (typeof cwd !== 'string' || cwd === '') {
-      say(report, `${PREFIX} warning: yarn gave no project directory; scratch spaces not swept`, true)
+      say(report, `${lines().PREFIX} warning: yarn gave no project directory; scratch spaces not swept`, true)
       return
     }
     // The names come from the yarn.lock yarn has just written (and the workspace manifests),
     // read by the same readers `scratch gc` uses, so both agree on what is installed.
-    const result = scopedSweep({ projectDir: nativePath(cwd), source: 'hook', registerOnly: !autoGcEnabled() })
+    const { autoGcEnabled, summaryLine, warningLine } = lines()
+    const result = gc().scopedSweep({ projectDir: nativePath(cwd), source: 'hook', registerOnly: !autoGcEnabled() })
     const warning = warningLine(result)
     const summary = summaryLine(result)
     if (warning !== null) say(report, warning, true)
     else if (summary !== null) say(report, summary, false)
   } catch (err) {
-    say(report, `${PREFIX} warning: scratch spaces not swept: ${messageOf(err)}`, true)
+    // hook-lines is plain string code bundled into this file: loading it does not fail.
+    say(report, `${lines().PREFIX} warning: scratch spaces not swept: ${lines().messageOf(err)}`, true)
   }
 }
 
