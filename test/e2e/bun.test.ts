@@ -48,12 +48,16 @@ test('init adds postinstall; bun add + use (under bun) + bun remove sweeps the r
   expect(hasSpace(sandbox, 'fixture-b')).toBe(false)
 })
 
-test('the script never fails bun: before anything is installed, and after bun remove pnpm-plugin-scratch', async () => {
+test('the script never fails bun: before anything is installed, under --production with the package a devDependency, after bun remove pnpm-plugin-scratch', async () => {
   const { sandbox, dir } = setUp()
   expectSuccess(await runCli(sandbox, ['init'], { cwd: dir }))
   const first = expectSuccess(await bun(sandbox, dir, 'install'))
   expect(first.output).not.toMatch(/error/i)
-  expectSuccess(await bun(sandbox, dir, 'add', 'pnpm-plugin-scratch'))
+  expectSuccess(await bun(sandbox, dir, 'add', '--dev', 'pnpm-plugin-scratch'))
+  fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true })
+  expectSuccess(await bun(sandbox, dir, 'install', '--production'))
+  expect(fs.existsSync(path.join(dir, 'node_modules', 'pnpm-plugin-scratch'))).toBe(false)
+  expectSuccess(await bun(sandbox, dir, 'install'))
   const removed = expectSuccess(await bun(sandbox, dir, 'remove', 'pnpm-plugin-scratch'))
   expect(removed.output).not.toMatch(/error/i)
   expect(fs.existsSync(path.join(dir, 'node_modules', 'pnpm-plugin-scratch'))).toBe(false)
