@@ -74,28 +74,32 @@ function readOptional(file: string): string | null {
   }
 }
 
-function loadYaml(): typeof Yaml {
+// Only `parseDocument` and the Document's own methods: the package bundles the parsing half of
+// yaml, whose Document can still edit and print itself.
+function loadYaml(): Pick<typeof Yaml, 'parseDocument'> {
   return require('yaml') as typeof Yaml
 }
 
-/** `.yarnrc.yml` as a YAML document (comments kept), or a usage error naming the file. */
-function parseRc(file: string, text: string): Yaml.Document {
+/** `.yarnrc.yml` as a YAML document (comments kept) and its plain value, or a usage error naming the file. */
+function parseRc(file: string, text: string): { doc: Yaml.Document; plugins: unknown[] | null } {
   const doc = loadYaml().parseDocument(text)
-  if (doc.errors.length > 0 || (doc.contents !== null && !loadYaml().isMap(doc.contents))) {
-    throw new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${doc.errors[0]?.message.split('\n')[0] ?? 'not a YAML mapping'}`, {
-      hint: 'Fix the file (yarn cannot read it either), then run scratch init again.',
-    })
-  }
-  return doc
+  const fail = (why: string): ScratchError => new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${why}`, {
+    hint: 'Fix the file (yarn cannot read it either), then run scratch init again.',
+  })
+  if (doc.errors.length > 0) throw fail(doc.errors[0].message.split('\n')[0])
+  const value: unknown = doc.toJS()
+  if (value === null || value === undefined) return { doc, plugins: null }
+  if (typeof value !== 'object' || Array.isArray(value)) throw fail('not a YAML mapping')
+  const plugins = (value as Record<string, unknown>).plugins
+  if (plugins === null || plugins === undefined) return { doc, plugins: null }
+  if (!Array.isArray(plugins)) throw fail('"plugins" is not a list')
+  return { doc, plugins }
 }
 
 /** The index of our entry in the `plugins` list (a `{ path }` map or a bare path), or -1. */
-function pluginIndex(doc: Yaml.Document): number {
-  const yaml = loadYaml()
-  const plugins = doc.get('plugins', true)
-  if (!yaml.isSeq(plugins)) return -1
-  return plugins.items.findIndex((item) => {
-    const value = yaml.isMap(item) ? item.get('path') : yaml.isScalar(item) ? item.value : undefined
+function pluginIndex(plugins: unknown[] | null): number {
+  return (plugins ?? []).findIndex((item) => {
+    const value = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).path : item
     return typeof value === 'string' && path.posix.normalize(value.replace(/\\/g, '/')) === YARN_PLUGIN_PATH
   })
 }
@@ -111,7 +115,7 @@ export function wire(dir: string, opts: WiringOptions = {}): WiringChange[] {
   const source = fs.readFileSync(builtPlugin(opts), 'utf8')
   // Everything is read and checked before anything is written.
   const rcFile = path.join(projectDir, YARNRC)
-  const doc = parseRc(rcFile, readOptional(rcFile) ?? '')
+  const { doc, plugins } = parseRc(rcFile, readOptional(rcFile) ?? '')
   const target = path.join(projectDir, ...YARN_PLUGIN_PATH.split('/'))
   const current = readOptional(target)
   if (current !== source) {
@@ -121,11 +125,9 @@ export function wire(dir: string, opts: WiringOptions = {}): WiringChange[] {
       writeFileAtomic(target, source)
     }
   }
-  if (pluginIndex(doc) === -1) {
-    const yaml = loadYaml()
-    const plugins = doc.get('plugins', true)
-    if (yaml.isSeq(plugins)) plugins.add(doc.createNode({ path: YARN_PLUGIN_PATH }))
-    else doc.set('plugins', doc.createNode([{ path: YARN_PLUGIN_PATH }]))
+  if (pluginIndex(plugins) === -1) {
+    if (plugins === null) doc.set('plugins', doc.createNode([{ path: YARN_PLUGIN_PATH }]))
+    else doc.addIn(['plugins'], doc.createNode({ path: YARN_PLUGIN_PATH }))
     changes.push({ file: rcFile, field: 'plugins', before: null, after: `- path: ${YARN_PLUGIN_PATH}` })
     if (opts.dryRun !== true) writeFileAtomic(rcFile, doc.toString())
   }
@@ -151,12 +153,11 @@ export function unwire(dir: string, opts: { dryRun?: boolean } = {}): WiringChan
   const rcFile = path.join(projectDir, YARNRC)
   const text = readOptional(rcFile)
   if (text !== null) {
-    const doc = parseRc(rcFile, text)
-    const index = pluginIndex(doc)
+    const { doc, plugins } = parseRc(rcFile, text)
+    const index = pluginIndex(plugins)
     if (index !== -1) {
-      const plugins = doc.get('plugins', true) as Yaml.YAMLSeq
-      plugins.items.splice(index, 1)
-      if (plugins.items.length === 0) doc.delete('plugins')
+      if (plugins?.length === 1) doc.delete('plugins')
+      else doc.deleteIn(['plugins', index])
       changes.push({ file: rcFile, field: 'plugins', before: `- path: ${YARN_PLUGIN_PATH}`, after: null })
       const rest = doc.toString()
       if (opts.dryRun !== true) {

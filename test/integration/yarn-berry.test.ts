@@ -108,3 +108,23 @@ test('yarnFlavor: with no lockfile, a .yarnrc (yarn 1) says classic and a .yarnr
   fs.writeFileSync(path.join(dir, '.yarnrc.yml'), '')
   expect(yarnFlavor(dir, undefined)).toBe('berry')
 })
+
+test('an empty plugins key gets the list; a plugins value that is not a list is a usage error', () => {
+  const empty = setup('plugins:\nnodeLinker: pnp\n')
+  wire(empty.dir, { pluginFile: empty.pluginFile })
+  expect(rcOf(empty.dir)).toContain(`plugins:\n  - path: ${YARN_PLUGIN_PATH}`)
+  expect(rcOf(empty.dir)).toContain('nodeLinker: pnp')
+  const scalar = setup('plugins: yes\n')
+  expect(() => wire(scalar.dir, { pluginFile: scalar.pluginFile })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_USAGE', message: expect.stringContaining('"plugins" is not a list') }))
+})
+
+test('wire and unwire need nothing of yaml but parseDocument (the package bundles only the parsing half)', () => {
+  jest.isolateModules(() => {
+    jest.doMock('yaml', () => ({ parseDocument: (jest.requireActual('yaml') as typeof import('yaml')).parseDocument }))
+    const isolated = require('../../src/integration/yarn-berry') as typeof import('../../src/integration/yarn-berry')
+    const { dir, pluginFile } = setup('# keep\nplugins:\n  - path: .yarn/plugins/other.cjs\n')
+    expect(isolated.wire(dir, { pluginFile }).length).toBe(2)
+    expect(isolated.unwire(dir).length).toBe(2)
+    expect(rcOf(dir)).toBe('# keep\nplugins:\n  - path: .yarn/plugins/other.cjs\n')
+  })
+})
