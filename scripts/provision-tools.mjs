@@ -31,7 +31,7 @@ import { e2eCacheDir } from './provision-pnpm.mjs'
 export const TOOLS = Object.freeze({
   yarn4: { pkg: '@yarnpkg/cli-dist', version: '4.18.1', bin: '@yarnpkg/cli-dist/bin/yarn.js', script: true },
   yarn1: { pkg: 'yarn', version: '1.22.22', bin: 'yarn/bin/yarn.js', script: true },
-  bun: { pkg: 'bun', version: '1.4.5', bin: `@oven/bun-${process.platform}-${process.arch}/bin/bun`, script: false },
+  bun: { pkg: 'bun', version: '1.4.5', bin: '@oven/*/bin/bun', script: false },
   deno: { pkg: 'deno', version: '2.9.6', bin: '@deno/*/deno', script: false },
 })
 
