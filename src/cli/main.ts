@@ -72,7 +72,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The `scratch` process: runs `process.argv` and sets the exit code (what `dist/cli.cjs` calls). */
+export function runCli(): void {
   main(process.argv.slice(2), processIo()).then(
     (code) => { process.exitCode = code },
     (err: unknown) => {

@@ -25,7 +25,7 @@ describe('the built package', () => {
       expect(entry).not.toContain(marker)
       expect(chunk).toContain(marker)
     }
-    expect(entry).toContain('require("./archive.cjs")')
+    expect(entry).toContain('import("./archive.cjs")')
   })
 
   test('exportScratch and importScratch work end to end from dist/index.cjs, loading the chunk lazily', () => {
