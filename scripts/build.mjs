@@ -54,7 +54,9 @@ await Promise.all([
   // Vendored code: minified, it is never read in a stack trace of ours.
   bundle('archive.cjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [], minify: true }),
   bundle('yaml.cjs', { entryPoints: [path.join(root, 'node_modules/yaml/dist/index.js')], plugins: [], minify: true }),
-  bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')] }),
+  // Minified (names kept, for stack traces) to keep the package small: every library that uses the
+  // runtime installs it.
+  bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')], minify: true, keepNames: true }),
 ])
 
 // The CJS entry exports the shared instance: esbuild's `module.exports = __toCommonJS(...)` (its
@@ -90,7 +92,7 @@ function plainBuiltinDefaults(code) {
     return uses.filter((use) => !use.endsWith('.default')).length === 1 ? `${name} = { default: ${call} }` : all
   })
 }
-for (const out of ['index.cjs', 'gc.cjs']) {
+for (const out of ['index.cjs']) {
   const file = path.join(dist, out)
   fs.writeFileSync(file, plainBuiltinDefaults(fs.readFileSync(file, 'utf8')))
 }
