@@ -11,7 +11,7 @@ export interface RootInputs {
 }
 
 /**
- * The store root for the given inputs (SPEC §3), always absolute:
+ * The store root for the given inputs, always absolute:
  * `$SCRATCHSPACE_DIR` (a relative value resolves against `INIT_CWD`, else `cwd`); else
  * Linux/BSD `$XDG_CACHE_HOME/scratchspace` (only if absolute, per the XDG spec) or `~/.cache/scratchspace`;
  * macOS `~/Library/Caches/scratchspace`; Windows `%LOCALAPPDATA%\scratchspace\Cache`.
