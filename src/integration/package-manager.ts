@@ -64,3 +64,12 @@ export function hasConfigDependency(dir: string, name: string): boolean {
   }
   return false
 }
+
+/** The pnpm version the project declares (`packageManager: pnpm@x.y.z`) or runs under (the user agent), or null. */
+export function pnpmVersion(manifest: Manifest | null, env: NodeJS.ProcessEnv): { text: string; major: number; minor: number } | null {
+  for (const source of [manifest?.data.packageManager, env.npm_config_user_agent]) {
+    const match = typeof source === 'string' ? /^\s*pnpm[@/](\d+)\.(\d+)\.\d+/.exec(source) : null
+    if (match !== null) return { text: `${match[1]}.${match[2]}`, major: Number(match[1]), minor: Number(match[2]) }
+  }
+  return null
+}
