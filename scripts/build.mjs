@@ -1,7 +1,8 @@
 // Bundles the package into dist/ (see docs/design.md, "Package layout"):
 //   index.cjs, index.mjs   the runtime entry, once per module system; both hand out one shared
 //                          instance per process (the first one loaded, kept on globalThis)
-//   archive.cjs            node-tar and the archive code, loaded on the first export/import
+//   archive.mjs            node-tar and the archive code, loaded (import()) on the first export/import;
+//                          ESM, so a bundler can take it into an ESM or a CJS bundle
 //   yaml.cjs               the YAML parser, loaded by the lockfile readers' fallback only
 //   gc.cjs                 the gc, store, lockfile, CLI and pnpm-hook code, ONE bundle
 //   cli.cjs, pnpm-hook.cjs one-line stubs that load gc.cjs
@@ -21,7 +22,7 @@ fs.rmSync(dist, { recursive: true, force: true })
 
 // Modules loaded lazily at run time stay separate files, so the entries that load them only
 // on first use (the runtime's archive functions, the lockfile readers' YAML fallback) never parse them.
-const lazyChunks = { '../archive/index': './archive.cjs', yaml: './yaml.cjs' }
+const lazyChunks = { '../archive/index': './archive.mjs', yaml: './yaml.cjs' }
 const lazyChunkPlugin = {
   name: 'lazy-chunks',
   setup(b) {
@@ -52,7 +53,7 @@ async function bundle(out, opts) {
 await Promise.all([
   bundle('index.cjs', { entryPoints: [path.join(root, 'src/index.ts')] }),
   // Vendored code: minified, it is never read in a stack trace of ours.
-  bundle('archive.cjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [], minify: true }),
+  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [], minify: true, format: 'esm' }),
   bundle('yaml.cjs', { entryPoints: [path.join(root, 'node_modules/yaml/dist/index.js')], plugins: [], minify: true }),
   // Minified (names kept, for stack traces) to keep the package small: every library that uses the
   // runtime installs it.

@@ -6,7 +6,7 @@ import { locateSpace, noteAccess } from './spaces'
 type ArchiveModule = typeof import('../archive/index')
 let archive: ArchiveModule | undefined
 
-// The build turns this import into the separate chunk ./archive.cjs, so node-tar is parsed only
+// The build turns this import into the separate chunk ./archive.mjs, so node-tar is parsed only
 // by processes that export or import. A dynamic import (not require) so that the ESM entry has no
 // `require` and bundlers can follow it.
 async function loadArchive(): Promise<ArchiveModule> {
