@@ -54,7 +54,12 @@ await Promise.all([
   bundle('index.cjs', { entryPoints: [path.join(root, 'src/index.ts')] }),
   // Vendored code: minified, it is never read in a stack trace of ours.
   bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [], minify: true, format: 'esm' }),
-  bundle('yaml.cjs', { entryPoints: [path.join(root, 'node_modules/yaml/dist/index.js')], plugins: [], minify: true }),
+  // Only the parsing half of yaml (from its ES build, so the rest is tree-shaken away): the
+  // lockfile readers parse, they never stringify.
+  bundle('yaml.cjs', {
+    stdin: { contents: "export { parse, parseDocument, parseAllDocuments } from './node_modules/yaml/browser/dist/index.js'\n", resolveDir: root, sourcefile: 'yaml-parse.mjs', loader: 'js' },
+    plugins: [], minify: true,
+  }),
   // Minified (names kept, for stack traces) to keep the package small: every library that uses the
   // runtime installs it.
   bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')], minify: true, keepNames: true }),
