@@ -8,6 +8,8 @@ export interface Io {
   interactive: boolean
   /** Colour allowed: a TTY and no NO_COLOR. */
   color: boolean
+  /** The width tables must fit: the terminal's, else `$COLUMNS`; undefined: no limit (a pipe). */
+  columns?: number
   /** Asks a yes/no question on the terminal; only called when `interactive`. Rejects with `PromptInterrupted` on Ctrl+C / Ctrl+D. */
   confirm(question: string): Promise<boolean>
   env: NodeJS.ProcessEnv
@@ -22,10 +24,16 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     interactive,
     color: process.stdout.isTTY === true && process.stdout.hasColors() && process.env.NO_COLOR === undefined,
+    columns: process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : columnsFromEnv(process.env.COLUMNS),
     confirm: (question) => askYesNo(question),
     env: process.env,
     cwd: process.cwd(),
   }
+}
+
+function columnsFromEnv(value: string | undefined): number | undefined {
+  const n = Number(value)
+  return Number.isInteger(n) && n > 0 ? n : undefined
 }
 
 /** Ctrl+C or Ctrl+D at a prompt: the command stops, having changed nothing (exit 130). */

@@ -31,7 +31,7 @@ export const gcCommand: Command = {
         const report = scopedSweep({ projectDir: path.resolve(io.cwd, values.project), dryRun, graceMs, source: 'register' })
         for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
         if (values.json === true) printJson(io, report)
-        else if (report.spaces.length > 0) io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))
+        else if (report.spaces.length > 0) io.stdout(formatReport(report, { color: io.color, now, verb: 'gc', columns: io.columns }))
       } catch (err) {
         if (!(err instanceof ScratchError) && !isErrno(err)) throw err
         io.stderr(`scratch: warning: scoped gc skipped: ${err.message}\n`)
@@ -42,7 +42,7 @@ export const gcCommand: Command = {
     const report = await runGc({ dryRun, graceMs, maxAgeMs, onProgress: indicator.update }).finally(indicator.done)
     for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, report)
-    else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))
+    else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc', columns: io.columns }))
     return report.spaces.some((space) => space.action === 'failed') ? 1 : 0
   },
 }
