@@ -8,7 +8,7 @@
  * NDJSON on stdout, so nothing here may print to stdout: all output goes through `ctx.log`.
  * Nothing here may fail an install either: every problem becomes one warning line.
  */
-import { importerNames, scopedSweep, type GcReport } from '../src/gc'
+import { importerNames, recordLastSweep, scopedSweep, sweepRecord, type GcReport } from '../src/gc'
 import { formatBytes } from '../src/cli/format'
 import { namesFromPnpmLockfileObject } from '../src/lockfiles'
 
@@ -74,19 +74,28 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
       // Nowhere left to report to; the install matters more.
     }
   }
+  const sweeping = autoGcEnabled()
+  // What `scratch status` shows later (pnpm output scrolls away); never throws.
+  const record = (report: GcReport | null, warning?: string): void => {
+    if (sweeping) recordLastSweep(sweepRecord(projectDir(), report, warning === undefined ? [] : [warning], Date.now()))
+  }
   try {
     const read = namesFromPnpmLockfileObject(lockfile)
     if (!read.ok) {
-      log(`${PREFIX} warning: cannot read the resolved lockfile (${read.reason}); scratch spaces not swept`)
+      const warning = `cannot read the resolved lockfile (${read.reason}); scratch spaces not swept`
+      log(`${PREFIX} warning: ${warning}`)
+      record(null, warning)
       return lockfile
     }
     const dir = projectDir()
     const names = new Set(read.names)
     for (const name of importerNames(dir, read.importerDirs)) names.add(name)
-    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !autoGcEnabled() })
+    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
+    record(report)
   } catch (err) {
     log(`${PREFIX} warning: scratch spaces not swept: ${messageOf(err)}`)
+    record(null, `scratch spaces not swept: ${messageOf(err)}`)
   }
   return lockfile
 }

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { readLastSweep } from '../../src/gc/last-sweep'
 import { NPM_GC_SCRIPT } from '../../src/integration/npm-script'
 import { createProject, createSandbox, expectSuccess, hasSpace, npm, requireIn, run, runPm, type Project, type RunResult } from './harness'
 import { useRegistry } from './harness/jest'
@@ -40,6 +41,8 @@ test('README set-up: init (twice), uninstall of a library sweeps; npm ci --omit=
   expect(hasSpace(sandbox, 'fixture-a')).toBe(true)
   expectSuccess(await runPm(project, ['uninstall', 'fixture-a']))
   expect(hasSpace(sandbox, 'fixture-a')).toBe(false)
+  // npm hid the script's output; the store kept the outcome.
+  expect(readLastSweep(sandbox.store)).toMatchObject({ project: project.dir, deleted: 1, warnings: [] })
 
   // The Dockerfile step: the devDependency (and with it the bin) is absent, while a production
   // dependency is installed, so npm runs the script (the control test below shows it does).

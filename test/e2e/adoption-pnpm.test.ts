@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { readLastSweep } from '../../src/gc/last-sweep'
 import { BRIDGE_TEXT } from '../../src/integration/pnpm-bridge'
 import {
   createProject, createSandbox, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm11, pnpm12, requireIn, run, runPm, warningLines,
@@ -65,6 +66,7 @@ describe.each([
     expect(warningLines(removed)).toEqual([])
     expect(pluginLines(removed).join('\n')).toMatch(/removed 1 scratch space .*fixture-a/)
     expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
+    expect(readLastSweep(sandbox.store)).toMatchObject({ project: project.dir, deleted: 1, warnings: [] })
 
     // A fresh clone: the first install runs before node_modules (and the plugin) exists.
     const clone = freshClone(project, 'clone')
