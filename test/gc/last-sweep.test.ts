@@ -44,8 +44,8 @@ describe('the last sweep', () => {
   test('a dry run records nothing; the file is written atomically and read back; damage reads as none', () => {
     fs.mkdirSync(box.store, { recursive: true })
     const record = sweepRecord('/p', { dryRun: false, freedBytes: 10, projects: [], warnings: ['w1'], spaces: [
-      { owner: 'a', key: 'k', path: '/s/a/k', bytes: 10, tracked: true, lastAccess: null, projects: [], verdict: 'orphaned', action: 'deleted', reason: 'r' },
-      { owner: 'b', key: 'k', path: '/s/b/k', bytes: 5, tracked: true, lastAccess: null, projects: [], verdict: 'orphaned', action: 'failed', reason: 'EBUSY' },
+      { owner: 'a', key: 'k', path: '/s/a/k', bytes: 10, tracked: true, lastAccess: null, projects: [], callers: [], verdict: 'orphaned', action: 'deleted', reason: 'r' },
+      { owner: 'b', key: 'k', path: '/s/b/k', bytes: 5, tracked: true, lastAccess: null, projects: [], callers: [], verdict: 'orphaned', action: 'failed', reason: 'EBUSY' },
     ] }, [], Date.UTC(2026, 0, 2))
     expect(record).toEqual({ at: '2026-01-02T00:00:00.000Z', project: '/p', deleted: 1, freedBytes: 10, warnings: ['w1', 'could not delete /s/b/k: EBUSY'] })
     expect(recordLastSweep(record, box.store)).toBe(true)
