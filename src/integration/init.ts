@@ -134,8 +134,22 @@ function wireNpm(edits: Edits, result: InitResult): void {
   }
 }
 
+/** The pnpm workspace root above `dir` (a parent with pnpm-workspace.yaml), or null. */
+function workspaceRootAbove(dir: string): string | null {
+  for (let at = path.dirname(dir); at !== path.dirname(at); at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, 'pnpm-workspace.yaml'))) return at
+  }
+  return null
+}
+
 function wirePnpm(edits: Edits, result: InitResult, env: NodeJS.ProcessEnv): void {
   const dir = result.dir
+  const workspaceRoot = fs.existsSync(path.join(dir, 'pnpm-workspace.yaml')) ? null : workspaceRootAbove(dir)
+  if (workspaceRoot !== null) {
+    // pnpm loads hooks from the workspace root only: a member's .pnpmfile.cjs would never run.
+    result.warnings.push(`${dir} is a member of the pnpm workspace ${workspaceRoot}: nothing was wired. Run scratch init in ${workspaceRoot}.`)
+    return
+  }
   // Revision 1 wrote a bare `scratch gc` postuninstall: it fails `pnpm remove pnpm-plugin-scratch`, and pnpm 10 never runs it.
   const postuninstall = scriptsOf(edits.manifest)?.postuninstall
   if (typeof postuninstall === 'string' && unchainScript(postuninstall) !== postuninstall) edits.setScript('postuninstall', unchainScript(postuninstall))

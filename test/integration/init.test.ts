@@ -207,6 +207,16 @@ describe('pnpm: the .pnpmfile.cjs bridge', () => {
     expect(initProject(dir, noAgent).warnings).toEqual([expect.stringMatching(/pnpm add --save-dev pnpm-plugin-scratch.*pnpm dlx pnpm-plugin-scratch gc/)])
   })
 
+  test('in a workspace member: nothing is written, the workspace root is named', () => {
+    const root = project({ 'package.json': `{"name":"ws",${DEV}}`, 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n', 'pnpm-lock.yaml': '', 'packages/app/package.json': '{"name":"app"}' })
+    const member = path.join(root, 'packages', 'app')
+    const result = initProject(member, { env: { npm_config_user_agent: 'pnpm/10.34.9 npm/? node/v20.20.2 linux x64' } })
+    expect(result).toMatchObject({ packageManager: 'pnpm', changes: [] })
+    expect(result.warnings).toEqual([expect.stringContaining(`Run scratch init in ${root}`)])
+    expect(fs.existsSync(path.join(member, '.pnpmfile.cjs'))).toBe(false)
+    expect(initProject(root, noAgent).changes.map((c) => c.file)).toEqual([path.join(root, '.pnpmfile.cjs')])
+  })
+
   test('pnpm 12.0–12.7 (no hook on remove) is warned about', () => {
     const dir = project({ 'package.json': `{"name":"app","packageManager":"pnpm@12.4.2",${DEV}}` })
     expect(initProject(dir, noAgent).warnings).toEqual([expect.stringMatching(/pnpm 12\.4 runs no hook on `pnpm remove`/)])

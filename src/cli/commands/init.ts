@@ -41,7 +41,7 @@ export const initCommand: Command = {
   ],
   examples: [
     'npx pnpm-plugin-scratch init      # npm: adds a "dependencies" script that sweeps after every install and uninstall',
-    'pnpm exec scratch init            # pnpm: adds a .pnpmfile.cjs that loads the plugin, and prints the config-dependency command',
+    'pnpm scratch init                 # pnpm: adds a .pnpmfile.cjs that loads the plugin, and prints the config-dependency command',
     'pnpm add --config pnpm-plugin-scratch   # pnpm: the recommended route, the plugin as a config dependency',
     'scratch init packages/app --dry-run',
     'scratch init --undo',
