@@ -25,7 +25,7 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    "Run 'scratch <command> --help' for a command's options and examples.",
+    "Run 'scratch <command> --help' (or 'scratch help <command>') for a command's options and examples.",
     'The store is $SCRATCHSPACE_DIR, else the platform cache directory (scratch path prints it).',
   ].join('\n') + '\n'
 }

@@ -86,6 +86,19 @@ describe.each([
     expectSuccess(await runPm(clone, ['install']))
   })
 
+  test('a workspace: init at the root; remove --filter in a member sweeps what no member uses any more', async () => {
+    const sandbox = createSandbox()
+    const ws = await createProject({ sandbox, pm: tool(), registry: e2e.registry, route: 'none', name: 'monorepo', members: ['packages/app1', 'packages/app2'] })
+    expectSuccess(await runPm(ws, ['add', '--save-dev', '--workspace-root', 'pnpm-plugin-scratch']))
+    expect(expectSuccess(await scratch(ws, ['init'])).stdout).toContain('.pnpmfile.cjs: created')
+    expectSuccess(await runPm(ws, ['add', 'fixture-a', 'fixture-b', '--filter', 'app1']))
+    const app1 = path.join(ws.dir, 'packages', 'app1')
+    await requireIn(ws, 'fixture-a', { cwd: app1 })
+    await requireIn(ws, 'fixture-b', { cwd: app1 })
+    expectSuccess(await runPm(ws, ['remove', 'fixture-a', '--filter', 'app1']))
+    expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
+  })
+
   test('config-dependency route: init (through pnpm dlx) writes nothing and says what to run instead of `pnpm scratch gc`; that runs', async () => {
     const sandbox = createSandbox()
     const project = await createProject({ sandbox, pm: tool(), registry: e2e.registry, route: 'config' })
