@@ -108,6 +108,54 @@ describe('the npm script text under both shells', () => {
     expect(() => new Function(program ?? '')).not.toThrow()
   })
 
+  /**
+   * What Windows does with a script npm runs: `cmd /d /s /c "<script>"` (/s strips the outer
+   * quotes; outside double quotes `& | < > ( ) ^` are cmd syntax, and `%VAR%` expands anywhere),
+   * then node.exe splits its command line by the MSVC rules (CommandLineToArgvW: whitespace
+   * separates, double quotes group, backslashes escape only before a quote).
+   */
+  function windowsArgv(script: string): string[] {
+    // npm wraps the script in quotes for /c, and /s strips exactly those again: cmd sees the script.
+    const line = script
+    let quoted = false
+    for (const ch of line) {
+      if (ch === '"') quoted = !quoted
+      else if (!quoted && '&|<>()^'.includes(ch)) throw new Error(`cmd would interpret ${ch} outside quotes`)
+      if (ch === '%') throw new Error('cmd would expand %…%')
+    }
+    const args: string[] = []
+    let current = ''
+    let inArg = false
+    quoted = false
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]
+      if (ch === '\\') throw new Error('backslashes make the MSVC rules depend on what follows')
+      if (ch === '"') { quoted = !quoted; inArg = true; continue }
+      if (!quoted && (ch === ' ' || ch === '\t')) {
+        if (inArg) args.push(current)
+        current = ''
+        inArg = false
+        continue
+      }
+      current += ch
+      inArg = true
+    }
+    if (inArg) args.push(current)
+    return args
+  }
+
+  test('on Windows, cmd passes node exactly the program', () => {
+    expect(windowsArgv(NPM_GC_SCRIPT)).toEqual(['node', '-e', program])
+    // The checker itself catches what would break: an operator outside quotes, a %VAR%.
+    expect(() => windowsArgv('node -e "x" & echo')).toThrow(/outside quotes/)
+    expect(() => windowsArgv('node -e "%PATH%"')).toThrow(/expand/)
+  })
+
+  test('under sh, word splitting and quote removal pass node exactly the program', () => {
+    const result = spawnSync('sh', ['-c', NPM_GC_SCRIPT.replace(/^node -e /, 'printf "%s\\n" ')], { encoding: 'utf8' })
+    expect(result.stdout).toBe(`${program}\n`)
+  })
+
   function fakePackage(dir: string, bin: string): void {
     const pkg = path.join(dir, 'node_modules', 'pnpm-plugin-scratch')
     fs.mkdirSync(path.join(pkg, 'dist'), { recursive: true })
