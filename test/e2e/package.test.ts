@@ -8,7 +8,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as tar from 'tar'
-import { withBuildLock } from '../helpers/build-lock'
 import { repoRoot } from './harness'
 
 jest.setTimeout(240_000)
@@ -22,12 +21,17 @@ let tarball: string
 const bin = (name: string): string => path.join(repoRoot, 'node_modules', '.bin', name)
 const quiet = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
 
+// The package is built and packed from a copy of the sources, so the build (prepack) never
+// replaces the repository's dist/ under tests that run it in parallel.
+const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'pnpmfile.cjs', 'README.md', 'LICENSE', 'scripts', 'src', 'hooks']
+
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scratch-pack-'))
-  // The build replaces dist/; the shared lock keeps other jest workers from reading it half built.
-  const stdout = withBuildLock(repoRoot, 300_000, () => execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
-    cwd: repoRoot, encoding: 'utf8', env: quiet, stdio: ['ignore', 'pipe', 'pipe'],
-  }))
+  const copy = path.join(tmp, 'repo')
+  for (const entry of SOURCES) fs.cpSync(path.join(repoRoot, entry), path.join(copy, entry), { recursive: true })
+  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(copy, 'node_modules'), 'dir')
+  // prepack runs the build: its output would land in this stdout.
+  const stdout = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: copy, encoding: 'utf8', env: quiet, stdio: ['ignore', 'pipe', 'pipe'] })
   pack = (JSON.parse(stdout) as PackResult[])[0]
   tarball = path.join(tmp, pack.filename)
 })
