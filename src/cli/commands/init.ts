@@ -55,9 +55,10 @@ export const initCommand: Command = {
     const opts = { env: io.env, packageManager: pm as PackageManagerName | undefined, dryRun: values['dry-run'] === true }
     const dir = path.resolve(io.cwd, positionals[0] ?? '.')
     const result = values.undo === true ? undoInit(dir, opts) : initProject(dir, opts)
-    for (const warning of result.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, result)
     else io.stdout(formatInit(result))
+    // After the report, so they are the last thing a person reads.
+    for (const warning of result.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     return 0
   },
 }
