@@ -119,3 +119,15 @@ test('control: the r1 README route, a pnpmfile setting pointing into node_module
   expect(first.code).not.toBe(0)
   expect(first.output).toMatch(/pnpmfile.*not found|not found.*pnpmfile/i)
 })
+
+test('control: the r1 postuninstall fails `pnpm remove pnpm-plugin-scratch` (pnpm 12); init removes it, and then it passes', async () => {
+  const sandbox = createSandbox()
+  const project = await createProject({ sandbox, pm: pnpm12(), registry: e2e.registry, route: 'none', manifest: { scripts: { postuninstall: 'scratch gc --project .' } } })
+  expectSuccess(await runPm(project, ['add', '--save-dev', 'pnpm-plugin-scratch']))
+  const failing = await runPm(project, ['remove', 'pnpm-plugin-scratch'])
+  expect({ code: failing.code, output: failing.output }).toMatchObject({ code: 1, output: expect.stringMatching(/LIFECYCLE_SCRIPT_FAILED|scratch: not found/) })
+  expectSuccess(await runPm(project, ['install', '--ignore-scripts']))
+  const init = expectSuccess(await scratch(project, ['init']))
+  expect(init.stdout).toContain('scripts.postuninstall: "scratch gc --project ." -> (none)')
+  expectSuccess(await runPm(project, ['remove', 'pnpm-plugin-scratch']))
+})
