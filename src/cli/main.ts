@@ -106,3 +106,7 @@ export function runCli(): void {
     },
   )
 }
+
+// Run directly (a bundle of this file alone, as some test harnesses build it): start at once.
+// Inside dist/gc.cjs this module is not the main one; dist/cli.cjs calls runCli().
+if (require.main === module) runCli()
