@@ -1,7 +1,8 @@
 /**
- * The pnpm plugin (SPEC §6): loaded by the root `pnpmfile.cjs`, either because the package is a
- * config dependency (`pnpm add --config pnpm-plugin-scratch`) or because the `pnpmfile` setting
- * points at it. After every resolution it registers the project with the package names the new
+ * The pnpm plugin: loaded by the root `pnpmfile.cjs`, either because the package is a
+ * config dependency (`pnpm add --config pnpm-plugin-scratch`), or through the project's
+ * `.pnpmfile.cjs` that `scratch init` writes (see docs/design.md, "The pnpm bridge"), or because
+ * the `pnpmfile` setting points at it. After every resolution it registers the project with the package names the new
  * lockfile lists and sweeps the scratch spaces of packages the project no longer uses.
  *
  * pnpm 10/11 call these hooks in-process; pnpm ≥ 12.8 calls them in a `node` worker that speaks

@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main'
 import type { Io } from '../../src/cli/io'
 import { ScratchError } from '../../src/errors'
 import { initProject, undoInit } from '../../src/integration/init'
-import { LEGACY_GC_SCRIPT, NPM_GC_SCRIPT } from '../../src/integration/npm-script'
+import { LEGACY_GC_SCRIPT, NPM_GC_SCRIPT, SHELL_SPECIAL } from '../../src/integration/npm-script'
 import { BRIDGE_TEXT } from '../../src/integration/pnpm-bridge'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 
@@ -103,6 +103,7 @@ describe('the npm script text under both shells', () => {
     // sh expands $ ` \ inside double quotes (and ! interactively); cmd expands %VAR% and, with
     // delayed expansion, !VAR!; ^ escapes outside quotes. None of them may appear.
     for (const ch of ['"', '$', '`', '\\', '%', '!', '^', '\n', '\r']) expect(program?.includes(ch)).toBe(false)
+    expect(SHELL_SPECIAL.test(program ?? '"')).toBe(false)
     // Outside the quotes, nothing for cmd to interpret (& | < > ( ) are commands there).
     expect(NPM_GC_SCRIPT.replace(/"[^"]*"/, '')).toBe('node -e ')
     expect(() => new Function(program ?? '')).not.toThrow()
