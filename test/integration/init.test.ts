@@ -313,6 +313,10 @@ describe('detection and bad input', () => {
     expect(initProject(both, noAgent)).toMatchObject({ packageManager: 'pnpm', detectedFrom: 'pnpm-lock.yaml' })
     const nothing = project({ 'package.json': '{"name":"app"}' })
     expect(initProject(nothing, noAgent).packageManager).toBe('npm')
+    const engines = project({ 'package.json': '{"name":"app","devEngines":{"packageManager":{"name":"pnpm","version":"12.4.2"}}}' })
+    const byEngines = initProject(engines, noAgent)
+    expect(byEngines).toMatchObject({ packageManager: 'pnpm', detectedFrom: 'devEngines.packageManager (pnpm@12.4.2)' })
+    expect(byEngines.warnings.join('\n')).toMatch(/pnpm 12\.4 runs no hook/)
   })
 
   test('yarn and bun: nothing to wire, a note says why', () => {
