@@ -1,14 +1,15 @@
 /**
- * The pnpm plugin (SPEC §6): loaded by the root `pnpmfile.cjs`, either because the package is a
- * config dependency (`pnpm add --config pnpm-plugin-scratch`) or because the `pnpmfile` setting
- * points at it. After every resolution it registers the project with the package names the new
+ * The pnpm plugin: loaded by the root `pnpmfile.cjs`, either because the package is a
+ * config dependency (`pnpm add --config pnpm-plugin-scratch`), or through the project's
+ * `.pnpmfile.cjs` that `scratch init` writes (see docs/design.md, "The pnpm bridge"), or because
+ * the `pnpmfile` setting points at it. After every resolution it registers the project with the package names the new
  * lockfile lists and sweeps the scratch spaces of packages the project no longer uses.
  *
  * pnpm 10/11 call these hooks in-process; pnpm ≥ 12.8 calls them in a `node` worker that speaks
  * NDJSON on stdout, so nothing here may print to stdout: all output goes through `ctx.log`.
  * Nothing here may fail an install either: every problem becomes one warning line.
  */
-import { importerNames, scopedSweep } from '../src/gc'
+import { importerNames, recordLastSweep, scopedSweep, sweepRecord, type GcReport } from '../src/gc'
 import { namesFromPnpmLockfileObject } from '../src/lockfiles'
 import { autoGcEnabled, messageOf, PREFIX, summaryLine, warningLine } from './hook-lines'
 
@@ -43,19 +44,28 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
       // Nowhere left to report to; the install matters more.
     }
   }
+  const sweeping = autoGcEnabled()
+  // What `scratch status` shows later (pnpm output scrolls away); never throws.
+  const record = (report: GcReport | null, warning?: string): void => {
+    if (sweeping) recordLastSweep(sweepRecord(projectDir(), report, warning === undefined ? [] : [warning], Date.now()))
+  }
   try {
     const read = namesFromPnpmLockfileObject(lockfile)
     if (!read.ok) {
-      log(`${PREFIX} warning: cannot read the resolved lockfile (${read.reason}); scratch spaces not swept`)
+      const warning = `cannot read the resolved lockfile (${read.reason}); scratch spaces not swept`
+      log(`${PREFIX} warning: ${warning}`)
+      record(null, warning)
       return lockfile
     }
     const dir = projectDir()
     const names = new Set(read.names)
     for (const name of importerNames(dir, read.importerDirs)) names.add(name)
-    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !autoGcEnabled() })
+    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
+    record(report)
   } catch (err) {
     log(`${PREFIX} warning: scratch spaces not swept: ${messageOf(err)}`)
+    record(null, `scratch spaces not swept: ${messageOf(err)}`)
   }
   return lockfile
 }

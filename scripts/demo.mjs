@@ -2,12 +2,12 @@
 // The whole story with real package managers, offline, in a temp directory (`npm run demo`):
 //
 //   1. two libraries, fixture-a and fixture-b, that keep a cache in a scratch space;
-//   2. a pnpm 10 project with the plugin (the `pnpmfile` setting → <repo>/pnpmfile.cjs) installs
-//      and runs them: spaces appear, `scratch list` shows them;
+//   2. a pnpm 10 project wired as the README says (`pnpm add --save-dev pnpm-plugin-scratch`,
+//      `pnpm scratch init`) installs and runs them: spaces appear, `scratch list` shows them;
 //   3. `pnpm remove fixture-a` sweeps fixture-a's space; fixture-b's stays;
-//   4. the same with npm: `npx scratch init`, `npm install`, run, `npm uninstall fixture-a`;
-//   5. pnpm 12 with `pnpm add --config pnpm-plugin-scratch`, if scripts/provision-pnpm.mjs has
-//      provisioned it (optional; skipped otherwise);
+//   4. the same with npm: `npx pnpm-plugin-scratch init`, `npm install`, run, `npm uninstall fixture-a`;
+//   5. pnpm 12 with `pnpm add --config pnpm-plugin-scratch` (pnpm 12 is provisioned into the e2e
+//      cache first if it is missing, with a progress line; that needs the npm registry once);
 //   6. `scratch gc --dry-run` over the store.
 //
 // Every step checks its outcome and the demo exits 1 with a message at the first one that did
@@ -20,7 +20,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadHarness } from './demo/harness.mjs'
-import { e2eCacheDir, PNPM12_VERSION, pnpmBinIn } from './provision-pnpm.mjs'
+import { e2eCacheDir, PNPM12_VERSION, provisionMajor } from './provision-pnpm.mjs'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const cli = path.join(repoRoot, 'dist', 'cli.cjs')
@@ -168,10 +168,11 @@ async function main() {
     // -----------------------------------------------------------------------------------------
     const pnpm = h.pnpm10()
     heading(`2. pnpm ${pnpm.version}: a project with the plugin installs both libraries`)
-    const pnpmApp = await h.createProject({ sandbox, pm: pnpm, registry, name: 'home/pnpm-app', route: 'pnpmfile' })
-    note(`~/pnpm-app/.npmrc loads the plugin through pnpm's pnpmfile setting:`)
-    showOutput(fs.readFileSync(path.join(pnpmApp.dir, '.npmrc'), 'utf8'))
-    note('(from a registry, `pnpm add --config pnpm-plugin-scratch` does this: step 6, with pnpm 12)')
+    const pnpmApp = await h.createProject({ sandbox, pm: pnpm, registry, name: 'home/pnpm-app', route: 'none' })
+    await sh('cd ~/pnpm-app && pnpm add --save-dev pnpm-plugin-scratch', h.runPm(pnpmApp, ['add', '--save-dev', 'pnpm-plugin-scratch']))
+    await sh('pnpm scratch init', h.run(sandbox, pnpm.bin, ['scratch', 'init'], { cwd: pnpmApp.dir }))
+    expectThat(fs.existsSync(path.join(pnpmApp.dir, '.pnpmfile.cjs')), '~/pnpm-app/.pnpmfile.cjs loads the plugin (and does nothing where it is not installed)')
+    note('(the other route, one command from a registry: `pnpm add --config pnpm-plugin-scratch`: step 6, with pnpm 12)')
     await sh('cd ~/pnpm-app && pnpm add fixture-a fixture-b', h.runPm(pnpmApp, ['add', 'fixture-a', 'fixture-b']))
     expectThat(['fixture-a', 'fixture-b'].every((name) => fs.existsSync(path.join(pnpmApp.dir, 'node_modules', name, 'package.json'))),
       'fixture-a and fixture-b are in ~/pnpm-app/node_modules')
@@ -198,9 +199,10 @@ async function main() {
     heading(`5. npm ${npm.version}: scratch init, install, run, uninstall`)
     const npmApp = await h.createProject({ sandbox, pm: npm, registry, name: 'home/npm-app' })
     await sh('cd ~/npm-app && npm install --save-dev pnpm-plugin-scratch', h.runPm(npmApp, ['install', '--save-dev', 'pnpm-plugin-scratch']))
-    await sh('npx scratch init', h.run(sandbox, 'npx', ['scratch', 'init'], { cwd: npmApp.dir }))
+    await sh('npx pnpm-plugin-scratch init', h.run(sandbox, 'npx', ['pnpm-plugin-scratch', 'init'], { cwd: npmApp.dir }))
     const scripts = readJson(path.join(npmApp.dir, 'package.json')).scripts ?? {}
-    expectThat(scripts.dependencies === 'scratch gc --project .', 'package.json has "dependencies": "scratch gc --project ."',
+    expectThat(typeof scripts.dependencies === 'string' && scripts.dependencies.includes("'gc','--project','.'"),
+      'package.json has a "dependencies" script: the gc when pnpm-plugin-scratch is installed, nothing (exit 0) when it is not',
       `package.json scripts: ${JSON.stringify(scripts)}`)
     // --foreground-scripts: show what the "dependencies" script prints (npm hides it otherwise).
     await sh('npm install fixture-a fixture-b', h.runPm(npmApp, ['install', 'fixture-a', 'fixture-b', '--foreground-scripts']))
@@ -210,15 +212,21 @@ async function main() {
       'fixture-a/cache is back (used from ~/npm-app); fixture-b/cache is used from both projects', `scratch list: ${JSON.stringify(list)}`)
     await sh('scratch list', scratch(['list']))
     const uninstalled = await sh('npm uninstall fixture-a', h.runPm(npmApp, ['uninstall', 'fixture-a', '--foreground-scripts']))
-    expectThat(/scratch gc --project \./.test(uninstalled.output), 'npm ran the "dependencies" script after the uninstall',
-      'npm uninstall did not run the "dependencies" script (scratch gc --project .)')
+    expectThat(/dependencies\n> node -e/.test(uninstalled.output.replace(/\r/g, '')), 'npm ran the "dependencies" script after the uninstall',
+      'npm uninstall did not run the "dependencies" script')
     expectThat(!has('fixture-a') && has('fixture-b'), 'the "dependencies" script swept fixture-a/cache; fixture-b/cache stays',
       `fixture-a/cache ${has('fixture-a') ? 'still exists' : 'gone'}, fixture-b/cache ${has('fixture-b') ? 'exists' : 'is gone too'}`)
     await sh('scratch list', scratch(['list']))
 
     // -----------------------------------------------------------------------------------------
-    const pnpm12Bin = pnpmBinIn(path.join(e2eCacheDir(), `pnpm-${PNPM12_VERSION}`))
-    if (fs.existsSync(pnpm12Bin)) {
+    let provisioned = null
+    try {
+      provisioned = provisionMajor(12, { onInstall: (spec) => note(`provisioning ${spec} into ${e2eCacheDir()} (about 70 MB, once) …`) })
+    } catch (err) {
+      heading(`6. pnpm ${PNPM12_VERSION}: skipped`)
+      note(`could not provision it (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); it needs the npm registry once`)
+    }
+    if (provisioned !== null) {
       const pnpm12 = h.pnpm12()
       heading(`6. pnpm ${pnpm12.version}: the plugin as a config dependency`)
       const app12 = await h.createProject({ sandbox, pm: pnpm12, registry, name: 'home/pnpm12-app', route: 'none' })
@@ -232,9 +240,6 @@ async function main() {
       expectThat(!has('fixture-a') && has('fixture-b') && /pnpm-plugin-scratch: removed 1 scratch space/.test(removed12.output),
         'the plugin (in pnpm 12\'s hook worker) swept fixture-a/cache; fixture-b/cache stays',
         `fixture-a/cache ${has('fixture-a') ? 'still exists' : 'gone'}; plugin lines: ${JSON.stringify(h.pluginLines(removed12))}`)
-    } else {
-      heading(`6. pnpm ${PNPM12_VERSION}: skipped`)
-      note(`not provisioned (${pnpm12Bin}); \`node scripts/provision-pnpm.mjs\` installs it (needs the npm registry once)`)
     }
 
     // -----------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Installs the pnpm 12 the e2e tests drive into the e2e cache, once, and prints where it is.
-// pnpm 10 comes from devDependencies (node_modules/.bin/pnpm); pnpm 12 is a native binary of
-// about 70 MB, so it is kept out of the project's own install.
+// Installs the pnpm 11 and 12 the e2e tests drive into the e2e cache, once, and prints where
+// they are. pnpm 10 comes from devDependencies (node_modules/.bin/pnpm); pnpm 12 is a native
+// binary of about 70 MB, and pnpm 11 is `@pnpm/exe` (about 162 MB, with its own Node, because the
+// JS `pnpm@11` refuses Node 20; its install script must run), so both stay out of the project's
+// own install.
 //
-//   node scripts/provision-pnpm.mjs          install if missing, print the pnpm binary's path
-//   node scripts/provision-pnpm.mjs --json   the same as { version, bin, cacheDir, provisioned }
+//   node scripts/provision-pnpm.mjs                install both if missing, print the binaries' paths
+//   node scripts/provision-pnpm.mjs --json         the same, one line { version, bin, cacheDir, provisioned } each
+//   node scripts/provision-pnpm.mjs --only 12      just one of them (11 or 12)
 //
 // Cache dir: $SCRATCH_E2E_CACHE, else <repo>/.cache/e2e. Needs the npm registry only when the
 // binary is missing. Concurrent runs are safe: each installs into its own temp dir and the
@@ -15,6 +18,13 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const PNPM12_VERSION = '12.21.0'
+export const PNPM11_VERSION = '11.28.6'
+
+/** The npm package each provisioned pnpm comes from, by major version. */
+export const PNPM_PACKAGES = {
+  11: { name: '@pnpm/exe', version: PNPM11_VERSION },
+  12: { name: 'pnpm', version: PNPM12_VERSION },
+}
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -29,33 +39,35 @@ export function pnpmBinIn(dir) {
   return path.join(dir, 'node_modules', '.bin', 'pnpm')
 }
 
-function installedVersion(dir) {
+function installedVersion(dir, pkg) {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'pnpm', 'package.json'), 'utf8')).version
+    return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', ...pkg.split('/'), 'package.json'), 'utf8')).version
   } catch {
     return null
   }
 }
 
 /**
- * Installs `pnpm@version` into `<cacheDir>/pnpm-<version>` unless it is there already.
- * Returns `{ version, bin, cacheDir, provisioned }` (`provisioned`: this call installed it).
+ * Installs `<pkg>@version` (`pnpm`, or `@pnpm/exe` for pnpm 11) into `<cacheDir>/pnpm-<version>`
+ * unless it is there already. Returns `{ version, bin, cacheDir, provisioned }` (`provisioned`:
+ * this call installed it). `onInstall` is called before a (slow) install starts.
  */
-export function provisionPnpm({ version = PNPM12_VERSION, cacheDir = e2eCacheDir() } = {}) {
+export function provisionPnpm({ version = PNPM12_VERSION, pkg = 'pnpm', cacheDir = e2eCacheDir(), onInstall } = {}) {
   const dir = path.join(cacheDir, `pnpm-${version}`)
   const result = { version, bin: pnpmBinIn(dir), cacheDir, provisioned: false }
-  if (installedVersion(dir) === version && fs.existsSync(result.bin)) return result
+  if (installedVersion(dir, pkg) === version && fs.existsSync(result.bin)) return result
+  onInstall?.(`${pkg}@${version}`)
   fs.mkdirSync(cacheDir, { recursive: true })
   const temp = fs.mkdtempSync(path.join(cacheDir, `.pnpm-${version}.tmp-`))
   try {
     fs.writeFileSync(path.join(temp, 'package.json'), '{ "private": true }\n')
-    execFileSync('npm', ['install', '--prefix', temp, '--no-audit', '--no-fund', '--no-save', `pnpm@${version}`], {
+    execFileSync('npm', ['install', '--prefix', temp, '--no-audit', '--no-fund', '--no-save', `${pkg}@${version}`], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, npm_config_update_notifier: 'false' },
     })
-    if (installedVersion(temp) !== version) throw new Error(`npm install pnpm@${version} did not install it into ${temp}`)
+    if (installedVersion(temp, pkg) !== version) throw new Error(`npm install ${pkg}@${version} did not install it into ${temp}`)
     // Another run may have finished first; its copy is as good as ours. A broken copy goes.
-    if (installedVersion(dir) === version) return result
+    if (installedVersion(dir, pkg) === version) return result
     fs.rmSync(dir, { recursive: true, force: true })
     // The .bin shims are relative symlinks, so the tree can move as a whole.
     try {
@@ -70,9 +82,20 @@ export function provisionPnpm({ version = PNPM12_VERSION, cacheDir = e2eCacheDir
   return result
 }
 
+/** Provisions the pnpm of one major version (11 or 12). */
+export function provisionMajor(major, opts = {}) {
+  const spec = PNPM_PACKAGES[major]
+  if (spec === undefined) throw new Error(`no provisioned pnpm ${major}: use 11 or 12`)
+  return provisionPnpm({ version: spec.version, pkg: spec.name, ...opts })
+}
+
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = provisionPnpm()
-  const version = execFileSync(result.bin, ['--version'], { encoding: 'utf8' }).trim()
-  if (version !== result.version) throw new Error(`${result.bin} reports ${version}, expected ${result.version}`)
-  process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(result)}\n` : `${result.bin}\n`)
+  const only = process.argv.indexOf('--only')
+  const majors = only === -1 ? [11, 12] : [Number(process.argv[only + 1])]
+  for (const major of majors) {
+    const result = provisionMajor(major, { onInstall: (spec) => process.stderr.write(`provisioning ${spec} into ${e2eCacheDir()} …\n`) })
+    const version = execFileSync(result.bin, ['--version'], { encoding: 'utf8' }).trim()
+    if (version !== result.version) throw new Error(`${result.bin} reports ${version}, expected ${result.version}`)
+    process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(result)}\n` : `${result.bin}\n`)
+  }
 }

@@ -1,6 +1,6 @@
 import { types } from 'node:util'
 
-/** Every error code the package raises (SPEC §7). Tests and callers match on these, never on message text. */
+/** Every error code the package raises. Tests and callers match on these, never on message text. */
 export type ScratchErrorCode =
   | 'ERR_SCRATCH_INVALID_KEY'
   | 'ERR_SCRATCH_INVALID_OWNER'

@@ -1,5 +1,5 @@
 /**
- * pnpm-plugin-scratch runtime API: per-package scratch spaces (SPEC §2). This entry loads none
+ * pnpm-plugin-scratch runtime API: per-package scratch spaces. This entry loads none
  * of the gc, lockfile or CLI code, so importing it costs next to nothing.
  */
 export { ScratchError, type ScratchErrorCode } from './errors'

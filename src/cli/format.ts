@@ -1,5 +1,6 @@
 import os from 'node:os'
 import type { GcReport, SpaceReport } from '../gc/report'
+import { fitTable, plural } from './table'
 
 /** Bytes for people, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.2 GiB`. */
 export function formatBytes(bytes: number): string {
@@ -41,18 +42,6 @@ export function paint(color: boolean): Paint {
   return { green: wrap(32, 39), red: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) }
 }
 
-/** Left-aligned columns separated by two spaces; the last column is not padded. */
-export function table(rows: string[][]): string {
-  if (rows.length === 0) return ''
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => visibleLength(row[i] ?? ''))))
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - visibleLength(cell)))).join('  ').trimEnd()).join('\n') + '\n'
-}
-
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[\d+m/g, '').length
-}
-
 /** The projects a space was used from, short: the first one's path and how many more. */
 function usedFrom(space: SpaceReport): string {
   if (space.projects.length === 0) return '-'
@@ -64,23 +53,44 @@ function spaceName(space: SpaceReport): string {
   return `${space.owner ?? '(global)'}/${space.key}`
 }
 
-const ACTION_WORD: Record<SpaceReport['action'], string> = { keep: 'keep', delete: 'would delete', deleted: 'deleted', failed: 'FAILED' }
+/**
+ * The VERDICT cell: the verdict, and the action only where the verdict does not already say it
+ * (a live space is kept, an orphaned one goes): `live`, `orphaned`, `deleted`, `orphaned (kept)`,
+ * `live (deleted)`, `FAILED`.
+ */
+function verdictCell(space: SpaceReport, p: Paint): string {
+  if (space.action === 'failed') return p.red('FAILED')
+  if (space.action === 'deleted') return space.verdict === 'live' ? p.red('live (deleted)') : p.red('deleted')
+  if (space.verdict === 'live') return space.action === 'keep' ? p.green('live') : p.red('live (would delete)')
+  return space.action === 'keep' ? p.dim('orphaned (kept)') : p.red('orphaned')
+}
 
-/** The human view of a gc, dry run or list report: one row per space, then a summary line. */
-export function formatReport(report: GcReport, opts: { color: boolean; now: number; verb: 'gc' | 'list' }): string {
+/** The WHY cell, without the project path the USED FROM cell already shows. */
+function whyCell(space: SpaceReport): string {
+  let why = space.reason
+  for (const project of space.projects) {
+    why = why.replace(` is installed in ${project}`, ' is installed there').replace(`used from ${project}`, 'used from there')
+  }
+  return shortenHome(why)
+}
+
+// Column order SPACE SIZE LAST-USED USED-FROM VERDICT WHY: what gives way first on a narrow terminal.
+const POLICY = [{ min: 12 }, { min: 4 }, { min: 8, droppable: true }, { min: 8, keepEnd: true, droppable: true }, { min: 8 }, { min: 10, droppable: true }]
+const SHRINK_ORDER = [5, 3, 0, 2]
+
+/** The human view of a gc, dry run or list report: one row per space, fitted to `columns`, then a summary line. */
+export function formatReport(report: GcReport, opts: { color: boolean; now: number; verb: 'gc' | 'list'; columns?: number }): string {
   const p = paint(opts.color)
   let out = ''
   if (report.spaces.length === 0) {
     out += 'No scratch spaces.\n'
   } else {
-    const rows = [['SPACE', 'SIZE', 'LAST USED', 'USED FROM', 'VERDICT', 'ACTION', 'WHY'].map((h) => p.bold(h))]
-    for (const space of report.spaces) {
-      const verdict = space.verdict === 'live' ? p.green('live') : p.red('orphaned')
-      const action = space.action === 'keep' ? p.dim('keep') : space.action === 'failed' ? p.red(ACTION_WORD.failed) : ACTION_WORD[space.action]
-      const lastUsed = formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)')
-      rows.push([spaceName(space), formatBytes(space.bytes), lastUsed, usedFrom(space), verdict, action, shortenHome(space.reason)])
-    }
-    out += table(rows)
+    const header = ['SPACE', 'SIZE', 'LAST USED', 'USED FROM', report.dryRun ? 'VERDICT' : 'RESULT', 'WHY'].map((h) => p.bold(h))
+    const rows = report.spaces.map((space) => [
+      spaceName(space), formatBytes(space.bytes), formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)'),
+      usedFrom(space), verdictCell(space, p), whyCell(space),
+    ])
+    out += fitTable([header, ...rows], opts.columns, POLICY, SHRINK_ORDER)
   }
   const unknown = report.projects.filter((project) => project.status === 'unknown')
   for (const project of unknown) out += `${p.red('!')} project ${displayPath(project.dir)} is unknown: ${project.reason ?? 'unreadable'}; its spaces are kept\n`
@@ -88,10 +98,10 @@ export function formatReport(report: GcReport, opts: { color: boolean; now: numb
   const failed = report.spaces.filter((s) => s.action === 'failed')
   const total = report.spaces.reduce((sum, s) => sum + s.bytes, 0)
   if (opts.verb === 'list') {
-    out += `${report.spaces.length} space(s), ${formatBytes(total)}; ${report.projects.filter((pr) => pr.status !== 'gone').length} project(s) known\n`
+    out += `${plural(report.spaces.length, 'space')}, ${formatBytes(total)}; ${plural(report.projects.filter((pr) => pr.status !== 'gone').length, 'project')} known\n`
   } else {
     const verb = report.dryRun ? 'Would delete' : 'Deleted'
-    out += `${verb} ${deleted.length} space(s), ${formatBytes(report.freedBytes)}; kept ${report.spaces.length - deleted.length - failed.length}` +
+    out += `${verb} ${plural(deleted.length, 'space')}, ${formatBytes(report.freedBytes)}; kept ${report.spaces.length - deleted.length - failed.length}` +
       (failed.length > 0 ? `; ${p.red(`${failed.length} failed`)}` : '') + '\n'
   }
   return out

@@ -8,7 +8,9 @@ export interface Io {
   interactive: boolean
   /** Colour allowed: a TTY and no NO_COLOR. */
   color: boolean
-  /** Asks a yes/no question on the terminal; only called when `interactive`. */
+  /** The width tables must fit: the terminal's, else `$COLUMNS`; undefined: no limit (a pipe). */
+  columns?: number
+  /** Asks a yes/no question on the terminal; only called when `interactive`. Rejects with `PromptInterrupted` on Ctrl+C / Ctrl+D. */
   confirm(question: string): Promise<boolean>
   env: NodeJS.ProcessEnv
   cwd: string
@@ -22,17 +24,47 @@ export function processIo(): Io {
     stderr: (text) => process.stderr.write(text),
     interactive,
     color: process.stdout.isTTY === true && process.stdout.hasColors() && process.env.NO_COLOR === undefined,
-    async confirm(question) {
-      const readline = await import('node:readline/promises')
-      const rl = readline.createInterface({ input: process.stdin, output: process.stderr })
-      try {
-        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim())
-      } finally {
-        rl.close()
-      }
-    },
+    columns: process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : columnsFromEnv(process.env.COLUMNS),
+    confirm: (question) => askYesNo(question),
     env: process.env,
     cwd: process.cwd(),
+  }
+}
+
+function columnsFromEnv(value: string | undefined): number | undefined {
+  const n = Number(value)
+  return Number.isInteger(n) && n > 0 ? n : undefined
+}
+
+/** Ctrl+C or Ctrl+D at a prompt: the command stops, having changed nothing (exit 130). */
+export class PromptInterrupted extends Error {
+  constructor() {
+    super('interrupted at the prompt')
+    this.name = 'PromptInterrupted'
+  }
+}
+
+/** A yes/no question on stdin/stderr. Ctrl+C (readline's SIGINT) and Ctrl+D (end of input) reject with PromptInterrupted. */
+async function askYesNo(question: string): Promise<boolean> {
+  const readline = await import('node:readline')
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return await new Promise<boolean>((resolve, reject) => {
+      let answered = false
+      const interrupted = (): void => {
+        answered = true
+        process.stderr.write('\n')
+        reject(new PromptInterrupted())
+      }
+      rl.on('SIGINT', interrupted)
+      rl.on('close', () => { if (!answered) interrupted() })
+      rl.question(`${question} [y/N] `, (answer) => {
+        answered = true
+        resolve(/^y(es)?$/i.test(answer.trim()))
+      })
+    })
+  } finally {
+    rl.close()
   }
 }
 

@@ -1,23 +1,28 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { writeFileAtomic } from '../store/atomic'
 
 /** A `package.json` as read, with what it takes to write it back in the same style. */
 export interface Manifest {
   file: string
   data: Record<string, unknown>
-  /** The indentation of its first nested line (`'\t'`, `'    '`…); two spaces when it has none. */
+  /** The indentation of its first nested line (`'\t'`, `'    '`…); `''` for one-line JSON. */
   indent: string
+  /** It started with a byte order mark (kept). */
+  bom: boolean
   eol: '\n' | '\r\n'
   finalNewline: boolean
+  /** Its permission bits (e.g. `0o644`), kept on write. */
+  mode: number
 }
 
 /** Reads `<dir>/package.json`; null when there is none. Throws on unreadable or invalid JSON. */
 export function readManifest(dir: string): Manifest | null {
   const file = path.join(dir, 'package.json')
   let text: string
+  let mode: number
   try {
+    mode = fs.statSync(file).mode & 0o7777
     text = fs.readFileSync(file, 'utf8')
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null
@@ -28,18 +33,48 @@ export function readManifest(dir: string): Manifest | null {
   return {
     file,
     data: data as Record<string, unknown>,
-    indent: /^([ \t]+)\S/m.exec(text)?.[1] ?? '  ',
+    indent: /^([ \t]+)\S/m.exec(text)?.[1] ?? (text.trim().includes('\n') ? '  ' : ''),
+    bom: text.startsWith('\uFEFF'),
     eol: text.includes('\r\n') ? '\r\n' : '\n',
     finalNewline: /\n$/.test(text),
+    mode,
   }
 }
 
-/** Writes `manifest.data` back atomically, keeping key order, indentation and line endings. */
+/**
+ * Writes `manifest.data` back atomically (a temp file beside it, fsync, rename), keeping key
+ * order, indentation, line endings and the file's mode (a temp file is created 0600, and the
+ * umask must not narrow a 0644 package.json either).
+ */
 export function writeManifest(manifest: Manifest): void {
   let text = JSON.stringify(manifest.data, null, manifest.indent)
   if (manifest.eol === '\r\n') text = text.replace(/\n/g, '\r\n')
   if (manifest.finalNewline) text += manifest.eol
-  writeFileAtomic(manifest.file, text)
+  if (manifest.bom) text = `\uFEFF${text}`
+  writeTextFile(manifest.file, text, manifest.mode)
+}
+
+/** Replaces `file` with `text` atomically, with permission bits `mode`. Never writes through a symlink at `file`. */
+export function writeTextFile(file: string, text: string, mode: number): void {
+  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+    throw Object.assign(new Error(`Refusing to write through symlink ${file}`), { code: 'ELOOP' })
+  }
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
+  let moved = false
+  try {
+    const fd = fs.openSync(temp, 'wx', 0o600)
+    try {
+      fs.writeFileSync(fd, text)
+      fs.fchmodSync(fd, mode)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(temp, file)
+    moved = true
+  } finally {
+    if (!moved) fs.rmSync(temp, { force: true })
+  }
 }
 
 /** The `scripts` map of a manifest, if it has one. */

@@ -43,7 +43,7 @@ export function initOtherManager(dir: string, opts: InitOptions = {}): InitResul
   if (detection === null || detection.name === 'npm' || detection.name === 'pnpm') return null
   const dryRun = opts.dryRun ?? false
   const result: InitResult = {
-    dir: projectDir, packageManager: detection.name, detectedFrom: detection.from, dryRun, changes: [], unchanged: [], notes: [], warnings: [],
+    dir: projectDir, packageManager: detection.name, detectedFrom: detection.from, dryRun, undo: false, changes: [], unchanged: [], notes: [], warnings: [],
   }
   if (detection.name === 'deno') {
     result.notes.push(...denoNotes())

@@ -6,10 +6,11 @@ import { locateSpace, noteAccess } from './spaces'
 type ArchiveModule = typeof import('../archive/index')
 let archive: ArchiveModule | undefined
 
-// The build turns this require into the separate chunk ./archive.cjs, so node-tar is parsed only
-// by processes that export or import.
-function loadArchive(): ArchiveModule {
-  archive ??= require('../archive/index') as ArchiveModule
+// The build turns this import into the separate chunk ./archive.mjs, so node-tar is parsed only
+// by processes that export or import. A dynamic import (not require) so that the ESM entry has no
+// `require` and bundlers can follow it.
+async function loadArchive(): Promise<ArchiveModule> {
+  archive ??= await import('../archive/index')
   return archive
 }
 
@@ -58,7 +59,7 @@ export async function exportScratch(key: string, owner: Owner | null, file: stri
   const space = locateSpace(key, owner)
   assertFileArg(file, 'exportScratch')
   try {
-    return await loadArchive().exportSpace(space.path, path.resolve(file))
+    return await (await loadArchive()).exportSpace(space.path, path.resolve(file))
   } catch (err) {
     throw adopt(err)
   }
@@ -100,7 +101,7 @@ export async function importScratch(file: string, key: string, owner: Owner | nu
   // always (re)creates the directory, so the 24 h dedupe does not apply (exists: false).
   const beforeInstall = (): void => noteAccess(space, space.owner, false, Date.now())
   try {
-    await loadArchive().importSpace(path.resolve(file), space, { integrity, beforeInstall })
+    await (await loadArchive()).importSpace(path.resolve(file), space, { integrity, beforeInstall })
   } catch (err) {
     throw adopt(err)
   }

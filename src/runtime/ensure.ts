@@ -16,7 +16,7 @@ function hasContent(dir: string): boolean {
 }
 
 /**
- * The seed's "regenerate when missing or empty", done safely. When the space is missing or
+ * "Regenerate when missing or empty", done safely. When the space is missing or
  * empty, `populate` fills a fresh temporary directory next to it (same filesystem), which then
  * replaces it in one rename. Concurrent callers, in this or other processes, never see a
  * half-filled space, and exactly one result ends up in place (the others' work is discarded).

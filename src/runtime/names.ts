@@ -8,7 +8,7 @@ const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
 export const GLOBAL_OWNER = '_global'
 
 /**
- * Throws `ERR_SCRATCH_INVALID_KEY` unless `key` is one safe path segment (SPEC §2):
+ * Throws `ERR_SCRATCH_INVALID_KEY` unless `key` is one safe path segment:
  * `^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$` without the `m` flag, so a trailing newline is refused too.
  */
 export function assertKey(key: unknown): asserts key is string {
@@ -35,7 +35,7 @@ export function assertOwnerName(name: unknown, source?: string): asserts name is
 const VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 
 /**
- * The seed's version-specific space name: `versionedKey('data', '1.4.2')` → `'data-1.4'`.
+ * A version-specific space name: `versionedKey('data', '1.4.2')` → `'data-1.4'`.
  * `granularity` picks how much of the version separates spaces (default `'minor'`);
  * prerelease and build parts are dropped. A non-semver version → `ERR_SCRATCH_INVALID_VERSION`.
  */

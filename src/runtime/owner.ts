@@ -5,7 +5,7 @@ import { ScratchError, isErrno } from '../errors'
 import { assertOwnerName } from './names'
 
 /**
- * Who a space belongs to, as a caller may say it (SPEC §2): `import.meta` (ESM), a `file:` URL,
+ * Who a space belongs to, as a caller may say it: `import.meta` (ESM), a `file:` URL,
  * a path of a file or directory inside the package (`__dirname`, `__filename`), or an explicit name.
  */
 export type Owner = ImportMeta | URL | string | { name: string; version?: string }

@@ -1,4 +1,4 @@
-import type { AsyncLocalStorage } from 'node:async_hooks'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -11,7 +11,7 @@ export interface RootInputs {
 }
 
 /**
- * The store root for the given inputs (SPEC §3), always absolute:
+ * The store root for the given inputs, always absolute:
  * `$SCRATCHSPACE_DIR` (a relative value resolves against `INIT_CWD`, else `cwd`); else
  * Linux/BSD `$XDG_CACHE_HOME/scratchspace` (only if absolute, per the XDG spec) or `~/.cache/scratchspace`;
  * macOS `~/Library/Caches/scratchspace`; Windows `%LOCALAPPDATA%\scratchspace\Cache`.
@@ -56,10 +56,8 @@ export function currentRoot(): string {
  * into each other (Scratch.jl's override is a process-global). The access log follows the root.
  */
 export function withScratchDirectory<T>(dir: string, fn: () => T): T {
-  if (overrides === undefined) {
-    // Loaded on first use so that importing the package stays cheap.
-    const { AsyncLocalStorage: Storage } = require('node:async_hooks') as typeof import('node:async_hooks')
-    overrides = new Storage<string>()
-  }
+  // Created on first use; the module itself is a builtin Node has already loaded (a static
+  // import keeps the ESM entry free of `require`, so bundlers can follow it).
+  overrides ??= new AsyncLocalStorage<string>()
   return overrides.run(path.resolve(dir), fn)
 }

@@ -46,9 +46,11 @@ describe('scratch CLI', () => {
     world()
     const result = await scratch(box.store, ['list'])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/^SPACE\s+SIZE\s+LAST USED\s+USED FROM\s+VERDICT\s+ACTION\s+WHY$/m)
-    expect(result.stdout).toMatch(/^pkg-a\/cache\s+2\.0 KiB\s+2 days ago\s+\S+p1\s+orphaned\s+would delete\s+pkg-a is not installed/m)
-    expect(result.stdout).toMatch(/^pkg-b\/cache\s+1\.5 MiB\s+just now\s+\S+p1\s+live\s+keep\s+owner pkg-b is installed in/m)
+    expect(result.stdout).toMatch(/^SPACE\s+SIZE\s+LAST USED\s+USED FROM\s+VERDICT\s+WHY$/m)
+    expect(result.stdout).toMatch(/^pkg-a\/cache\s+2\.0 KiB\s+2 days ago\s+\S+p1\s+orphaned\s+pkg-a is not installed/m)
+    // WHY does not repeat the project USED FROM shows.
+    expect(result.stdout).toMatch(/^pkg-b\/cache\s+1\.5 MiB\s+just now\s+\S+p1\s+live\s+owner pkg-b is installed there$/m)
+    expect(result.stdout).toMatch(/^2 spaces, 1\.5 MiB; 1 project known$/m)
     expect(result.stdout).not.toMatch(/\u001b\[/) // NO_COLOR
   })
 
@@ -73,10 +75,10 @@ describe('scratch CLI', () => {
     world()
     const first = await scratch(box.store, ['gc'])
     expect(first.code).toBe(0)
-    expect(first.stdout).toMatch(/Deleted 1 space\(s\), 2\.0 KiB; kept 1/)
+    expect(first.stdout).toMatch(/Deleted 1 space, 2\.0 KiB; kept 1/)
     const second = await scratch(box.store, ['gc'])
     expect(second.code).toBe(0)
-    expect(second.stdout).toMatch(/Deleted 0 space\(s\), 0 B; kept 1/)
+    expect(second.stdout).toMatch(/Deleted 0 spaces, 0 B; kept 1/)
   })
 
   test('gc --project sweeps one project and exits 0 even when the store is unusable', async () => {
@@ -135,5 +137,28 @@ describe('scratch CLI', () => {
     const result = await scratch(box.store, ['clear', 'pkg-a'])
     expect(result.stderr).not.toMatch(/\n\s+at /)
     expect(result.code).toBe(1)
+  })
+})
+
+describe('scratch list fits the terminal', () => {
+  const box = useSandbox()
+
+  test.each([40, 80, 200])('at %i columns every line fits, and no row is split', async (columns) => {
+    const deep = npmProject(path.join(box.tmp, 'a-very-long-directory-name-for-projects', 'and-another-level', 'p1'), ['pkg-b'])
+    makeSpace(box.store, '@some-long-scope/a-package-with-a-long-name', 'a-cache-key-that-is-long-too', 2048)
+    makeSpace(box.store, 'pkg-b', 'cache', 1536 * 1024)
+    recordUse(box.store, { owner: '@some-long-scope/a-package-with-a-long-name', key: 'a-cache-key-that-is-long-too' }, deep, Date.now() - 2 * DAY)
+    recordUse(box.store, { owner: 'pkg-b', key: 'cache' }, deep)
+    const result = await scratch(box.store, ['list'], { env: { COLUMNS: String(columns) } })
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trimEnd().split('\n')
+    for (const line of lines) expect({ line, fits: [...line].length <= columns }).toEqual({ line, fits: true })
+    // Header, two rows, the summary: nothing wrapped onto extra lines.
+    expect(lines).toHaveLength(4)
+    expect(lines[0]).toMatch(/^SPACE\s+SIZE/)
+    expect(lines[1]).toMatch(/^@some-long-/)
+    expect(lines[2]).toMatch(/^pkg-b\/cache\s+1\.5 MiB/)
+    if (columns === 200) expect(lines[1]).toContain('@some-long-scope/a-package-with-a-long-name/a-cache-key-that-is-long-too')
+    else expect(lines[1]).toContain('…')
   })
 })

@@ -9,7 +9,7 @@ import { makeSpace } from '../gc/support'
  * Runs the built CLI on a real pseudo-terminal (util-linux `script`), typing `input`; returns
  * what the terminal showed (stdout and stderr together) and the exit code.
  */
-function onTerminal(store: string, args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; screen: string }> {
+function onTerminal(store: string, args: string[], input: string, env: NodeJS.ProcessEnv = {}, afterPrompt?: string): Promise<{ code: number | null; screen: string }> {
   builtRuntime()
   const command = ['node', path.join(repoRoot, 'dist', 'cli.cjs'), ...args].map((a) => `'${a}'`).join(' ')
   return new Promise((resolve, reject) => {
@@ -19,10 +19,18 @@ function onTerminal(store: string, args: string[], input: string, env: NodeJS.Pr
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let screen = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { screen += chunk })
+    let typed = false
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      screen += chunk
+      // Keys typed once the prompt is up (readline has the terminal in raw mode by then).
+      if (afterPrompt !== undefined && !typed && screen.includes(afterPrompt)) {
+        typed = true
+        child.stdin.end(input)
+      }
+    })
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, screen }))
-    child.stdin.end(input)
+    if (afterPrompt === undefined) child.stdin.end(input)
   })
 }
 
@@ -42,6 +50,15 @@ describe('scratch CLI on a terminal', () => {
     const result = await onTerminal(box.store, ['clear', '--all'], 'n\n')
     expect(result.screen).toContain('Nothing deleted.')
     expect(result.code).toBe(0)
+    expect(fs.existsSync(path.join(box.store, 'pkg-a', 'cache'))).toBe(true)
+  })
+
+  test.each([['Ctrl+C', '\u0003'], ['Ctrl+D', '\u0004']])('clear --all: %s at the prompt deletes nothing, says so, exits 130', async (_, key) => {
+    makeSpace(box.store, 'pkg-a', 'cache')
+    const result = await onTerminal(box.store, ['clear', '--all'], key, {}, '[y/N]')
+    expect(result.screen).toContain('Interrupted: nothing was deleted.')
+    expect(result.screen).not.toMatch(/ABORT_ERR|Error/)
+    expect(result.code).toBe(130)
     expect(fs.existsSync(path.join(box.store, 'pkg-a', 'cache'))).toBe(true)
   })
 

@@ -1,4 +1,6 @@
+import fs from 'node:fs'
 import path from 'node:path'
+import { ScratchError } from '../../errors'
 import { exportScratch, importScratch } from '../../runtime/archive-bridge'
 import { JSON_OPTION, printJson, type Command } from '../command'
 import { formatBytes } from '../format'
@@ -24,6 +26,11 @@ export const exportCommand: Command = {
     if (typeof values.output !== 'string') throw usageError('export needs -o FILE', 'export')
     const { owner, key } = ownerAndKey(positionals, values.global === true, 'export')
     const file = path.resolve(io.cwd, values.output)
+    if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ScratchError('ERR_SCRATCH_NOT_FOUND', `No such directory ${path.dirname(file)} to write ${path.basename(file)} into`, {
+        hint: 'Create the directory first, or pass -o a file in an existing directory.',
+      })
+    }
     const { integrity, bytes } = await exportScratch(key, owner, file)
     if (values.json === true) printJson(io, { integrity, bytes, file })
     else {

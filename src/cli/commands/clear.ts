@@ -1,6 +1,7 @@
 import { clearSpaces } from '../../gc'
 import { JSON_OPTION, printJson, type Command } from '../command'
-import { formatBytes, table } from '../format'
+import { formatBytes } from '../format'
+import { fitTable, plural } from '../table'
 import { usageError } from '../io'
 
 export const clearCommand: Command = {
@@ -34,9 +35,9 @@ export const clearCommand: Command = {
       printJson(io, report)
     } else {
       if (report.spaces.length > 0) {
-        io.stdout(table(report.spaces.map((s) => [`${s.owner ?? '(global)'}/${s.key}`, formatBytes(s.bytes), s.action === 'delete' ? 'would delete' : s.action])))
+        io.stdout(fitTable(report.spaces.map((s) => [`${s.owner ?? '(global)'}/${s.key}`, formatBytes(s.bytes), s.action === 'delete' ? 'would delete' : s.action]), io.columns))
       }
-      io.stdout(`${dryRun ? 'Would delete' : 'Deleted'} ${report.spaces.filter((s) => s.action !== 'failed').length} space(s), ${formatBytes(report.freedBytes)}\n`)
+      io.stdout(`${dryRun ? 'Would delete' : 'Deleted'} ${plural(report.spaces.filter((s) => s.action !== 'failed').length, 'space')}, ${formatBytes(report.freedBytes)}\n`)
     }
     return report.spaces.some((s) => s.action === 'failed') ? 1 : 0
   },

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { isErrno, ScratchError } from '../../errors'
-import { runGc, scopedSweep } from '../../gc'
+import { recordLastSweep, runGc, scopedSweep, sweepRecord } from '../../gc'
 import { JSON_OPTION, printJson, type Command } from '../command'
 import { formatReport } from '../format'
 import { parseDuration } from '../io'
@@ -27,14 +27,18 @@ export const gcCommand: Command = {
     const now = Date.now()
     if (typeof values.project === 'string') {
       // Runs inside `npm uninstall`: a failure here must never fail the package manager.
+      // npm hides this output, so the outcome is also kept for `scratch status` (never throws).
+      const projectDir = path.resolve(io.cwd, values.project)
       try {
-        const report = scopedSweep({ projectDir: path.resolve(io.cwd, values.project), dryRun, graceMs, source: 'register' })
+        const report = scopedSweep({ projectDir, dryRun, graceMs, source: 'register' })
         for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
         if (values.json === true) printJson(io, report)
-        else if (report.spaces.length > 0) io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))
+        else if (report.spaces.length > 0) io.stdout(formatReport(report, { color: io.color, now, verb: 'gc', columns: io.columns }))
+        if (!dryRun) recordLastSweep(sweepRecord(projectDir, report, [], now))
       } catch (err) {
         if (!(err instanceof ScratchError) && !isErrno(err)) throw err
         io.stderr(`scratch: warning: scoped gc skipped: ${err.message}\n`)
+        if (!dryRun) recordLastSweep(sweepRecord(projectDir, null, [`scoped gc skipped: ${err.message}`], now))
       }
       return 0
     }
@@ -42,7 +46,7 @@ export const gcCommand: Command = {
     const report = await runGc({ dryRun, graceMs, maxAgeMs, onProgress: indicator.update }).finally(indicator.done)
     for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, report)
-    else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc' }))
+    else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc', columns: io.columns }))
     return report.spaces.some((space) => space.action === 'failed') ? 1 : 0
   },
 }

@@ -19,7 +19,7 @@ export const listCommand: Command = {
     if (owner !== undefined) report.spaces = report.spaces.filter((space) => space.owner === owner)
     for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, report)
-    else io.stdout(formatReport(report, { color: io.color, now: Date.now(), verb: 'list' }))
+    else io.stdout(formatReport(report, { color: io.color, now: Date.now(), verb: 'list', columns: io.columns }))
     return 0
   },
 }

@@ -2,15 +2,15 @@ import { namespaceDir } from '../../runtime/layout'
 import { resolveOwner } from '../../runtime/owner'
 import { currentRoot } from '../../runtime/root'
 import { scratchPath } from '../../runtime/spaces'
-import type { Command } from '../command'
+import { JSON_OPTION, printJson, type Command } from '../command'
 import { usageError } from '../io'
 
 export const pathCommand: Command = {
   name: 'path',
   summary: 'Print the store root, an owner\'s namespace directory, or a space\'s path (nothing is created).',
-  usage: ['path', 'path OWNER [KEY]', 'path --global [KEY]'],
-  options: { global: { type: 'boolean' } },
-  optionHelp: ['--global   the global namespace'],
+  usage: ['path [--json]', 'path OWNER [KEY] [--json]', 'path --global [KEY] [--json]'],
+  options: { ...JSON_OPTION, global: { type: 'boolean' } },
+  optionHelp: ['--global   the global namespace', '--json     print { "path" }'],
   examples: ['scratch path', 'scratch path my-lib downloads', 'cd "$(scratch path my-lib)"'],
   arity: [0, 2],
   async run({ values, positionals, io }) {
@@ -25,7 +25,8 @@ export const pathCommand: Command = {
     } else {
       result = scratchPath(positionals[1], { name: positionals[0] })
     }
-    io.stdout(result + '\n')
+    if (values.json === true) printJson(io, { path: result })
+    else io.stdout(result + '\n')
     return 0
   },
 }

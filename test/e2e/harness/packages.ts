@@ -15,17 +15,21 @@ export interface PackedPackage {
   tarball: string
 }
 
-/** The tarballs every e2e test installs: this repository packed, and the two fixture libraries. */
+/**
+ * The tarballs every e2e test installs: this repository packed, the two fixture libraries that
+ * use it, and fixture-c, a library with no dependencies.
+ */
 export interface E2ePackages {
   self: PackedPackage
   fixtureA: PackedPackage
   fixtureB: PackedPackage
+  fixtureC: PackedPackage
   all: PackedPackage[]
 }
 
 const FIXTURES = path.join(repoRoot, 'test', 'e2e', 'fixtures')
 const BUILD_INPUTS = ['package.json', 'pnpmfile.cjs', 'scripts/build.mjs', 'scripts/build-yarn-plugin.mjs', 'tsconfig.build.json', 'src', 'hooks']
-const DIST_OUTPUTS = ['index.cjs', 'index.mjs', 'cli.cjs', 'pnpm-hook.cjs', 'gc.cjs', 'yarn-plugin.cjs']
+const DIST_OUTPUTS = ['index.cjs', 'index.mjs', 'cli.cjs', 'pnpm-hook.cjs', 'gc.cjs', 'archive.mjs', 'yaml.cjs', 'yarn-plugin.cjs']
 
 function filesUnder(rel: string): string[] {
   const abs = path.join(repoRoot, rel)
@@ -81,7 +85,7 @@ export function e2ePackages(): E2ePackages {
   const selfManifest = readManifest(repoRoot)
   const outDir = path.join(e2eCacheDir(), `packages-${inputsDigest()}`)
   const selfTarball = path.join(outDir, `${selfManifest.name as string}-${selfManifest.version as string}.tgz`)
-  const names = ['fixture-a', 'fixture-b']
+  const names = ['fixture-a', 'fixture-b', 'fixture-c']
   const ready = (): boolean => fs.existsSync(path.join(outDir, '.complete'))
   if (!ready()) {
     // The same lock `test/helpers/dist.ts` takes, so a build here never removes dist/ under another jest worker.
@@ -108,6 +112,7 @@ export function e2ePackages(): E2ePackages {
   const self = packed(selfManifest, selfTarball)
   const fixtureA = fixture('fixture-a')
   const fixtureB = fixture('fixture-b')
-  memo = { self, fixtureA, fixtureB, all: [self, fixtureA, fixtureB] }
+  const fixtureC = fixture('fixture-c')
+  memo = { self, fixtureA, fixtureB, fixtureC, all: [self, fixtureA, fixtureB, fixtureC] }
   return memo
 }

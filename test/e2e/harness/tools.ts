@@ -25,7 +25,7 @@ function describe(name: PackageManager['name'], bin: string): PackageManager {
   return { name, version, major: Number(version.split('.')[0]), bin }
 }
 
-let cached: { pnpm10?: PackageManager; pnpm12?: PackageManager; npm?: PackageManager } = {}
+let cached: { pnpm10?: PackageManager; pnpm11?: PackageManager; pnpm12?: PackageManager; npm?: PackageManager } = {}
 
 /** pnpm 10.34.9, the devDependency. */
 export function pnpm10(): PackageManager {
@@ -33,17 +33,25 @@ export function pnpm10(): PackageManager {
   return cached.pnpm10
 }
 
+function provisioned(major: 11 | 12): PackageManager {
+  const out = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'provision-pnpm.mjs'), '--json', '--only', String(major)], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SCRATCH_E2E_CACHE: e2eCacheDir() }, timeout: 300_000,
+  })
+  return describe('pnpm', (JSON.parse(out) as { bin: string }).bin)
+}
+
 /**
- * pnpm 12.21.0, installed into the e2e cache by `scripts/provision-pnpm.mjs` (the same script
- * `.ci/run` calls; it returns at once when the binary is there).
+ * pnpm 11.28.6 (`@pnpm/exe`, with its own Node) and pnpm 12.21.0, installed into the e2e cache
+ * by `scripts/provision-pnpm.mjs` (the same script `.ci/run` calls; it returns at once when the
+ * binary is there).
  */
+export function pnpm11(): PackageManager {
+  cached.pnpm11 ??= provisioned(11)
+  return cached.pnpm11
+}
+
 export function pnpm12(): PackageManager {
-  if (cached.pnpm12 === undefined) {
-    const out = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'provision-pnpm.mjs'), '--json'], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SCRATCH_E2E_CACHE: e2eCacheDir() }, timeout: 300_000,
-    })
-    cached.pnpm12 = describe('pnpm', (JSON.parse(out) as { bin: string }).bin)
-  }
+  cached.pnpm12 ??= provisioned(12)
   return cached.pnpm12
 }
 

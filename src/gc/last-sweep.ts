@@ -1,0 +1,83 @@
+/**
+ * The outcome of the last automatic sweep (the pnpm hook, or `scratch gc --project` from the
+ * npm script), kept in `<root>/.scratch/last-sweep.json` so that `scratch status` can show it:
+ * npm hides a lifecycle script's output, so a warning printed there is never seen (see
+ * docs/design.md, "The last sweep").
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+import { bookkeepingDir } from '../runtime/layout'
+import { currentRoot } from '../runtime/root'
+import { readJsonFile, sealedJson, writeFileAtomic } from '../store/atomic'
+import type { GcReport } from './report'
+
+export const LAST_SWEEP_FILE = 'last-sweep.json'
+
+/** What `scratch status --json` shows as `lastSweep`. */
+export interface LastSweep {
+  /** When the sweep ran (ISO). */
+  at: string
+  /** The project it swept for. */
+  project: string
+  /** Spaces it deleted. */
+  deleted: number
+  freedBytes: number
+  /** Everything that went wrong or was skipped, one line each. */
+  warnings: string[]
+}
+
+export function lastSweepPath(root: string): string {
+  return path.join(bookkeepingDir(root), LAST_SWEEP_FILE)
+}
+
+/** The record of a sweep's report (a failed deletion is a warning too). */
+export function sweepRecord(project: string, report: GcReport | null, warnings: string[], now: number): LastSweep {
+  const problems = [...(report?.warnings ?? []), ...warnings]
+  for (const space of report?.spaces ?? []) {
+    if (space.action === 'failed') problems.push(`could not delete ${space.path}: ${space.reason}`)
+  }
+  return {
+    at: new Date(now).toISOString(),
+    project,
+    deleted: report?.spaces.filter((space) => space.action === 'deleted').length ?? 0,
+    freedBytes: report?.freedBytes ?? 0,
+    warnings: problems,
+  }
+}
+
+/**
+ * Writes the record atomically into an existing store (never creates one: a store that could
+ * not be made has nowhere to keep it). Never throws: it runs inside installs; returns whether
+ * it was written.
+ */
+export function recordLastSweep(record: LastSweep, root: string = currentRoot()): boolean {
+  try {
+    const dir = bookkeepingDir(root)
+    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) return false
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeFileAtomic(lastSweepPath(root), sealedJson(record))
+    return true
+  } catch {
+    return false
+  }
+}
+
+function isLastSweep(value: unknown): value is LastSweep & { checksum?: string } {
+  const v = value as Partial<LastSweep> | null
+  return v !== null && typeof v === 'object' && typeof v.at === 'string' && typeof v.project === 'string' &&
+    Number.isSafeInteger(v.deleted) && Number.isSafeInteger(v.freedBytes) && Array.isArray(v.warnings) && v.warnings.every((w) => typeof w === 'string')
+}
+
+/** The last recorded sweep, or null when none was recorded (or the file is damaged: it is only informative). */
+export function readLastSweep(root: string = currentRoot()): LastSweep | null {
+  try {
+    const read = readJsonFile(lastSweepPath(root), isLastSweep)
+    if (read.state !== 'ok') return null
+    const { at, project, deleted, freedBytes, warnings } = read.value
+    return { at, project, deleted, freedBytes, warnings }
+  } catch (err) {
+    if (isErrno(err)) return null
+    throw err
+  }
+}
