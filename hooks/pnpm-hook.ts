@@ -82,7 +82,12 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
     }
     const dir = projectDir()
     const names = new Set(read.names)
-    for (const name of importerNames(dir, read.importerDirs)) names.add(name)
+    const own = importerNames(dir, read.importerDirs)
+    if (!Array.isArray(own)) {
+      log(`${PREFIX} warning: cannot read a workspace member (${own.error}); scratch spaces not swept`)
+      return lockfile
+    }
+    for (const name of own) names.add(name)
     const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !autoGcEnabled() })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
   } catch (err) {
