@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
+import { resolveInstalledNames } from '../lockfiles/installed-names'
 import { readPackageJson } from '../lockfiles/package-json'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
 import { manifestMismatch } from './manifest-check'
@@ -107,6 +108,9 @@ export function checkProject(dir: string, cached: ProjectEntry | undefined, now:
   const own = importerNames(dir, importers)
   if (!Array.isArray(own)) return unknown(own.error, files)
   for (const name of own) names.add(intern(name))
+  const real = resolveInstalledNames(dir, [...importers], reads.flatMap((read) => read.ok ? read.unresolved ?? [] : []))
+  if (!Array.isArray(real)) return unknown(real.error, files)
+  for (const name of real) names.add(intern(name))
   const mismatch = manifestMismatch(dir, reads, names)
   if (mismatch !== null) return unknown(mismatch, files)
   const list = [...names]

@@ -1,0 +1,98 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+import { readRegularFile } from './file'
+import { readPackageJson } from './package-json'
+import { isRecord, type UnresolvedDep } from './types'
+
+/**
+ * The real package names behind dependencies a yarn lockfile knows only by alias and location
+ * (`even-tar@https://…/is-even-1.0.0.tgz`, git, `file:`): read from the installed package's own
+ * `package.json`, looked for in
+ * - `node_modules/<alias>` of the project and of each importer directory (hoisted or not),
+ * - `.yarn/unplugged/<entry>/node_modules/<alias>` (berry's unplugged packages),
+ * - the package location the PnP data (`.pnp.data.json`, or the state inside `.pnp.cjs`) gives
+ *   for the alias, when it is a directory (a package still in its zip is not read),
+ * - for a `file:`/`link:`/`portal:` directory, that directory relative to the project.
+ *
+ * Returns every name found, or `{ error }` naming the first dependency found nowhere: its real
+ * name is unknown, so the project is unknown — a space is never deleted because its package was
+ * installed under another name. A `package.json` that exists but cannot be read is an error too.
+ */
+export function resolveInstalledNames(projectDir: string, importerDirs: readonly string[], deps: readonly UnresolvedDep[]): string[] | { error: string } {
+  if (deps.length === 0) return []
+  const names = new Set<string>()
+  let pnp: Map<string, string[]> | null | undefined
+  let unplugged: string[] | undefined
+  for (const { alias, specifier } of deps) {
+    const candidates = importerDirs.map((dir) => path.join(projectDir, dir, 'node_modules', alias))
+    unplugged ??= listDir(path.join(projectDir, '.yarn', 'unplugged'))
+    for (const entry of unplugged) candidates.push(path.join(projectDir, '.yarn', 'unplugged', entry, 'node_modules', alias))
+    pnp = pnp === undefined ? pnpLocations(projectDir) : pnp
+    for (const location of pnp?.get(alias) ?? []) candidates.push(path.resolve(projectDir, location))
+    const local = /^(?:file|link|portal):([^#]+?)(?:#|::|$)/.exec(specifier)
+    if (local !== null && !local[1].endsWith('.tgz') && !local[1].endsWith('.tar.gz')) candidates.push(path.resolve(projectDir, local[1]))
+    let found = false
+    for (const dir of candidates) {
+      const read = readPackageJson(path.join(dir, 'package.json'))
+      if (!read.ok) {
+        if (read.missing) continue
+        return { error: read.reason }
+      }
+      if (typeof read.manifest.name === 'string') names.add(read.manifest.name)
+      found = true
+    }
+    if (!found) {
+      return { error: `the lockfile records ${alias} only as ${JSON.stringify(specifier)}, and no installed ${alias} says which package it is (run the install, then gc again)` }
+    }
+  }
+  return [...names]
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir)
+  } catch (err) {
+    if (isErrno(err)) return []
+    throw err
+  }
+}
+
+/** Alias → package locations from the PnP data, or null when there is none that can be read. */
+function pnpLocations(projectDir: string): Map<string, string[]> | null {
+  const state = pnpState(projectDir)
+  if (state === null || !Array.isArray(state.packageRegistryData)) return null
+  const locations = new Map<string, string[]>()
+  for (const item of state.packageRegistryData) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string' || !Array.isArray(item[1])) continue
+    for (const ref of item[1]) {
+      const info: unknown = Array.isArray(ref) ? ref[1] : undefined
+      if (!isRecord(info) || typeof info.packageLocation !== 'string' || info.packageLocation.includes('.zip/')) continue
+      const list = locations.get(item[0]) ?? []
+      list.push(info.packageLocation)
+      locations.set(item[0], list)
+    }
+  }
+  return locations
+}
+
+function pnpState(projectDir: string): Record<string, unknown> | null {
+  const data = readPackageJson(path.join(projectDir, '.pnp.data.json'))
+  if (data.ok) return data.manifest
+  const cjs = readText(path.join(projectDir, '.pnp.cjs'))
+  if (cjs === null) return null
+  // yarn embeds the state as a single-quoted JS string; it escapes only `\` and `'` in it.
+  const m = /const RAW_RUNTIME_STATE =\s*'((?:[^'\\]|\\.)*)'/.exec(cjs)
+  if (m === null) return null
+  try {
+    const state: unknown = JSON.parse(m[1].replace(/\\(.)/g, '$1'))
+    return isRecord(state) ? state : null
+  } catch {
+    return null
+  }
+}
+
+function readText(file: string): string | null {
+  const read = readRegularFile(file)
+  return read.ok ? read.text : null
+}
