@@ -2,9 +2,11 @@ import { parseJsonc } from './jsonc'
 import { extractFromObject, namesFromExtract, type PnpmExtract } from './pnpm-extract'
 import { aliasTarget, nameFromKey } from './names'
 import { scanPnpmDocument } from './pnpm-scan'
+import { namesFromV6 } from './pnpm-v6'
 import { fail, isRecord, type LockfileNames, type NamesResult } from './types'
 import { parseYamlDocuments } from './yaml'
 
+const V6: ReadonlySet<string> = new Set(['6.0', '6.1'])
 const NO_FINAL_NEWLINE = 'truncated: the file does not end with a newline'
 // pnpm starts the file with `---` only when a config dependencies document precedes the main one.
 const ONLY_CONFIG_DOCUMENT = 'truncated: the file starts with --- but has no document after the config dependencies'
@@ -12,7 +14,7 @@ const ONLY_CONFIG_DOCUMENT = 'truncated: the file starts with --- but has no doc
 /**
  * Names from a `pnpm-lock.yaml`: `lockfileVersion: '9.0'`, the two-document form pnpm 11+ writes
  * when config dependencies exist (the main lockfile is the last document), and the experimental `'13.0'` (JSON-like, `projects` instead of
- * `importers`). Any other version is unsupported.
+ * `importers`), and `'6.0'`/`'6.1'` (pnpm 8, see `namesFromV6`). Any other version is unsupported.
  * The names of config dependencies (the documents before the main one) count too.
  *
  * The file must end with a newline, a file starting with `---` must have a main document after
@@ -34,7 +36,11 @@ export function parsePnpmLockfileFast(text: string): NamesResult | null {
   const fast = fastMainDocument(text)
   if (fast === null) return null
   if ('onlyDocument' in fast) return fail(ONLY_CONFIG_DOCUMENT)
-  if ('extract' in fast) return fast.extract.version === '13.0' ? null : withConfigNames(namesFromV9(fast.extract), fast.config)
+  if ('extract' in fast) {
+    // v13 and v6 documents are read from the YAML parser's output.
+    if (fast.extract.version === '13.0' || V6.has(fast.extract.version ?? '')) return null
+    return withConfigNames(namesFromV9(fast.extract), fast.config)
+  }
   const json = parseJsonc(fast.json)
   return 'value' in json ? withConfigNames(namesFromDocument(json.value), fast.config) : null
 }
@@ -100,6 +106,7 @@ function namesFromDocument(doc: unknown): NamesResult {
     const extract = extractFromObject(doc, doc.projects === undefined ? 'importers' : 'projects')
     return typeof extract === 'string' ? fail(extract) : namesFromExtract(extract, false)
   }
+  if (isRecord(doc) && V6.has(versionOf(doc.lockfileVersion) ?? '')) return namesFromV6(doc)
   const extract = extractFromObject(doc, 'importers')
   return typeof extract === 'string' ? fail(extract) : namesFromV9(extract)
 }

@@ -1,0 +1,71 @@
+import { IMPORTER_DEP_FIELDS } from './pnpm-extract'
+import { isPackageName, nameFromKey } from './names'
+import { fail, isRecord, type NamesResult } from './types'
+
+/**
+ * Names from a `pnpm-lock.yaml` with `lockfileVersion: '6.0'` or `'6.1'` (pnpm 8), as parsed YAML.
+ *
+ * - `packages` keys are `/name@version(peers)` for registry packages (`/name/version` in the
+ *   older 5.x form is read too); other keys (`file:…`, git hosts, tarball URLs) carry the real
+ *   name in the entry's `name` field, and one without it is refused, never guessed.
+ * - importers (`importers`, or the top-level dependency sections of a single project) map each
+ *   dependency to `{ specifier, version }`; an aliased version is the package key (`/slash@3.0.0`).
+ *
+ * Like the v9 reader it checks that the sections agree (every non-`link:` importer dependency
+ * points at a package entry), so a file cut at a line boundary is reported.
+ */
+export function namesFromV6(doc: Record<string, unknown>): NamesResult {
+  const packages = doc.packages ?? {}
+  if (!isRecord(packages)) return fail('packages is not a mapping')
+  const names = new Set<string>()
+  for (const [key, entry] of Object.entries(packages)) {
+    if (!isRecord(entry)) return fail(`packages entry ${key} is not a mapping (truncated?)`)
+    const name = key.startsWith('/') ? nameOfPath(key.slice(1)) : typeof entry.name === 'string' && isPackageName(entry.name) ? entry.name : null
+    if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
+    names.add(name)
+  }
+  const importers = doc.importers === undefined ? { '.': doc } : doc.importers
+  if (!isRecord(importers)) return fail('importers is not a mapping')
+  const importerDirs: string[] = []
+  const importerDeps = new Map<string, string[]>()
+  for (const [dir, importer] of Object.entries(importers)) {
+    if (!isRecord(importer)) return fail(`importer ${dir} is not a mapping (truncated?)`)
+    importerDirs.push(dir)
+    const deps: string[] = []
+    for (const field of IMPORTER_DEP_FIELDS) {
+      const section = importer[field]
+      if (section === undefined) continue
+      if (!isRecord(section)) return fail(`importer ${dir} ${field} is not a mapping`)
+      for (const [dep, spec] of Object.entries(section)) {
+        const version = isRecord(spec) ? spec.version : spec
+        if (!isPackageName(dep) || typeof version !== 'string') return fail(`importer ${dir} dependency ${dep} has no version`)
+        deps.push(dep)
+        names.add(dep)
+        const target = packageKeyOf(dep, version)
+        if (target === null) continue
+        if (!Object.hasOwn(packages, target)) return fail(`inconsistent lockfile (truncated?): importer ${dir} dependency ${dep} points at missing ${target}`)
+        if (target.startsWith('/')) names.add(nameOfPath(target.slice(1))!)
+      }
+    }
+    importerDeps.set(dir, deps)
+  }
+  if (!importerDirs.includes('.')) importerDirs.unshift('.')
+  return { ok: true, names, importerDirs, importerDeps }
+}
+
+/** `name@version(peers)` or `name/version_peers` → name; null when neither shape. */
+function nameOfPath(path: string): string | null {
+  const byAt = nameFromKey(path)
+  if (byAt !== null) return byAt
+  const segments = path.split('/')
+  const name = segments[0].startsWith('@') ? segments.slice(0, 2).join('/') : segments[0]
+  return segments.length > name.split('/').length && isPackageName(name) ? name : null
+}
+
+/** The `packages` key an importer dependency's version points at; null for `link:` (a directory). */
+function packageKeyOf(name: string, version: string): string | null {
+  if (version.startsWith('link:')) return null
+  const base = version.split('(')[0]
+  if (version.startsWith('/') || base.includes(':') || base.includes('/')) return version
+  return `/${name}@${version}`
+}
