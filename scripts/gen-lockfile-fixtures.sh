@@ -121,7 +121,7 @@ keep() {
   (cd "$src" && find . -name node_modules -prune -o -type f \( -name package.json -o -name pnpm-workspace.yaml \
       -o -name pnpm-lock.yaml -o -name package-lock.json -o -name npm-shrinkwrap.json -o -name yarn.lock \
       -o -name bun.lock -o -name bun.lockb -o -name bunfig.toml -o -name .yarnrc.yml -o -name .pnpmfile.cjs \
-      -o -name afterAllResolved.json -o -name deno.json -o -name deno.lock -o -name main.ts -o -name '*.patch' \) -print) |
+      -o -name afterAllResolved.json -o -name deno.json -o -name deno.lock -o -name '*.patch' \) -print) |
     while read -r f; do mkdir -p "$dst/$(dirname "$f")"; cp "$src/$f" "$dst/$f"; done
   if [ -f "$src/node_modules/.package-lock.json" ]; then
     mkdir -p "$dst/node_modules_"; cp "$src/node_modules/.package-lock.json" "$dst/node_modules_/"
@@ -243,8 +243,8 @@ gen_deno() {
   cat > "$d/deno.json" <<'EOF'
 { "imports": { "is-odd": "npm:is-odd@3.0.1", "@sindresorhus/is": "npm:@sindresorhus/is@4.6.0", "react-dom": "npm:react-dom@18.3.1" } }
 EOF
-  echo 'import isOdd from "is-odd"; import is from "@sindresorhus/is"; import "react-dom"; console.log(isOdd(3), is.string("x"))' > "$d/main.ts"
-  (cd "$d" && DENO_DIR=$WORK/deno-cache "$DENO" install --entrypoint main.ts) && keep "$d" "deno-$v"
+  echo 'import isOdd from "is-odd"; import is from "@sindresorhus/is"; import "react-dom"; console.log(isOdd(3), is.string("x"))' > "$d/main.js"
+  (cd "$d" && DENO_DIR=$WORK/deno-cache "$DENO" install --entrypoint main.js) && keep "$d" "deno-$v"
 }
 
 # pnpm_shapes DIR: what real workspaces contain besides registry ranges (catalog:, workspace:,

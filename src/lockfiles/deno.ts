@@ -1,4 +1,4 @@
-import { isPackageName, nameFromKey } from './names'
+import { isPackageName, nameFromKey, namesFromDescriptor } from './names'
 import { fail, isRecord, type NamesResult } from './types'
 
 const NPM = 'npm:'
@@ -40,10 +40,15 @@ export function parseDenoLockfile(text: string): NamesResult {
       if (deps === undefined) continue
       if (!Array.isArray(deps)) return fail(`npm entry ${JSON.stringify(key)} ${field} is not a list`)
       for (const dep of deps) {
-        // A name, or `name@version[_peers]` when several versions are locked.
-        const depName = typeof dep !== 'string' ? null : isPackageName(dep) ? dep : nameFromKey(dep)
-        if (depName === null) return fail(`npm entry ${JSON.stringify(key)} has a malformed dependency ${JSON.stringify(dep)}`)
-        required.push(depName)
+        // A name, `name@version[_peers]` when several versions are locked, or an npm alias
+        // `alias@npm:name@version` (the alias is installed under its own name too).
+        const found = typeof dep !== 'string' ? null
+          : isPackageName(dep) ? [dep]
+            : dep.includes('@npm:') ? namesFromDescriptor(dep)
+              : nameOrNull(nameFromKey(dep))
+        if (found === null) return fail(`npm entry ${JSON.stringify(key)} has a malformed dependency ${JSON.stringify(dep)}`)
+        if (found.length > 1) names.add(found[0])
+        required.push(found[found.length - 1])
       }
     }
   }
@@ -59,4 +64,8 @@ export function parseDenoLockfile(text: string): NamesResult {
   const workspace = lock.workspace
   if (isRecord(workspace) && isRecord(workspace.members)) importerDirs.push(...Object.keys(workspace.members).filter((dir) => dir !== '.'))
   return { ok: true, names, importerDirs }
+}
+
+function nameOrNull(name: string | null): string[] | null {
+  return name === null ? null : [name]
 }

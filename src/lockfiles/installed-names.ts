@@ -30,9 +30,13 @@ export function resolveInstalledNames(projectDir: string, importerDirs: readonly
     for (const entry of unplugged) candidates.push(path.join(projectDir, '.yarn', 'unplugged', entry, 'node_modules', alias))
     pnp = pnp === undefined ? pnpLocations(projectDir) : pnp
     for (const location of pnp?.get(alias) ?? []) candidates.push(path.resolve(projectDir, location))
-    const local = /^(?:file|link|portal):([^#]+?)(?:#|::|$)/.exec(specifier)
-    if (local !== null && !local[1].endsWith('.tgz') && !local[1].endsWith('.tar.gz')) candidates.push(path.resolve(projectDir, local[1]))
-    let found = false
+    const local = /^(file|link|portal):([^#]+?)(?:#|::|$)/.exec(specifier)
+    if (local !== null && !local[2].endsWith('.tgz') && !local[2].endsWith('.tar.gz')) {
+      candidates.push(path.resolve(projectDir, locatorDir(specifier), local[2]))
+    }
+    // A `link:`/`portal:` target is a directory used in place, not an installed package: one
+    // without a package.json has no package name to keep.
+    let found = local !== null && local[1] !== 'file'
     for (const dir of candidates) {
       const read = readPackageJson(path.join(dir, 'package.json'))
       if (!read.ok) {
@@ -47,6 +51,20 @@ export function resolveInstalledNames(projectDir: string, importerDirs: readonly
     }
   }
   return [...names]
+}
+
+/** The workspace directory a berry `…::locator=<name>@workspace:<dir>` specifier is relative to; `.` without one. */
+function locatorDir(specifier: string): string {
+  const m = /[:&]locator=([^&#]+)/.exec(specifier)
+  if (m === null) return '.'
+  let locator: string
+  try {
+    locator = decodeURIComponent(m[1])
+  } catch {
+    return '.'
+  }
+  const at = locator.indexOf('@workspace:', 1)
+  return at === -1 ? '.' : locator.slice(at + '@workspace:'.length)
 }
 
 function listDir(dir: string): string[] {
