@@ -11,18 +11,33 @@ import { fail, isRecord, type NamesResult } from './types'
  * - importers (`importers`, or the top-level dependency sections of a single project) map each
  *   dependency to `{ specifier, version }`; an aliased version is the package key (`/slash@3.0.0`).
  *
- * Like the v9 reader it checks that the sections agree (every non-`link:` importer dependency
- * points at a package entry), so a file cut at a line boundary is reported.
+ * Like the v9 reader it checks that the sections agree — every non-`link:` dependency of an
+ * importer or a package points at a package entry, and a file with no section at all is
+ * refused — so a file cut at a line boundary is reported.
  */
 export function namesFromV6(doc: Record<string, unknown>): NamesResult {
   const packages = doc.packages ?? {}
   if (!isRecord(packages)) return fail('packages is not a mapping')
+  // A file cut before its first section reads as an empty project; pnpm always writes one of these.
+  if (doc.importers === undefined && doc.packages === undefined && !IMPORTER_DEP_KEYS.some((field) => doc[field] !== undefined)) {
+    return fail('no importers, dependencies or packages (truncated?)')
+  }
   const names = new Set<string>()
   for (const [key, entry] of Object.entries(packages)) {
     if (!isRecord(entry)) return fail(`packages entry ${key} is not a mapping (truncated?)`)
     const name = key.startsWith('/') ? nameOfPath(key.slice(1)) : typeof entry.name === 'string' && isPackageName(entry.name) ? entry.name : null
     if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
     names.add(name)
+    // Every package is reachable from an importer, so a cut that drops entries leaves a dangling reference.
+    for (const field of ['dependencies', 'optionalDependencies']) {
+      const deps = entry[field]
+      if (deps === undefined) continue
+      if (!isRecord(deps)) return fail(`packages entry ${key} ${field} is not a mapping`)
+      for (const [dep, version] of Object.entries(deps)) {
+        const target = typeof version === 'string' ? packageKeyOf(dep, version) : `${dep}: not a version`
+        if (target !== null && !Object.hasOwn(packages, target)) return fail(`inconsistent lockfile (truncated?): ${key} depends on missing ${target}`)
+      }
+    }
   }
   const importers = doc.importers === undefined ? { '.': doc } : doc.importers
   if (!isRecord(importers)) return fail('importers is not a mapping')
@@ -52,6 +67,8 @@ export function namesFromV6(doc: Record<string, unknown>): NamesResult {
   if (!importerDirs.includes('.')) importerDirs.unshift('.')
   return { ok: true, names, importerDirs, importerDeps }
 }
+
+const IMPORTER_DEP_KEYS = [...IMPORTER_DEP_FIELDS]
 
 /** `name@version(peers)` or `name/version_peers` → name; null when neither shape. */
 function nameOfPath(path: string): string | null {

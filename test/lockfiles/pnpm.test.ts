@@ -95,9 +95,18 @@ describe('pnpm-lock.yaml', () => {
     expect(names(text)).toEqual(MINIMAL_NAMES)
   })
 
+  test("lockfileVersion '6.0' (pnpm 8): /name@version keys, a single project's top-level dependencies, aliases, file: entries by their name", () => {
+    const text = "lockfileVersion: '6.0'\n\ndependencies:\n  foo:\n    specifier: ^1.0.0\n    version: 1.0.0(react@18.3.1)\n  my-bar:\n    specifier: npm:bar@^2\n    version: /bar@2.0.0\n  local:\n    specifier: file:./local\n    version: file:local\n\n"
+      + "packages:\n\n  /foo@1.0.0(react@18.3.1):\n    resolution: {integrity: sha512-x}\n    dependencies:\n      '@s/dep': 3.0.0\n\n  /@s/dep@3.0.0:\n    resolution: {integrity: sha512-x}\n\n"
+      + "  /bar@2.0.0:\n    resolution: {integrity: sha512-x}\n\n  file:local:\n    resolution: {directory: local, type: directory}\n    name: real-local\n    version: 1.0.0\n"
+    expect(names(text)).toEqual(['@s/dep', 'bar', 'foo', 'local', 'my-bar', 'real-local'])
+    expect(reason(text.replace("  /@s/dep@3.0.0:\n    resolution: {integrity: sha512-x}\n\n", ''))).toContain('depends on missing /@s/dep@3.0.0')
+    expect(reason("lockfileVersion: '6.0'\n\nsettings:\n  autoInstallPeers: true\n")).toContain('truncated')
+    expect(reason(text.replace('    name: real-local\n', ''))).toContain('malformed package key "file:local"')
+  })
+
   test.each([
     ['5.4', 'lockfileVersion: 5.4\n\nspecifiers:\n  foo: ^1.0.0\n\ndependencies:\n  foo: 1.0.0\n\npackages:\n\n  /foo/1.0.0:\n    resolution: {integrity: sha512-x}\n'],
-    ['6.0', "lockfileVersion: '6.0'\n\ndependencies:\n  foo:\n    specifier: ^1.0.0\n    version: 1.0.0\n\npackages:\n\n  /foo@1.0.0:\n    resolution: {integrity: sha512-x}\n"],
     ['10.0', "lockfileVersion: '10.0'\n\nimporters:\n\n  .: {}\n"],
     ['13.1', '{\n\t"lockfileVersion": "13.1",\n\t"projects": {},\n}\n'],
   ])('lockfileVersion %s is unsupported', (version, text) => {
