@@ -68,7 +68,7 @@ describe('differential corpus', () => {
     }
     // Only valid owner names can own a space (`JSONStream`, `$repo-utils` are listed but cannot).
     const listed = sample([...read.names].filter(isOwnerName))
-    const misses = sample(nearMisses(read.names).filter(isOwnerName))
+    const misses = [...sample(nearMisses(read.names).filter(isOwnerName)), 'not-in-any-lockfile']
     for (const owner of [...listed, ...misses]) {
       makeSpace(box.store, owner, 'cache')
       recordUse(box.store, { owner, key: 'cache' }, dir)
