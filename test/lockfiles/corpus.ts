@@ -3,12 +3,14 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 
 import { readWantedLockfile } from '@pnpm/lockfile.fs'
-import * as yarnClassic from '@yarnpkg/lockfile'
 import { parseSyml } from '@yarnpkg/parsers'
 import * as yaml from 'yaml'
 
 import { kindFromFileName } from '../../src/lockfiles'
 import { CASES, FIXTURES } from './fixtures'
+
+// @yarnpkg/lockfile ships no types.
+const yarnClassic = require('@yarnpkg/lockfile') as { parse(text: string): { type: string; object: Record<string, unknown> } }
 
 /** The real lockfiles of public repositories, gzip-compressed; see corpus/SOURCES.json. */
 export const CORPUS = path.join(FIXTURES, 'corpus')
