@@ -130,6 +130,10 @@ keep() {
   for alias in ${KEEP_INSTALLED:-}; do
     mkdir -p "$dst/node_modules_/$alias"; cp "$src/node_modules/$alias/package.json" "$dst/node_modules_/$alias/"
   done
+  # Other files the install wrote that a test needs (KEEP_EXTRA: globs relative to DIR).
+  for pattern in ${KEEP_EXTRA:-}; do
+    (cd "$src" && for f in $pattern; do mkdir -p "$dst/$(dirname "$f")"; cp "$f" "$dst/$f"; done)
+  done
   echo "wrote $dst"
 }
 
@@ -311,6 +315,16 @@ gen_yarnshapes() {
   export YARN_ENABLE_GLOBAL_CACHE=0 YARN_ENABLE_TELEMETRY=0 YARN_NODE_LINKER=node-modules YARN_ENABLE_IMMUTABLE_INSTALLS=0
   v=$($YARN4 --version); d=$(fresh yarn4shapes); yarn_shapes "$d"
   (cd "$d" && touch yarn.lock && $YARN4 install) && KEEP_INSTALLED="even-tar local-alias" keep "$d" "yarn-$v-shapes"
+  # Plug'n'Play: no node_modules; the real name of even-tar is inside its cache zip. The PnP data
+  # goes to .pnp.data.json (kept) instead of being inlined in .pnp.cjs (yarn's runtime, not kept).
+  d=$(fresh yarn4shapespnp); yarn_shapes "$d"
+  (cd "$d" && touch yarn.lock && YARN_NODE_LINKER=pnp YARN_PNP_ENABLE_INLINING=false $YARN4 install) &&
+    KEEP_EXTRA=".pnp.data.json .yarn/cache/even-tar-*.zip" keep "$d" "yarn-$v-shapes-pnp" &&
+    # Of the package's cache zip only its package.json is kept (the fixture needs no package code).
+    python3 -c 'import sys, zipfile
+p = sys.argv[1]; z = zipfile.ZipFile(p); keep = [(i, z.read(i)) for i in z.infolist() if i.filename.endswith("/package.json")]; z.close()
+with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as out:
+    [out.writestr(i, data) for i, data in keep]' "$OUT/yarn-$v-shapes-pnp"/.yarn/cache/even-tar-*.zip
 }
 
 for t in "${@:-pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes}"; do

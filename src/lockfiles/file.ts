@@ -25,6 +25,17 @@ const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)
  * file of the wrong type or size.
  */
 export function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): FileText {
+  const read = readRegularBytes(file, maxBytes)
+  return read.ok ? { ok: true, text: read.bytes.toString('utf8') } : read
+}
+
+/** {@link readRegularFile} for binary content: the bytes, or `null` for any failure. */
+export function readRegularFileBuffer(file: string, maxBytes = MAX_READ_BYTES): Buffer | null {
+  const read = readRegularBytes(file, maxBytes)
+  return read.ok ? read.bytes : null
+}
+
+function readRegularBytes(file: string, maxBytes: number): { ok: true; bytes: Buffer } | { ok: false; reason: string; code: string | null } {
   let fd: number
   try {
     fd = fs.openSync(file, OPEN_FLAGS)
@@ -46,7 +57,7 @@ export function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): FileTe
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n))
       if (total > maxBytes) return { ok: false, reason: `larger than ${mib(maxBytes)}; not read`, code: null }
     }
-    return { ok: true, text: Buffer.concat(chunks, total).toString('utf8') }
+    return { ok: true, bytes: Buffer.concat(chunks, total) }
   } catch (err) {
     return systemFailure(err)
   } finally {

@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { readRegularFile } from './file'
-import { readPackageJson } from './package-json'
+import { readRegularFile, readRegularFileBuffer } from './file'
+import { parsePackageJson, readPackageJson, type PackageJsonRead } from './package-json'
+import { zipEntry } from './zip-entry'
 import { isRecord, type UnresolvedDep } from './types'
 
 /**
@@ -12,7 +13,7 @@ import { isRecord, type UnresolvedDep } from './types'
  * - `node_modules/<alias>` of the project and of each importer directory (hoisted or not),
  * - `.yarn/unplugged/<entry>/node_modules/<alias>` (berry's unplugged packages),
  * - the package location the PnP data (`.pnp.data.json`, or the state inside `.pnp.cjs`) gives
- *   for the alias, when it is a directory (a package still in its zip is not read),
+ *   for the alias: a directory, or a path inside a cache zip archive,
  * - for a `file:`/`link:`/`portal:` directory, that directory relative to the project.
  *
  * Returns every name found, or `{ error }` naming the first dependency found nowhere: its real
@@ -38,7 +39,7 @@ export function resolveInstalledNames(projectDir: string, importerDirs: readonly
     // without a package.json has no package name to keep.
     let found = local !== null && local[1] !== 'file'
     for (const dir of candidates) {
-      const read = readPackageJson(path.join(dir, 'package.json'))
+      const read = readManifestAt(dir)
       if (!read.ok) {
         if (read.missing) continue
         return { error: read.reason }
@@ -51,6 +52,29 @@ export function resolveInstalledNames(projectDir: string, importerDirs: readonly
     }
   }
   return [...names]
+}
+
+/**
+ * The package.json of the package at `dir`: a directory, or a path inside a zip archive
+ * (`…/even-tar-https-85e1f57372-10c0.zip/node_modules/even-tar/`), where yarn's PnP linker
+ * leaves packages. A zip that cannot be read counts as missing.
+ */
+function readManifestAt(dir: string): PackageJsonRead {
+  const zipAt = dir.indexOf(`.zip${path.sep}`)
+  if (zipAt === -1) return readPackageJson(path.join(dir, 'package.json'))
+  const archive = dir.slice(0, zipAt + '.zip'.length)
+  const inner = `${dir.slice(zipAt + '.zip'.length + 1).split(path.sep).filter((s) => s !== '').join('/')}/package.json`
+  const missing = { ok: false as const, missing: true, code: null, reason: `${archive}: no ${inner}` }
+  const bytes = readRegularFileBuffer(archive)
+  if (bytes === null) return missing
+  const entry = zipEntry(bytes, inner)
+  if (entry === null) return missing
+  try {
+    const manifest = parsePackageJson(entry.toString('utf8'))
+    return isRecord(manifest) ? { ok: true, manifest } : { ok: false, missing: false, code: null, reason: `${archive}/${inner}: not a JSON object` }
+  } catch {
+    return { ok: false, missing: false, code: null, reason: `${archive}/${inner}: invalid JSON` }
+  }
 }
 
 /** The workspace directory a berry `…::locator=<name>@workspace:<dir>` specifier is relative to; `.` without one. */
@@ -85,7 +109,7 @@ function pnpLocations(projectDir: string): Map<string, string[]> | null {
     if (!Array.isArray(item) || typeof item[0] !== 'string' || !Array.isArray(item[1])) continue
     for (const ref of item[1]) {
       const info: unknown = Array.isArray(ref) ? ref[1] : undefined
-      if (!isRecord(info) || typeof info.packageLocation !== 'string' || info.packageLocation.includes('.zip/')) continue
+      if (!isRecord(info) || typeof info.packageLocation !== 'string') continue
       const list = locations.get(item[0]) ?? []
       list.push(info.packageLocation)
       locations.set(item[0], list)
@@ -100,10 +124,11 @@ function pnpState(projectDir: string): Record<string, unknown> | null {
   const cjs = readText(path.join(projectDir, '.pnp.cjs'))
   if (cjs === null) return null
   // yarn embeds the state as a single-quoted JS string; it escapes only `\` and `'` in it.
-  const m = /const RAW_RUNTIME_STATE =\s*'((?:[^'\\]|\\.)*)'/.exec(cjs)
+  const m = /const RAW_RUNTIME_STATE =\s*'((?:[^'\\]|\\[\s\S])*)'/.exec(cjs)
   if (m === null) return null
   try {
-    const state: unknown = JSON.parse(m[1].replace(/\\(.)/g, '$1'))
+    // A backslash before a newline is a line continuation (yarn ends every line with one).
+    const state: unknown = JSON.parse(m[1].replace(/\\([\s\S])/g, (_, c: string) => c === '\n' ? '' : c))
     return isRecord(state) ? state : null
   } catch {
     return null

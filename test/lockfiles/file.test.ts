@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -6,6 +7,7 @@ import { MAX_READ_BYTES, readRegularFile } from '../../src/lockfiles/file'
 import { readPackageJson } from '../../src/lockfiles/package-json'
 import { parseYarnBerryLockfile, parseYarnBerryLockfileSlow } from '../../src/lockfiles/yarn-berry'
 import { scanBerryLockfile } from '../../src/lockfiles/yarn-berry-scan'
+import { zipEntry } from '../../src/lockfiles/zip-entry'
 import { corpusEntries } from './corpus'
 import { readFixture, useTempDirs } from './fixtures'
 
@@ -73,5 +75,21 @@ describe('the berry line scanner', () => {
   ])('hands %s to the YAML parser, whose verdict stands', (_label, text) => {
     expect(scanBerryLockfile(text)).toBeNull()
     expect(parseYarnBerryLockfile(text)).toEqual(parseYarnBerryLockfileSlow(text))
+  })
+})
+
+describe('zipEntry (package manifests inside yarn cache archives)', () => {
+  test.each([['deflated', '-9'], ['stored', '-0']])('reads a %s entry written by the zip tool, and only that entry', (_label, level) => {
+    const dir = temp.make()
+    const manifest = JSON.stringify({ name: 'is-even', version: '1.0.0', description: 'x'.repeat(5000) })
+    fs.mkdirSync(path.join(dir, 'node_modules', 'even-tar'), { recursive: true })
+    fs.writeFileSync(path.join(dir, 'node_modules', 'even-tar', 'package.json'), manifest)
+    fs.writeFileSync(path.join(dir, 'node_modules', 'even-tar', 'index.js'), 'module.exports = 1\n')
+    execFileSync('zip', ['-q', '-r', '-D', level, 'pkg.zip', 'node_modules'], { cwd: dir })
+    const zip = fs.readFileSync(path.join(dir, 'pkg.zip'))
+    expect(zipEntry(zip, 'node_modules/even-tar/package.json')?.toString('utf8')).toBe(manifest)
+    expect(zipEntry(zip, 'node_modules/even-tar/missing.json')).toBeNull()
+    expect(zipEntry(zip.subarray(0, zip.length - 30), 'node_modules/even-tar/package.json')).toBeNull()
+    expect(zipEntry(Buffer.from('not a zip'), 'package.json')).toBeNull()
   })
 })

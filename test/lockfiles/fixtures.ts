@@ -80,6 +80,7 @@ CASES.push(
   // them as unresolved); the gc adds the real names is-even and real-local from node_modules.
   { file: 'yarn-1.22.22-shapes/yarn.lock', names: ['even-tar', 'is-buffer', 'is-number', 'is-odd', 'kind-of', 'local-alias'], importerDirs: ['.', 'packages/member'] },
   { file: 'yarn-4.18.1-shapes/yarn.lock', names: ['even-tar', 'is-buffer', 'is-number', 'is-odd', 'kind-of', 'local-alias', 'ws-member', 'yshapes-root'], importerDirs: ['.', 'packages/member'] },
+  { file: 'yarn-4.18.1-shapes-pnp/yarn.lock', names: ['even-tar', 'is-buffer', 'is-number', 'is-odd', 'kind-of', 'local-alias', 'ws-member', 'yshapes-root'], importerDirs: ['.', 'packages/member'] },
 )
 
 /** The pnpm v9 fixtures (single and two-document), for comparisons with @pnpm/lockfile.fs. */

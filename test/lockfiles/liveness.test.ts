@@ -103,6 +103,20 @@ describe('yarn: optional peers and dependencies known only by alias', () => {
     expect(result.kept).toEqual(['is-even', 'not-installed'])
   })
 
+  test('berry with PnP as yarn wrote it: the real name of even-tar is read from its cache zip, real-local from its directory', async () => {
+    const dir = fixtureProject('yarn-4.18.1-shapes-pnp')
+    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false)
+    const result = await gcWithSpaces(dir, ['is-even', 'real-local', 'is-odd', 'ws-member', 'not-installed'])
+    expect(result).toEqual({ status: 'present', reason: undefined, kept: ['is-even', 'is-odd', 'real-local', 'ws-member'], deleted: ['not-installed'] })
+  })
+
+  test('berry with PnP and the zip gone from the cache: unknown, is-even kept', async () => {
+    const dir = fixtureProject('yarn-4.18.1-shapes-pnp')
+    fs.rmSync(path.join(dir, '.yarn', 'cache'), { recursive: true })
+    const result = await gcWithSpaces(dir, ['is-even'])
+    expect(result).toMatchObject({ status: 'unknown', kept: ['is-even'] })
+  })
+
   test('berry with PnP: the unplugged package and the PnP data give the real name', async () => {
     const dir = fixtureProject('yarn-4.18.1-shapes')
     fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
