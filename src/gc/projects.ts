@@ -33,11 +33,19 @@ function intern(name: string): string {
   return kept
 }
 
+/**
+ * The revision of the rules that turn lockfiles into names, stored as one more stamp: the rules
+ * are part of the names cache's key, so an entry cached under older rules (docs/design.md, "What
+ * real lockfiles contain") is read again once, even when its lockfiles did not change.
+ */
+export const NAMES_RULES: Readonly<LockfileStamp> = Object.freeze({ path: '#names-rules', size: 2, mtimeMs: 0 })
+
 function stampsOf(files: string[]): LockfileStamp[] {
-  return files.map((file) => {
+  const stamps = files.map((file) => {
     const stat = fs.statSync(file)
     return { path: file, size: stat.size, mtimeMs: stat.mtimeMs }
   })
+  return files.length === 0 ? stamps : [...stamps, { ...NAMES_RULES }]
 }
 
 function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {

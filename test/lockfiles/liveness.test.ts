@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { runGc } from '../../src/gc'
+import { checkProject, NAMES_RULES } from '../../src/gc/projects'
 import { makeSpace, recordUse } from '../gc/support'
 import { useSandbox } from '../runtime/support'
 import { corpusEntries, writeProject } from './corpus'
@@ -64,6 +65,21 @@ describe('package.json files that start with a UTF-8 BOM', () => {
     expect(result.status).toBe('unknown')
     expect(result.reason).toContain('packages/member/package.json: invalid JSON')
     expect(result.kept).toEqual(['ws-member'])
+  })
+})
+
+describe('names cached under older rules', () => {
+  test('an entry without the current rules stamp is read again, although its lockfile did not change', () => {
+    const dir = fixtureProject('pnpm-12.21.0-shapes')
+    const lockfile = path.join(dir, 'pnpm-lock.yaml')
+    const stat = fs.statSync(lockfile)
+    // What an older version cached: the same lockfile stamp, names without the BOM'd member's.
+    const old = { names: ['is-odd'], lockfiles: [{ path: lockfile, size: stat.size, mtimeMs: stat.mtimeMs }], checkedAt: new Date().toISOString(), source: 'access' as const }
+    const state = checkProject(dir, old, Date.now())
+    expect(state.names).toEqual(expect.arrayContaining(['ws-member', 'shapes-root', 'is-even']))
+    expect(state.entry?.lockfiles).toEqual([...old.lockfiles, NAMES_RULES])
+    // Cached under the current rules: not read again.
+    expect(checkProject(dir, { ...old, lockfiles: state.entry!.lockfiles }, Date.now()).names).toEqual(['is-odd'])
   })
 })
 
