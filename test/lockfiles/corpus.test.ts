@@ -23,7 +23,7 @@ function ourRead(entry: CorpusEntry): ReturnType<typeof parseLockfile> & { ok: t
 
 // A gc over thousands of spaces per lockfile takes tens of seconds on a small machine; every
 // STRIDE-th name (in the reader's order) covers each file's shapes at a fraction of the cost.
-const MAX_SPACES = 400
+const MAX_SPACES = 250
 
 function sample(names: string[]): string[] {
   const stride = Math.ceil(names.length / MAX_SPACES)
