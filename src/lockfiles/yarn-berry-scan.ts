@@ -14,7 +14,7 @@ const NON_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?(
 /**
  * The fast path for a berry `yarn.lock`: a line scanner for the block style yarn writes (two-space
  * indentation, one `key: value` per line, plain or double-quoted scalars, no flow collections,
- * no anchors, no block scalars, no duplicate keys at the levels it reads). Several times faster
+ * no anchors, no block scalars, no duplicate keys). Several times faster
  * than a YAML parser on a large lockfile.
  *
  * Returns the entries with `hasMetadata`, or `null` for anything outside that subset — `null`
@@ -26,11 +26,10 @@ export function scanBerryLockfile(text: string): { hasMetadata: boolean; entries
   const lines = text.split('\n')
   lines.pop() // the caller checked the final newline
   const entries: BerryEntry[] = []
-  const topKeys = new Set<string>()
+  // The keys seen at each level of the mapping the current line belongs to (duplicates go to YAML).
+  const keys: Array<Set<string>> = []
   let hasMetadata = false
   let entry: BerryEntry | null = null
-  let fields = new Set<string>()
-  let blockKeys = new Set<string>()
   let depBlock = false
   let prevIndent = -2
   let prevOpens = true
@@ -48,10 +47,13 @@ export function scanBerryLockfile(text: string): { hasMetadata: boolean; entries
     if (prevOpens && indent !== prevIndent + 2) return null // a key that opened a block has no block
     const kv = splitLine(line, indent)
     if (kv === null) return null
+    const level = indent / 2
+    if (indent > prevIndent) keys[level] = new Set()
+    else keys.length = level + 1
+    if (keys[level].has(kv.key)) return null
+    keys[level].add(kv.key)
     if (indent === 0) {
-      if (!entryHasField || kv.value !== null || topKeys.has(kv.key)) return null
-      topKeys.add(kv.key)
-      fields = new Set()
+      if (!entryHasField || kv.value !== null) return null
       entryHasField = false
       if (kv.key === '__metadata') {
         hasMetadata = true
@@ -62,10 +64,7 @@ export function scanBerryLockfile(text: string): { hasMetadata: boolean; entries
       }
     } else if (indent === 2) {
       entryHasField = true
-      if (fields.has(kv.key)) return null
-      fields.add(kv.key)
       depBlock = DEP_FIELDS.has(kv.key)
-      blockKeys = new Set()
       if (entry !== null) {
         // Shapes the reader would reject go to the YAML path, which reports them.
         if (kv.key === 'resolution') {
@@ -75,8 +74,6 @@ export function scanBerryLockfile(text: string): { hasMetadata: boolean; entries
         if (depBlock && kv.value !== null) return null
       }
     } else if (indent === 4) {
-      if (blockKeys.has(kv.key)) return null
-      blockKeys.add(kv.key)
       if (depBlock && entry !== null && entry.dependencies !== null) {
         if (kv.value === null) return null
         entry.dependencies.push(kv.key)

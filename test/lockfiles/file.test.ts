@@ -71,6 +71,7 @@ describe('the berry line scanner', () => {
     ['a single-quoted key', "__metadata:\n  version: 8\n\n'a@npm:1':\n  resolution: \"a@npm:1.0.0\"\n"],
     ['tabs', '__metadata:\n\tversion: 8\n'],
     ['a duplicate key', '__metadata:\n  version: 8\n\n"a@npm:1":\n  resolution: "a@npm:1.0.0"\n\n"a@npm:1":\n  resolution: "a@npm:1.0.0"\n'],
+    ['a duplicate key deep inside an entry', '__metadata:\n  version: 8\n\n"a@npm:1":\n  resolution: "a@npm:1.0.0"\n  peerDependenciesMeta:\n    b:\n      optional: true\n      optional: false\n'],
     ['a non-string resolution', '__metadata:\n  version: 8\n\n"a@npm:1":\n  resolution: 12\n'],
   ])('hands %s to the YAML parser, whose verdict stands', (_label, text) => {
     expect(scanBerryLockfile(text)).toBeNull()
