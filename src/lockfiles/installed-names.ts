@@ -14,7 +14,8 @@ import { isRecord, type UnresolvedDep } from './types'
  * - `.yarn/unplugged/<entry>/node_modules/<alias>` (berry's unplugged packages),
  * - the package location the PnP data (`.pnp.data.json`, or the state inside `.pnp.cjs`) gives
  *   for the alias: a directory, or a path inside a cache zip archive,
- * - for a `file:`/`link:`/`portal:` directory, that directory relative to the project.
+ * - for a `file:`/`link:`/`portal:` directory, that directory (relative to the workspace berry
+ *   names in the specifier; for yarn 1, relative to each importer directory).
  *
  * Returns every name found, or `{ error }` naming the first dependency found nowhere: its real
  * name is unknown, so the project is unknown — a space is never deleted because its package was
@@ -33,7 +34,9 @@ export function resolveInstalledNames(projectDir: string, importerDirs: readonly
     for (const location of pnp?.get(alias) ?? []) candidates.push(path.resolve(projectDir, location))
     const local = /^(file|link|portal):([^#]+?)(?:#|::|$)/.exec(specifier)
     if (local !== null && !local[2].endsWith('.tgz') && !local[2].endsWith('.tar.gz')) {
-      candidates.push(path.resolve(projectDir, locatorDir(specifier), local[2]))
+      // berry names the workspace a path is relative to; yarn 1 does not, so every importer's.
+      const bases = specifier.includes('locator=') ? [locatorDir(specifier)] : importerDirs
+      for (const base of bases) candidates.push(path.resolve(projectDir, base, local[2]))
     }
     // A `link:`/`portal:` target is a directory used in place, not an installed package: one
     // without a package.json has no package name to keep.
