@@ -11,6 +11,7 @@
 import { importerNames, scopedSweep, type GcReport } from '../src/gc'
 import { formatBytes } from '../src/cli/format'
 import { namesFromPnpmLockfileObject } from '../src/lockfiles'
+import { installedConfigDependencies } from '../src/lockfiles/pnpm-config'
 
 /** The parts of pnpm's hook contexts this plugin reads; everything is optional, pnpm versions differ. */
 interface PreResolutionContext { lockfileDir?: unknown }
@@ -88,6 +89,13 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
       return lockfile
     }
     for (const name of own) names.add(name)
+    // Config dependencies are installed too, but the in-memory lockfile leaves them out.
+    const config = installedConfigDependencies(dir)
+    if (!Array.isArray(config)) {
+      log(`${PREFIX} warning: cannot read the config dependencies (${config.error}); scratch spaces not swept`)
+      return lockfile
+    }
+    for (const name of config) names.add(name)
     const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !autoGcEnabled() })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
   } catch (err) {

@@ -18,7 +18,7 @@
 #
 # Needs the npm registry. Every tool runs with an isolated HOME/XDG_* under a temp dir.
 # Usage: scripts/gen-lockfile-fixtures.sh [tool ...]
-#   tools: pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes
+#   tools: pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes pnpmcfghook
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -232,6 +232,16 @@ gen_bun() {
   (cd "$d" && "$BUN" install) && keep "$d" "bun-$v-lockb"
 }
 
+# A config dependency no other package of the project uses (is-even), with the in-memory
+# lockfile pnpm passes to afterAllResolved, which leaves config dependencies out.
+gen_pnpmcfghook() {
+  local v; v=$("$PNPM12" --version)
+  local d; d=$(fresh pnpm12cfghook)
+  echo '{ "name": "cfghook", "version": "1.0.0", "private": true, "dependencies": { "is-odd": "3.0.1" } }' > "$d/package.json"
+  hook_pnpmfile "$d"
+  (cd "$d" && "$PNPM12" add --config is-even@1.0.0 && "$PNPM12" install --no-frozen-lockfile) && keep "$d" "pnpm-$v-configdeps-hook"
+}
+
 gen_pnpm8() {
   local v; v=$("$PNPM8" --version)
   local d; d=$(fresh pnpm8)
@@ -327,6 +337,6 @@ with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as out:
     [out.writestr(i, data) for i, data in keep]' "$OUT/yarn-$v-shapes-pnp"/.yarn/cache/even-tar-*.zip
 }
 
-for t in "${@:-pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes}"; do
+for t in "${@:-pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes pnpmcfghook}"; do
   for tool in $t; do "gen_$tool"; done
 done

@@ -68,6 +68,22 @@ function withConfigNames(result: NamesResult, config: readonly PnpmExtract[]): N
   return result
 }
 
+// An empty main document: read after the documents of a lockfile's head, it adds no name.
+const EMPTY_MAIN_DOCUMENT = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n"
+
+/**
+ * The names of the config dependencies alone: the documents of `pnpm-lock.yaml` before the main
+ * one, read by the same readers, or `{ error }`. A file of one document has none. For the install
+ * hook, whose in-memory lockfile leaves config dependencies out.
+ */
+export function pnpmConfigDependencyNames(text: string): Set<string> | { error: string } {
+  if (!text.startsWith('---')) return new Set()
+  const main = text.lastIndexOf('\n---\n')
+  if (main <= 0) return { error: ONLY_CONFIG_DOCUMENT }
+  const read = parsePnpmLockfile(text.slice(0, main + 1) + EMPTY_MAIN_DOCUMENT)
+  return read.ok ? read.names : { error: read.reason }
+}
+
 /** The YAML-parser path of {@link parsePnpmLockfile}; exported for differential tests. */
 export function parsePnpmLockfileSlow(text: string): NamesResult {
   if (text.length === 0) return fail('empty file')

@@ -73,6 +73,8 @@ const pnpmShapes = (dir: string): FixtureCase => ({
 CASES.push(
   pnpmSingle('pnpm-8.15.9'),
   pnpmWorkspace('pnpm-8.15.9-workspace'),
+  // is-even is only a config dependency (the first document).
+  { file: 'pnpm-12.21.0-configdeps-hook/pnpm-lock.yaml', names: ['is-even', 'is-number', 'is-odd'], importerDirs: ['.'] },
   pnpmShapes('pnpm-10.34.9-shapes'),
   pnpmShapes('pnpm-12.21.0-shapes'),
   { file: 'deno-2.9.6/deno.lock', names: ['@sindresorhus/is', 'is-number', 'is-odd', 'js-tokens', 'loose-envify', 'react', 'react-dom', 'scheduler'], importerDirs: ['.'] },

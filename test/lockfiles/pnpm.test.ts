@@ -1,5 +1,5 @@
 import { namesFromPnpmLockfileObject, parseLockfile } from '../../src/lockfiles'
-import { parsePnpmLockfileFast, parsePnpmLockfileSlow } from '../../src/lockfiles/pnpm'
+import { parsePnpmLockfileFast, parsePnpmLockfileSlow, pnpmConfigDependencyNames } from '../../src/lockfiles/pnpm'
 import { readFixture, sorted } from './fixtures'
 
 const SINGLE = readFixture('pnpm-12.21.0/pnpm-lock.yaml')
@@ -183,6 +183,16 @@ describe('namesFromPnpmLockfileObject (the afterAllResolved argument)', () => {
       expect(sorted(fromObject.names)).toEqual(sorted(fromFile.names))
       expect(sorted(fromObject.importerDirs)).toEqual(sorted(fromFile.importerDirs))
     })
+
+  test('pnpm 12 leaves config dependencies out of the object; pnpmConfigDependencyNames reads them from the file', () => {
+    const object: unknown = JSON.parse(readFixture('pnpm-12.21.0-configdeps-hook/afterAllResolved.json'))
+    const text = readFixture('pnpm-12.21.0-configdeps-hook/pnpm-lock.yaml')
+    const fromObject = namesFromPnpmLockfileObject(object)
+    expect(fromObject.ok && sorted(fromObject.names)).toEqual(['is-number', 'is-odd'])
+    expect(pnpmConfigDependencyNames(text)).toEqual(new Set(['is-even']))
+    expect(pnpmConfigDependencyNames(readFixture('pnpm-12.21.0/pnpm-lock.yaml'))).toEqual(new Set())
+    expect(pnpmConfigDependencyNames(text.slice(0, text.lastIndexOf('\n---\n') + 1))).toEqual({ error: expect.stringContaining('truncated') })
+  })
 
   test('in-memory shapes: versions as strings (pnpm 10) or {specifier, version} (pnpm 12), packages with peer suffixes', () => {
     const read = namesFromPnpmLockfileObject({
