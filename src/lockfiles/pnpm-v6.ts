@@ -1,4 +1,4 @@
-import { IMPORTER_DEP_FIELDS } from './pnpm-extract'
+import { IMPORTER_DEP_FIELDS, strayDependency } from './pnpm-extract'
 import { isPackageName, nameFromKey } from './names'
 import { fail, isRecord, type NamesResult } from './types'
 
@@ -39,12 +39,21 @@ export function namesFromV6(doc: Record<string, unknown>): NamesResult {
       }
     }
   }
+  // A lost section line moves entries under a neighbouring section, where they would be skipped.
+  if (doc.importers === undefined && Object.hasOwn(doc, '.')) return fail('inconsistent lockfile (truncated?): an importer outside importers')
+  for (const [key, section] of Object.entries(doc)) {
+    const stray = key === 'packages' || key === 'importers' || IMPORTER_DEP_FIELDS.has(key) || !isRecord(section) ? null : strayEntry(section)
+    if (stray !== null) return fail(`${key} has ${stray}, a dependency or importer outside its section (damaged?)`)
+  }
   const importers = doc.importers === undefined ? { '.': doc } : doc.importers
   if (!isRecord(importers)) return fail('importers is not a mapping')
+  if (!Object.hasOwn(importers, '.')) return fail('inconsistent lockfile (truncated?): no root importer "."')
   const importerDirs: string[] = []
   const importerDeps = new Map<string, string[]>()
   for (const [dir, importer] of Object.entries(importers)) {
     if (!isRecord(importer)) return fail(`importer ${dir} is not a mapping (truncated?)`)
+    const stray = strayDependency(importer)
+    if (stray !== null) return fail(`importer ${dir} has ${stray}, a dependency outside any dependency section (damaged?)`)
     importerDirs.push(dir)
     const deps: string[] = []
     for (const field of IMPORTER_DEP_FIELDS) {
@@ -69,6 +78,16 @@ export function namesFromV6(doc: Record<string, unknown>): NamesResult {
 }
 
 const IMPORTER_DEP_KEYS = [...IMPORTER_DEP_FIELDS]
+
+/** The key of an entry of `section` shaped like a locked dependency or like an importer, or null. */
+function strayEntry(section: Record<string, unknown>): string | null {
+  const dependency = strayDependency(section)
+  if (dependency !== null) return dependency
+  for (const [key, value] of Object.entries(section)) {
+    if (isRecord(value) && IMPORTER_DEP_KEYS.some((field) => isRecord(value[field]))) return key
+  }
+  return null
+}
 
 /** `name@version(peers)` or `name/version_peers` → name; null when neither shape. */
 function nameOfPath(path: string): string | null {
