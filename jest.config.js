@@ -1,6 +1,8 @@
 /** Unit and integration tests run from the TypeScript sources; e2e tests drive the built dist/. */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] }
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] }
+// The lockfile fixtures are projects, not modules: their package.json files (some with a BOM,
+// as real tools accept) must not be read by jest's module map.
+const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], modulePathIgnorePatterns: ['<rootDir>/test/fixtures/lockfiles/'] }
 
 module.exports = {
   testTimeout: 60_000,

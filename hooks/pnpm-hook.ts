@@ -12,6 +12,7 @@
 import { importerNames, recordLastSweep, scopedSweep, sweepRecord, type GcReport } from '../src/gc'
 import { namesFromPnpmLockfileObject } from '../src/lockfiles'
 import { autoGcEnabled, messageOf, PREFIX, summaryLine, warningLine } from './hook-lines'
+import { installedConfigDependencies } from '../src/lockfiles/pnpm-config'
 
 /** The parts of pnpm's hook contexts this plugin reads; everything is optional, pnpm versions differ. */
 interface PreResolutionContext { lockfileDir?: unknown }
@@ -59,7 +60,23 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
     }
     const dir = projectDir()
     const names = new Set(read.names)
-    for (const name of importerNames(dir, read.importerDirs)) names.add(name)
+    const own = importerNames(dir, read.importerDirs)
+    if (!Array.isArray(own)) {
+      const warning = `cannot read a workspace member (${own.error}); scratch spaces not swept`
+      log(`${PREFIX} warning: ${warning}`)
+      record(null, warning)
+      return lockfile
+    }
+    for (const name of own) names.add(name)
+    // Config dependencies are installed too, but the in-memory lockfile leaves them out.
+    const config = installedConfigDependencies(dir)
+    if (!Array.isArray(config)) {
+      const warning = `cannot read the config dependencies (${config.error}); scratch spaces not swept`
+      log(`${PREFIX} warning: ${warning}`)
+      record(null, warning)
+      return lockfile
+    }
+    for (const name of config) names.add(name)
     const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
     record(report)

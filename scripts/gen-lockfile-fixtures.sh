@@ -13,9 +13,12 @@
 #   yarn 1        npm install --prefix $TOOLS/yarn1 yarn@1
 #   yarn 4        npm install --prefix $TOOLS/yarn4 @yarnpkg/cli-dist@4
 #   bun           npm install --prefix $TOOLS/bun bun
+#   pnpm 8        npm install --prefix $TOOLS/pnpm8 pnpm@8   (lockfileVersion '6.0')
+#   deno          npm install --prefix $TOOLS/deno deno
 #
 # Needs the npm registry. Every tool runs with an isolated HOME/XDG_* under a temp dir.
-# Usage: scripts/gen-lockfile-fixtures.sh [tool ...]   tools: pnpm10 pnpm12 npm yarn1 yarn4 bun
+# Usage: scripts/gen-lockfile-fixtures.sh [tool ...]
+#   tools: pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes pnpmcfghook
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +38,8 @@ PNPM12=$TOOLS/pnpm-12.21.0/node_modules/.bin/pnpm
 YARN1=$TOOLS/yarn1/node_modules/.bin/yarn
 YARN4="node $TOOLS/yarn4/node_modules/@yarnpkg/cli-dist/bin/yarn.js"
 BUN=$TOOLS/bun/node_modules/.bin/bun
+PNPM8=$TOOLS/pnpm8/node_modules/.bin/pnpm
+DENO=$TOOLS/deno/node_modules/.bin/deno
 
 # --- project templates ----------------------------------------------------------------------
 
@@ -116,11 +121,19 @@ keep() {
   (cd "$src" && find . -name node_modules -prune -o -type f \( -name package.json -o -name pnpm-workspace.yaml \
       -o -name pnpm-lock.yaml -o -name package-lock.json -o -name npm-shrinkwrap.json -o -name yarn.lock \
       -o -name bun.lock -o -name bun.lockb -o -name bunfig.toml -o -name .yarnrc.yml -o -name .pnpmfile.cjs \
-      -o -name afterAllResolved.json \) -print) |
+      -o -name afterAllResolved.json -o -name deno.json -o -name deno.lock -o -name '*.patch' \) -print) |
     while read -r f; do mkdir -p "$dst/$(dirname "$f")"; cp "$src/$f" "$dst/$f"; done
   if [ -f "$src/node_modules/.package-lock.json" ]; then
     mkdir -p "$dst/node_modules_"; cp "$src/node_modules/.package-lock.json" "$dst/node_modules_/"
   fi
+  # The installed manifests of dependencies known to the lockfile only by alias (KEEP_INSTALLED).
+  for alias in ${KEEP_INSTALLED:-}; do
+    mkdir -p "$dst/node_modules_/$alias"; cp "$src/node_modules/$alias/package.json" "$dst/node_modules_/$alias/"
+  done
+  # Other files the install wrote that a test needs (KEEP_EXTRA: globs relative to DIR).
+  for pattern in ${KEEP_EXTRA:-}; do
+    (cd "$src" && for f in $pattern; do mkdir -p "$dst/$(dirname "$f")"; cp "$f" "$dst/$f"; done)
+  done
   echo "wrote $dst"
 }
 
@@ -219,6 +232,111 @@ gen_bun() {
   (cd "$d" && "$BUN" install) && keep "$d" "bun-$v-lockb"
 }
 
-for t in "${@:-pnpm10 pnpm12 npm yarn1 yarn4 bun}"; do
+# A config dependency no other package of the project uses (is-even), with the in-memory
+# lockfile pnpm passes to afterAllResolved, which leaves config dependencies out.
+gen_pnpmcfghook() {
+  local v; v=$("$PNPM12" --version)
+  local d; d=$(fresh pnpm12cfghook)
+  echo '{ "name": "cfghook", "version": "1.0.0", "private": true, "dependencies": { "is-odd": "3.0.1" } }' > "$d/package.json"
+  hook_pnpmfile "$d"
+  (cd "$d" && "$PNPM12" add --config is-even@1.0.0 && "$PNPM12" install --no-frozen-lockfile) && keep "$d" "pnpm-$v-configdeps-hook"
+}
+
+gen_pnpm8() {
+  local v; v=$("$PNPM8" --version)
+  local d; d=$(fresh pnpm8)
+  single "$d" file:./local-dep link:./linked-dep
+  (cd "$d" && "$PNPM8" install --no-frozen-lockfile) && keep "$d" "pnpm-$v"
+  d=$(fresh pnpm8ws); workspace "$d" 'workspace:*'; pnpm_workspace_yaml "$d"
+  (cd "$d" && "$PNPM8" install --no-frozen-lockfile) && keep "$d" "pnpm-$v-workspace"
+}
+
+gen_deno() {
+  local v; v=$("$DENO" --version | head -1 | cut -d' ' -f2)
+  local d; d=$(fresh deno)
+  cat > "$d/deno.json" <<'EOF'
+{ "imports": { "is-odd": "npm:is-odd@3.0.1", "@sindresorhus/is": "npm:@sindresorhus/is@4.6.0", "react-dom": "npm:react-dom@18.3.1" } }
+EOF
+  echo 'import isOdd from "is-odd"; import is from "@sindresorhus/is"; import "react-dom"; console.log(isOdd(3), is.string("x"))' > "$d/main.js"
+  (cd "$d" && DENO_DIR=$WORK/deno-cache "$DENO" install --entrypoint main.js) && keep "$d" "deno-$v"
+}
+
+# pnpm_shapes DIR: what real workspaces contain besides registry ranges (catalog:, workspace:,
+# link:, file:, a patch) and a member whose package.json starts with a BOM and has an optional peer.
+pnpm_shapes() {
+  local dir=$1
+  mkdir -p "$dir/linked-dep" "$dir/local-dep" "$dir/packages/member" "$dir/patches"
+  echo '{ "name": "linked-dep", "version": "1.0.0" }' > "$dir/linked-dep/package.json"
+  echo '{ "name": "local-dep", "version": "1.0.0" }' > "$dir/local-dep/package.json"
+  cat > "$dir/package.json" <<'EOF'
+{
+  "name": "shapes-root",
+  "version": "1.0.0",
+  "private": true,
+  "dependencies": {
+    "is-odd": "catalog:",
+    "is-number": "7.0.0",
+    "ws-member": "workspace:*",
+    "linked-dep": "link:./linked-dep",
+    "local-dep": "file:./local-dep",
+    "is-even": "1.0.0"
+  }
+}
+EOF
+  printf '\xef\xbb\xbf{"name":"ws-member","version":"1.0.0","dependencies":{"is-number":"catalog:"},"peerDependencies":{"typescript":"*"},"peerDependenciesMeta":{"typescript":{"optional":true}}}\n' > "$dir/packages/member/package.json"
+  printf 'packages:\n  - packages/*\ncatalog:\n  is-odd: 3.0.1\n  is-number: 7.0.0\npatchedDependencies:\n  is-even@1.0.0: patches/is-even@1.0.0.patch\n' > "$dir/pnpm-workspace.yaml"
+  printf 'diff --git a/index.js b/index.js\n--- a/index.js\n+++ b/index.js\n@@ -1,3 +1,4 @@\n+// patched\n /*!\n  * is-even <https://github.com/jonschlinkert/is-even>\n  *\n' > "$dir/patches/is-even@1.0.0.patch"
+}
+
+gen_pnpmshapes() {
+  local pnpm d v
+  for pnpm in "$PNPM10" "$PNPM12"; do
+    v=$("$pnpm" --version); d=$(fresh "pnpm${v}shapes"); pnpm_shapes "$d"
+    (cd "$d" && "$pnpm" install --no-frozen-lockfile --ignore-scripts) && keep "$d" "pnpm-$v-shapes"
+  done
+}
+
+# yarn_shapes DIR: a tarball URL under an alias, a file: directory under another name, and a
+# workspace member whose package.json starts with a BOM and has an optional peer.
+yarn_shapes() {
+  local dir=$1
+  mkdir -p "$dir/local-dep" "$dir/packages/member"
+  echo '{ "name": "real-local", "version": "1.0.0" }' > "$dir/local-dep/package.json"
+  cat > "$dir/package.json" <<'EOF'
+{
+  "name": "yshapes-root",
+  "version": "1.0.0",
+  "private": true,
+  "workspaces": ["packages/*"],
+  "dependencies": {
+    "is-odd": "3.0.1",
+    "even-tar": "https://registry.npmjs.org/is-even/-/is-even-1.0.0.tgz",
+    "local-alias": "file:./local-dep"
+  }
+}
+EOF
+  printf '\xef\xbb\xbf{"name":"ws-member","version":"1.0.0","dependencies":{"is-number":"7.0.0"},"peerDependencies":{"typescript":"*"},"peerDependenciesMeta":{"typescript":{"optional":true}}}\n' > "$dir/packages/member/package.json"
+}
+
+gen_yarnshapes() {
+  local d v
+  v=$("$YARN1" --version); d=$(fresh yarn1shapes); yarn_shapes "$d"
+  (cd "$d" && "$YARN1" install --no-progress --non-interactive --ignore-scripts) && KEEP_INSTALLED="even-tar local-alias" keep "$d" "yarn-$v-shapes"
+  export YARN_ENABLE_GLOBAL_CACHE=0 YARN_ENABLE_TELEMETRY=0 YARN_NODE_LINKER=node-modules YARN_ENABLE_IMMUTABLE_INSTALLS=0
+  v=$($YARN4 --version); d=$(fresh yarn4shapes); yarn_shapes "$d"
+  (cd "$d" && touch yarn.lock && $YARN4 install) && KEEP_INSTALLED="even-tar local-alias" keep "$d" "yarn-$v-shapes"
+  # Plug'n'Play: no node_modules; the real name of even-tar is inside its cache zip. The PnP data
+  # goes to .pnp.data.json (kept) instead of being inlined in .pnp.cjs (yarn's runtime, not kept).
+  d=$(fresh yarn4shapespnp); yarn_shapes "$d"
+  (cd "$d" && touch yarn.lock && YARN_NODE_LINKER=pnp YARN_PNP_ENABLE_INLINING=false $YARN4 install) &&
+    KEEP_EXTRA=".pnp.data.json .yarn/cache/even-tar-*.zip" keep "$d" "yarn-$v-shapes-pnp" &&
+    # Of the package's cache zip only its package.json is kept (the fixture needs no package code).
+    python3 -c 'import sys, zipfile
+p = sys.argv[1]; z = zipfile.ZipFile(p); keep = [(i, z.read(i)) for i in z.infolist() if i.filename.endswith("/package.json")]; z.close()
+with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as out:
+    [out.writestr(i, data) for i, data in keep]' "$OUT/yarn-$v-shapes-pnp"/.yarn/cache/even-tar-*.zip
+}
+
+for t in "${@:-pnpm10 pnpm12 npm yarn1 yarn4 bun pnpm8 deno pnpmshapes yarnshapes pnpmcfghook}"; do
   for tool in $t; do "gen_$tool"; done
 done

@@ -58,7 +58,9 @@ async function main() {
         }
       }
       for (const key of Object.keys(lockfile.packages ?? {})) set.add(nameFromKey(key))
-      for (const name of importerNames(dir, Object.keys(lockfile.importers))) set.add(name)
+      const own = importerNames(dir, Object.keys(lockfile.importers))
+      if (!Array.isArray(own)) throw new Error(own.error)
+      for (const name of own) set.add(name)
       names += set.size
     }
   } else if (mode === 'floor') {

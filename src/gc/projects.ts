@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
+import { resolveInstalledNames } from '../lockfiles/installed-names'
+import { readPackageJson } from '../lockfiles/package-json'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
 import { manifestMismatch } from './manifest-check'
 import type { ProjectReport } from './report'
@@ -31,11 +33,19 @@ function intern(name: string): string {
   return kept
 }
 
+/**
+ * The revision of the rules that turn lockfiles into names, stored as one more stamp: the rules
+ * are part of the names cache's key, so an entry cached under older rules (docs/design.md, "What
+ * real lockfiles contain") is read again once, even when its lockfiles did not change.
+ */
+export const NAMES_RULES: Readonly<LockfileStamp> = Object.freeze({ path: '#names-rules', size: 2, mtimeMs: 0 })
+
 function stampsOf(files: string[]): LockfileStamp[] {
-  return files.map((file) => {
+  const stamps = files.map((file) => {
     const stat = fs.statSync(file)
     return { path: file, size: stat.size, mtimeMs: stat.mtimeMs }
   })
+  return files.length === 0 ? stamps : [...stamps, { ...NAMES_RULES }]
 }
 
 function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
@@ -43,16 +53,21 @@ function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
     stamp.path === b[i].path && stamp.size === b[i].size && stamp.mtimeMs === b[i].mtimeMs)
 }
 
-/** Names from the `package.json` files of a project's own importers (workspace members). */
-export function importerNames(dir: string, importerDirs: Iterable<string>): string[] {
+/**
+ * Names from the `package.json` files of a project's own importers (workspace members), or
+ * `{ error }` when one exists but cannot be read: its name would be lost, so the project is
+ * unknown. A member directory whose `package.json` is gone is skipped (lockfiles may list
+ * importers that were removed since).
+ */
+export function importerNames(dir: string, importerDirs: Iterable<string>): string[] | { error: string } {
   const names: string[] = []
   for (const importer of importerDirs) {
-    try {
-      const manifest = JSON.parse(fs.readFileSync(path.join(dir, importer, 'package.json'), 'utf8')) as { name?: unknown }
-      if (typeof manifest.name === 'string') names.push(manifest.name)
-    } catch (err) {
-      if (!(err instanceof SyntaxError) && !isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EISDIR')) throw err
+    const read = readPackageJson(path.join(dir, importer, 'package.json'))
+    if (!read.ok) {
+      if (read.missing) continue
+      return { error: read.reason }
     }
+    if (typeof read.manifest.name === 'string') names.push(read.manifest.name)
   }
   return names
 }
@@ -98,7 +113,12 @@ export function checkProject(dir: string, cached: ProjectEntry | undefined, now:
     for (const importer of read.importerDirs) importers.add(importer)
     reads.push(read)
   }
-  for (const name of importerNames(dir, importers)) names.add(intern(name))
+  const own = importerNames(dir, importers)
+  if (!Array.isArray(own)) return unknown(own.error, files)
+  for (const name of own) names.add(intern(name))
+  const real = resolveInstalledNames(dir, [...importers], reads.flatMap((read) => read.ok ? read.unresolved ?? [] : []))
+  if (!Array.isArray(real)) return unknown(real.error, files)
+  for (const name of real) names.add(intern(name))
   const mismatch = manifestMismatch(dir, reads, names)
   if (mismatch !== null) return unknown(mismatch, files)
   const list = [...names]

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
+import { parsePackageJson } from '../lockfiles/package-json'
 
 /** A `package.json` as read, with what it takes to write it back in the same style. */
 export interface Manifest {
@@ -28,7 +29,7 @@ export function readManifest(dir: string): Manifest | null {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null
     throw err
   }
-  const data: unknown = JSON.parse(text.replace(/^\uFEFF/, ''))
+  const data: unknown = parsePackageJson(text)
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new SyntaxError(`${file} is not a JSON object`)
   return {
     file,

@@ -17,7 +17,8 @@ export interface Detection {
 // The lockfiles at the top of a project, with the package manager each belongs to.
 const LOCKFILES: ReadonlyArray<[string, PackageManagerName]> = LOCKFILE_FILES
   .filter((file) => !file.includes('/') && !file.includes('\\'))
-  .map((file) => [file, kindFromFileName(file) as PackageManagerName])
+  .map((file): [string, PackageManagerName] => [file, kindFromFileName(file) as PackageManagerName])
+  .filter(([, name]) => PACKAGE_MANAGERS.includes(name))
 
 function nameIn(text: unknown): PackageManagerName | null {
   if (typeof text !== 'string') return null

@@ -2,33 +2,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { isErrno } from '../errors'
+import { LOCKFILE_KINDS, LOCKFILE_FILES } from './kinds'
 import type { LockfileKind } from './types'
 
-const HIDDEN_LOCKFILE = 'node_modules/.package-lock.json'
+export { LOCKFILE_FILES }
 
-/**
- * The file names that mark a project directory, in the order SPEC §3 lists them. The last one is
- * a path below the project directory (npm's hidden lockfile).
- */
-export const LOCKFILE_FILES: readonly string[] = Object.freeze([
-  'pnpm-lock.yaml',
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'bun.lock',
-  'bun.lockb',
-  HIDDEN_LOCKFILE,
-])
+const HIDDEN_LOCKFILE = LOCKFILE_KINDS['npm-hidden'].files[0]
 
-const KIND_BY_BASENAME: ReadonlyMap<string, LockfileKind> = new Map([
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-  ['yarn.lock', 'yarn'],
-  ['bun.lock', 'bun'],
-  ['bun.lockb', 'bun'],
-  ['.package-lock.json', 'npm-hidden'],
-])
+const KIND_BY_BASENAME: ReadonlyMap<string, LockfileKind> = new Map(
+  (Object.entries(LOCKFILE_KINDS) as Array<[LockfileKind, { files: readonly string[] }]>)
+    .flatMap(([kind, info]) => info.files.map((file): [string, LockfileKind] => [path.posix.basename(file), kind])),
+)
 
 /**
  * The lockfile kind a file name stands for, from its base name alone (`.package-lock.json` is

@@ -48,3 +48,27 @@ export function namesFromDescriptor(descriptor: string): string[] | null {
   const target = aliasTarget(descriptor.slice(name.length + 1))
   return target === null || target === name ? [name] : [name, target]
 }
+
+/**
+ * True when a yarn dependency range records the package it installs: a registry range or tag,
+ * an `npm:` alias (which names its target), `workspace:`, or a patch of such a range. A tarball
+ * URL, git, `file:`, `link:`, `portal:` or `exec:` range records only a location, so the name in
+ * front of it may be an alias for a package of another name.
+ */
+export function rangeRecordsName(range: string): boolean {
+  if (range.startsWith('npm:') || range.startsWith('workspace:')) return true
+  if (range.startsWith('patch:')) {
+    const inner = decodeURIComponentSafe(range.slice('patch:'.length).split('#')[0])
+    const name = inner === null ? null : nameFromKey(inner)
+    return name !== null && rangeRecordsName(inner!.slice(name.length + 1))
+  }
+  return !/[:/]/.test(range)
+}
+
+function decodeURIComponentSafe(text: string): string | null {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return null
+  }
+}

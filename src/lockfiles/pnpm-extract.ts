@@ -71,6 +71,8 @@ function inconsistency(importers: Map<string, ImporterDep[]>, extract: PnpmExtra
   const snapshots = extract.snapshots ?? []
   const packageSet = extract.packageSet ?? new Set(packages)
   const snapshotSet = extract.snapshotSet ?? new Set(snapshots)
+  // pnpm always writes the root importer (`.: {}` at least); a lost `.:` line moves its sections.
+  if (!importers.has('.')) return 'no root importer "."'
   const withSnapshot = new Set<string>()
   for (const key of snapshots) {
     const paren = key.indexOf('(')
@@ -123,6 +125,8 @@ export function extractFromObject(doc: unknown, projectsKey: 'importers' | 'proj
   for (const [dir, importer] of Object.entries(importers)) {
     if (!isRecord(importer)) return `importer ${dir} is not a mapping (truncated?)`
     if (typeof importer.name === 'string') extract.importerNames.push(importer.name)
+    const stray = strayDependency(importer)
+    if (stray !== null) return `importer ${dir} has ${stray}, a dependency outside any dependency section (damaged?)`
     const deps = importerDeps(dir, importer)
     if (typeof deps === 'string') return deps
     extract.importers.set(dir, deps)
@@ -144,4 +148,17 @@ function importerDeps(dir: string, importer: Record<string, unknown>): ImporterD
     }
   }
   return deps
+}
+
+/**
+ * The key of an entry shaped like a locked dependency (`{specifier, version}`) directly in an
+ * importer, outside `dependencies`/`devDependencies`/`optionalDependencies`, or null. pnpm never
+ * writes one; a lost section line (`    dependencies:`) leaves its entries there, where they
+ * would be skipped.
+ */
+export function strayDependency(importer: Record<string, unknown>): string | null {
+  for (const [key, value] of Object.entries(importer)) {
+    if (!IMPORTER_DEP_FIELDS.has(key) && isRecord(value) && 'specifier' in value && 'version' in value) return key
+  }
+  return null
 }

@@ -1,18 +1,21 @@
 import { parseJsonc } from './jsonc'
 import { extractFromObject, namesFromExtract, type PnpmExtract } from './pnpm-extract'
+import { aliasTarget, nameFromKey } from './names'
 import { scanPnpmDocument } from './pnpm-scan'
+import { namesFromV6 } from './pnpm-v6'
 import { fail, isRecord, type LockfileNames, type NamesResult } from './types'
 import { parseYamlDocuments } from './yaml'
 
+const V6: ReadonlySet<string> = new Set(['6.0', '6.1'])
 const NO_FINAL_NEWLINE = 'truncated: the file does not end with a newline'
 // pnpm starts the file with `---` only when a config dependencies document precedes the main one.
 const ONLY_CONFIG_DOCUMENT = 'truncated: the file starts with --- but has no document after the config dependencies'
 
 /**
  * Names from a `pnpm-lock.yaml`: `lockfileVersion: '9.0'`, the two-document form pnpm 11+ writes
- * when config dependencies exist (the main lockfile is the last document; config dependencies in
- * the first are not counted), and the experimental `'13.0'` (JSON-like, `projects` instead of
- * `importers`). Any other version is unsupported.
+ * when config dependencies exist (the main lockfile is the last document), and the experimental `'13.0'` (JSON-like, `projects` instead of
+ * `importers`), and `'6.0'`/`'6.1'` (pnpm 8, see `namesFromV6`). Any other version is unsupported.
+ * The names of config dependencies (the documents before the main one) count too.
  *
  * The file must end with a newline, a file starting with `---` must have a main document after
  * the first, and a v9 document's sections must agree with each other (see `namesFromExtract`),
@@ -33,9 +36,52 @@ export function parsePnpmLockfileFast(text: string): NamesResult | null {
   const fast = fastMainDocument(text)
   if (fast === null) return null
   if ('onlyDocument' in fast) return fail(ONLY_CONFIG_DOCUMENT)
-  if ('extract' in fast) return fast.extract.version === '13.0' ? null : namesFromV9(fast.extract)
+  if ('extract' in fast) {
+    // v13 and v6 documents are read from the YAML parser's output.
+    if (fast.extract.version === '13.0' || V6.has(fast.extract.version ?? '')) return null
+    return withConfigNames(namesFromV9(fast.extract), fast.config)
+  }
   const json = parseJsonc(fast.json)
-  return 'value' in json ? namesFromDocument(json.value) : null
+  return 'value' in json ? withConfigNames(namesFromDocument(json.value), fast.config) : null
+}
+
+/**
+ * Adds the names of the documents before the main one: pnpm's config dependencies (and the
+ * package manager itself, `packageManagerDependencies`) are installed packages too.
+ */
+function withConfigNames(result: NamesResult, config: readonly PnpmExtract[]): NamesResult {
+  if (!result.ok) return result
+  for (const extract of config) {
+    for (const key of [...extract.packages ?? [], ...extract.snapshots ?? []]) {
+      const name = nameFromKey(key)
+      if (name === null) return fail(`malformed package key ${JSON.stringify(key)} in the config dependencies`)
+      result.names.add(name)
+    }
+    for (const deps of extract.importers?.values() ?? []) {
+      for (const dep of deps) {
+        result.names.add(dep.name)
+        const target = dep.version === null ? null : aliasTarget(dep.version)
+        if (target !== null) result.names.add(target)
+      }
+    }
+  }
+  return result
+}
+
+// An empty main document: read after the documents of a lockfile's head, it adds no name.
+const EMPTY_MAIN_DOCUMENT = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n"
+
+/**
+ * The names of the config dependencies alone: the documents of `pnpm-lock.yaml` before the main
+ * one, read by the same readers, or `{ error }`. A file of one document has none. For the install
+ * hook, whose in-memory lockfile leaves config dependencies out.
+ */
+export function pnpmConfigDependencyNames(text: string): Set<string> | { error: string } {
+  if (!text.startsWith('---')) return new Set()
+  const main = text.lastIndexOf('\n---\n')
+  if (main <= 0) return { error: ONLY_CONFIG_DOCUMENT }
+  const read = parsePnpmLockfile(text.slice(0, main + 1) + EMPTY_MAIN_DOCUMENT)
+  return read.ok ? read.names : { error: read.reason }
 }
 
 /** The YAML-parser path of {@link parsePnpmLockfile}; exported for differential tests. */
@@ -46,7 +92,13 @@ export function parsePnpmLockfileSlow(text: string): NamesResult {
   if ('error' in parsed) return fail(parsed.error)
   if (parsed.docs.length === 0) return fail('no YAML document')
   if (parsed.docs.length === 1 && text.startsWith('---')) return fail(ONLY_CONFIG_DOCUMENT)
-  return namesFromDocument(parsed.docs[parsed.docs.length - 1])
+  const config: PnpmExtract[] = []
+  for (const doc of parsed.docs.slice(0, -1)) {
+    const extract = extractFromObject(doc, 'importers')
+    if (typeof extract === 'string') return fail(`config dependencies: ${extract}`)
+    config.push(extract)
+  }
+  return withConfigNames(namesFromDocument(parsed.docs[parsed.docs.length - 1]), config)
 }
 
 /**
@@ -70,6 +122,7 @@ function namesFromDocument(doc: unknown): NamesResult {
     const extract = extractFromObject(doc, doc.projects === undefined ? 'importers' : 'projects')
     return typeof extract === 'string' ? fail(extract) : namesFromExtract(extract, false)
   }
+  if (isRecord(doc) && V6.has(versionOf(doc.lockfileVersion) ?? '')) return namesFromV6(doc)
   const extract = extractFromObject(doc, 'importers')
   return typeof extract === 'string' ? fail(extract) : namesFromV9(extract)
 }
@@ -89,22 +142,25 @@ function versionOf(value: unknown): string | null {
  * JSON-like (v13) document for the JSONC parser. `null` when the file needs the YAML parser.
  * Every document before the main one must scan too.
  */
-function fastMainDocument(text: string): { extract: PnpmExtract } | { json: string } | { onlyDocument: true } | null {
+function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: string }) & { config: PnpmExtract[] } | { onlyDocument: true } | null {
   if (text.includes('\r')) return null
   const lines = text.split('\n')
   lines.pop()
   const docs = documents(lines)
   if (docs === null) return null
   if (docs.length === 1 && lines[0] === '---') return { onlyDocument: true }
+  const config: PnpmExtract[] = []
   for (let i = 0; i < docs.length - 1; i++) {
-    if (scanPnpmDocument(lines, docs[i][0], docs[i][1], text) === null) return null
+    const extract = scanPnpmDocument(lines, docs[i][0], docs[i][1], text)
+    if (extract === null) return null
+    config.push(extract)
   }
   const [start, end] = docs[docs.length - 1]
   let first = start
   while (first < end && lines[first].trim() === '') first++
-  if (first < end && lines[first] === '{') return { json: lines.slice(first, end).join('\n') }
+  if (first < end && lines[first] === '{') return { json: lines.slice(first, end).join('\n'), config }
   const extract = scanPnpmDocument(lines, start, end, text)
-  return extract === null ? null : { extract }
+  return extract === null ? null : { extract, config }
 }
 
 /** Line ranges of the documents, split at `---` lines; `null` for other markers or an empty document. */

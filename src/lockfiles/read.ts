@@ -1,9 +1,9 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import { isNativeError } from 'node:util/types'
 
 import { BUN_BINARY_REASON, parseBunLockfile } from './bun'
+import { parseDenoLockfile } from './deno'
 import { kindFromFileName } from './detect'
+import { readRegularFile } from './file'
 import { parseNpmLockfile } from './npm'
 import { parsePnpmLockfile } from './pnpm'
 import type { LockfileKind, LockfileRead, NamesResult } from './types'
@@ -30,6 +30,7 @@ function parseAs(kind: LockfileKind, text: string): NamesResult {
     case 'npm': return parseNpmLockfile(text, false)
     case 'npm-hidden': return parseNpmLockfile(text, true)
     case 'bun': return parseBunLockfile(text)
+    case 'deno': return parseDenoLockfile(text)
     case 'yarn': return isYarnClassic(text) ? parseYarnClassicLockfile(text) : parseYarnBerryLockfile(text)
   }
 }
@@ -48,30 +49,21 @@ function isYarnClassic(text: string): boolean {
  * `yarnWorkspaceDirs`); a `package.json` that cannot be read makes the read fail.
  *
  * Fails (`ok: false`, reason naming the path) for a name that is not a lockfile's (`kind: null`),
- * for `bun.lockb` without reading it, and for any system error while reading (`ENOENT`,
- * `EACCES`, `EISDIR`, …; the reason ends with the errno code).
+ * for `bun.lockb` without reading it, for any system error while reading (`ENOENT`,
+ * `EACCES`, `EISDIR`, …; the reason ends with the errno code), and, without reading it, for a
+ * file that is not a regular file (a FIFO, a device, a link to one) or is larger than 256 MiB
+ * (see `readRegularFile`): no read blocks or grows without bound.
  */
 export function readLockfile(file: string): LockfileRead {
   const kind = kindFromFileName(file)
   if (kind === null) return { ok: false, kind: null, reason: `${file}: not a lockfile name` }
   if (file.endsWith('.lockb')) return { ok: false, kind, reason: `${file}: ${BUN_BINARY_REASON}` }
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (err) {
-    const code = systemErrorCode(err)
-    if (code === null) throw err
-    return { ok: false, kind, reason: `${file}: cannot read: ${code}` }
-  }
+  const bytes = readRegularFile(file)
+  if (!bytes.ok) return { ok: false, kind, reason: `${file}: ${bytes.reason}` }
+  const text = bytes.text
   const read = parseLockfile(kind, text)
   if (!read.ok) return { ...read, reason: `${file}: ${read.reason}` }
   if (kind !== 'yarn' || !isYarnClassic(text)) return read
   const members = yarnWorkspaceDirs(path.dirname(file))
   return Array.isArray(members) ? { ...read, importerDirs: members } : { ok: false, kind, reason: members.error }
-}
-
-/** The `code` of a Node system error (any errno is an expected outcome of reading a file). */
-function systemErrorCode(err: unknown): string | null {
-  if (!isNativeError(err) || !('code' in err)) return null
-  return typeof err.code === 'string' ? err.code : null
 }

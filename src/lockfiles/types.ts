@@ -1,5 +1,8 @@
-/** The lockfile formats a project can have; `npm-hidden` is npm's `node_modules/.package-lock.json`. */
-export type LockfileKind = 'pnpm' | 'npm' | 'npm-hidden' | 'yarn' | 'bun'
+/**
+ * The lockfile formats a project can have; `npm-hidden` is npm's `node_modules/.package-lock.json`.
+ * Each has its row in `LOCKFILE_KINDS` (kinds.ts).
+ */
+export type LockfileKind = 'pnpm' | 'npm' | 'npm-hidden' | 'yarn' | 'bun' | 'deno'
 
 /** What one lockfile says about the package names a project uses. */
 export interface LockfileNames {
@@ -16,6 +19,19 @@ export interface LockfileNames {
    * for formats that record them (pnpm). Lets the caller check them against each `package.json`.
    */
   importerDeps?: Map<string, string[]>
+  /**
+   * Dependencies whose real package name the lockfile does not record: only an alias and a
+   * tarball URL, git or `file:`/`link:`/`portal:` specifier (yarn). The alias is in `names`; the
+   * caller must find the real name from the installed package (`resolveInstalledNames`) or
+   * treat the project as unknown.
+   */
+  unresolved?: UnresolvedDep[]
+}
+
+/** A dependency known only by its alias and specifier. */
+export interface UnresolvedDep {
+  alias: string
+  specifier: string
 }
 
 /**

@@ -1,5 +1,5 @@
-import { namesFromDescriptor } from './names'
-import { fail, type NamesResult } from './types'
+import { namesFromDescriptor, rangeRecordsName } from './names'
+import { fail, type NamesResult, type UnresolvedDep } from './types'
 
 /** The line that marks yarn 1's own (non-YAML) lockfile syntax. */
 export const YARN_CLASSIC_HEADER = '# yarn lockfile v1'
@@ -15,6 +15,9 @@ export const YARN_CLASSIC_HEADER = '# yarn lockfile v1'
  * between entries that drops a dependency fails too. (Direct dependencies are not recorded in
  * yarn.lock; the gc checks those against package.json.)
  *
+ * A tarball-URL, git or `file:` descriptor records only its alias (`even-tar@https://…`); those
+ * are listed in `unresolved` for the caller to resolve from the installed package.
+ *
  * yarn 1 does not record workspace members, so `importerDirs` is only `['.']` here;
  * `readLockfile` adds the members named by the `package.json` beside the lockfile.
  */
@@ -26,6 +29,7 @@ export function parseYarnClassicLockfile(text: string): NamesResult {
 
   const names = new Set<string>()
   const required = new Set<string>()
+  const unresolved: UnresolvedDep[] = []
   let entry: { header: string; hasVersion: boolean } | null = null
   let blockOpen = false
   let depBlock = false
@@ -43,6 +47,8 @@ export function parseYarnClassicLockfile(text: string): NamesResult {
         const found = namesFromDescriptor(descriptor)
         if (found === null) return fail(`${where}: malformed descriptor ${JSON.stringify(descriptor)}`)
         for (const name of found) names.add(name)
+        const range = descriptor.slice(found[0].length + 1)
+        if (!rangeRecordsName(range)) unresolved.push({ alias: found[0], specifier: range })
       }
       entry = { header: line, hasVersion: false }
       blockOpen = false
@@ -62,7 +68,7 @@ export function parseYarnClassicLockfile(text: string): NamesResult {
   }
   if (entry !== null && !entry.hasVersion) return fail(`entry ${entry.header} has no version (truncated?)`)
   for (const name of required) if (!names.has(name)) return fail(`inconsistent lockfile (truncated?): ${name} is a dependency but has no entry`)
-  return { ok: true, names, importerDirs: ['.'] }
+  return { ok: true, names, importerDirs: ['.'], unresolved }
 }
 
 /** `a@1, "b@2"` → `['a@1', 'b@2']`; `null` when a quote is not closed. */

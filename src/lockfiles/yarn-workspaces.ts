@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { isErrno } from '../errors'
+import { readPackageJson } from './package-json'
 import { isRecord } from './types'
 
 /**
@@ -19,15 +20,9 @@ import { isRecord } from './types'
  */
 export function yarnWorkspaceDirs(projectDir: string): string[] | { error: string } {
   const manifestFile = path.join(projectDir, 'package.json')
-  let manifest: unknown
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'))
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return ['.']
-    if (err instanceof SyntaxError) return { error: `${manifestFile}: invalid JSON` }
-    if (isErrno(err)) return { error: `${manifestFile}: cannot read: ${err.code}` }
-    throw err
-  }
+  const read = readPackageJson(manifestFile)
+  if (!read.ok) return read.code === 'ENOENT' ? ['.'] : { error: read.reason }
+  const manifest = read.manifest
   const field = isRecord(manifest) ? manifest.workspaces : undefined
   const patterns = isRecord(field) ? field.packages : field
   if (patterns === undefined) return ['.']

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ScratchError, isErrno } from '../errors'
+import { parsePackageJson } from '../lockfiles/package-json'
 import { assertOwnerName } from './names'
 
 /**
@@ -116,7 +117,7 @@ function readNamedPackage(dir: string): FoundPackage | null {
   }
   let manifest: { name?: unknown; version?: unknown }
   try {
-    manifest = JSON.parse(text) as typeof manifest
+    manifest = parsePackageJson(text) as typeof manifest
   } catch {
     return null
   }

@@ -1,11 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { LOCKFILE_FILES } from '../lockfiles/kinds'
 
-/** Files whose presence marks a project directory (SPEC §3), checked in this order. */
-export const PROJECT_MARKERS = [
-  'pnpm-lock.yaml', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'bun.lock', 'bun.lockb',
-  path.join('node_modules', '.package-lock.json'),
-] as const
+/** Files whose presence marks a project directory: every lockfile kind's files, in detection order. */
+export const PROJECT_MARKERS: readonly string[] = LOCKFILE_FILES
 
 const projectByStart = new Map<string, string | null>()
 

@@ -58,9 +58,36 @@ export const CASES: FixtureCase[] = [
   { file: 'bun-1.4.5-workspace/bun.lock', names: [...WORKSPACE, '@ws/b', 'ws-root'], importerDirs: WORKSPACE_DIRS },
 ]
 
+// typescript 7 (an optional peer pnpm installs with autoInstallPeers) and its platform packages.
+const TYPESCRIPT = ['typescript', ...['aix-ppc64', 'darwin-arm64', 'darwin-x64', 'freebsd-arm64', 'freebsd-x64', 'linux-arm', 'linux-arm64',
+  'linux-loong64', 'linux-mips64el', 'linux-ppc64', 'linux-riscv64', 'linux-s390x', 'linux-x64', 'netbsd-arm64', 'netbsd-x64',
+  'openbsd-arm64', 'openbsd-x64', 'sunos-x64', 'win32-arm64', 'win32-x64'].map((platform) => `@typescript/typescript-${platform}`)]
+
+/** The shapes fixtures (catalog:, workspace:, link:, file:, a patch, a BOM'd member with an optional peer). */
+const pnpmShapes = (dir: string): FixtureCase => ({
+  file: `${dir}/pnpm-lock.yaml`,
+  names: ['is-buffer', 'is-even', 'is-number', 'is-odd', 'kind-of', 'linked-dep', 'local-dep', 'ws-member', ...TYPESCRIPT],
+  importerDirs: ['.', 'packages/member'],
+})
+
+CASES.push(
+  pnpmSingle('pnpm-8.15.9'),
+  pnpmWorkspace('pnpm-8.15.9-workspace'),
+  // is-even is only a config dependency (the first document).
+  { file: 'pnpm-12.21.0-configdeps-hook/pnpm-lock.yaml', names: ['is-even', 'is-number', 'is-odd'], importerDirs: ['.'] },
+  pnpmShapes('pnpm-10.34.9-shapes'),
+  pnpmShapes('pnpm-12.21.0-shapes'),
+  { file: 'deno-2.9.6/deno.lock', names: ['@sindresorhus/is', 'is-number', 'is-odd', 'js-tokens', 'loose-envify', 'react', 'react-dom', 'scheduler'], importerDirs: ['.'] },
+  // A tarball URL and a file: directory under aliases: the reader gives the aliases (and lists
+  // them as unresolved); the gc adds the real names is-even and real-local from node_modules.
+  { file: 'yarn-1.22.22-shapes/yarn.lock', names: ['even-tar', 'is-buffer', 'is-number', 'is-odd', 'kind-of', 'local-alias'], importerDirs: ['.', 'packages/member'] },
+  { file: 'yarn-4.18.1-shapes/yarn.lock', names: ['even-tar', 'is-buffer', 'is-number', 'is-odd', 'kind-of', 'local-alias', 'ws-member', 'yshapes-root'], importerDirs: ['.', 'packages/member'] },
+  { file: 'yarn-4.18.1-shapes-pnp/yarn.lock', names: ['even-tar', 'is-buffer', 'is-number', 'is-odd', 'kind-of', 'local-alias', 'ws-member', 'yshapes-root'], importerDirs: ['.', 'packages/member'] },
+)
+
 /** The pnpm v9 fixtures (single and two-document), for comparisons with @pnpm/lockfile.fs. */
 export const PNPM_V9_DIRS = CASES.map((c) => c.file)
-  .filter((file) => file.endsWith('pnpm-lock.yaml') && !file.includes('-v13'))
+  .filter((file) => file.endsWith('pnpm-lock.yaml') && !file.includes('-v13') && !file.startsWith('pnpm-8.'))
   .map((file) => path.dirname(file))
 
 export function readFixture(file: string): string {

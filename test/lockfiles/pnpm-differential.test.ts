@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { readWantedLockfile } from '@pnpm/lockfile.fs'
+import * as yaml from 'yaml'
 
 import { parsePnpmLockfile, parsePnpmLockfileFast, parsePnpmLockfileSlow } from '../../src/lockfiles/pnpm'
 import { FIXTURES, PNPM_V9_DIRS, readFixture, sorted, useTempDirs } from './fixtures'
@@ -28,6 +29,12 @@ async function referenceNames(dir: string): Promise<string[]> {
         if (at !== -1 && !/^[0-9]|^(link|file):/.test(version)) names.add(version.slice(0, at))
       }
     }
+  }
+  // Config dependencies (the documents before the main one, which readWantedLockfile skips) are
+  // installed names too: their package keys, read with `yaml`.
+  const docs = yaml.parseAllDocuments(fs.readFileSync(path.join(dir, 'pnpm-lock.yaml'), 'utf8'))
+  for (const doc of docs.slice(0, -1)) {
+    for (const key of Object.keys((doc.toJS() as { packages?: object }).packages ?? {})) names.add(nameOf(key))
   }
   return sorted(names)
 }

@@ -1,5 +1,5 @@
 import { namesFromPnpmLockfileObject, parseLockfile } from '../../src/lockfiles'
-import { parsePnpmLockfileFast, parsePnpmLockfileSlow } from '../../src/lockfiles/pnpm'
+import { parsePnpmLockfileFast, parsePnpmLockfileSlow, pnpmConfigDependencyNames } from '../../src/lockfiles/pnpm'
 import { readFixture, sorted } from './fixtures'
 
 const SINGLE = readFixture('pnpm-12.21.0/pnpm-lock.yaml')
@@ -65,11 +65,14 @@ describe('pnpm-lock.yaml', () => {
     expect(parsePnpmLockfileFast(MINIMAL)).not.toBeNull()
   })
 
-  test('the two-document form reads the last document; the config dependency document adds nothing', () => {
+  test('the two-document form: the last document is the lockfile, the config dependencies before it are installed names too', () => {
     const configDoc = TWO_DOCS.slice(0, TWO_DOCS.indexOf('\n---\n') + 1)
     expect(configDoc).toContain('configDependencies')
     expect(names(TWO_DOCS)).toEqual(names(SINGLE))
-    expect(names(`${configDoc}---\n${MINIMAL}`)).toEqual(MINIMAL_NAMES)
+    // is-number is the config dependency (pnpm 12 wrote this document).
+    expect(names(`${configDoc}---\n${MINIMAL}`)).toEqual([...MINIMAL_NAMES, 'is-number'].sort())
+    const slow = parsePnpmLockfileSlow(`${configDoc}---\n${MINIMAL}`)
+    expect(slow.ok && [...slow.names].sort()).toEqual([...MINIMAL_NAMES, 'is-number'].sort())
   })
 
   test('a file that starts with --- but holds only the config document is truncated, not a project', () => {
@@ -92,9 +95,18 @@ describe('pnpm-lock.yaml', () => {
     expect(names(text)).toEqual(MINIMAL_NAMES)
   })
 
+  test("lockfileVersion '6.0' (pnpm 8): /name@version keys, a single project's top-level dependencies, aliases, file: entries by their name", () => {
+    const text = "lockfileVersion: '6.0'\n\ndependencies:\n  foo:\n    specifier: ^1.0.0\n    version: 1.0.0(react@18.3.1)\n  my-bar:\n    specifier: npm:bar@^2\n    version: /bar@2.0.0\n  local:\n    specifier: file:./local\n    version: file:local\n\n"
+      + "packages:\n\n  /foo@1.0.0(react@18.3.1):\n    resolution: {integrity: sha512-x}\n    dependencies:\n      '@s/dep': 3.0.0\n\n  /@s/dep@3.0.0:\n    resolution: {integrity: sha512-x}\n\n"
+      + "  /bar@2.0.0:\n    resolution: {integrity: sha512-x}\n\n  file:local:\n    resolution: {directory: local, type: directory}\n    name: real-local\n    version: 1.0.0\n"
+    expect(names(text)).toEqual(['@s/dep', 'bar', 'foo', 'local', 'my-bar', 'real-local'])
+    expect(reason(text.replace("  /@s/dep@3.0.0:\n    resolution: {integrity: sha512-x}\n\n", ''))).toContain('depends on missing /@s/dep@3.0.0')
+    expect(reason("lockfileVersion: '6.0'\n\nsettings:\n  autoInstallPeers: true\n")).toContain('truncated')
+    expect(reason(text.replace('    name: real-local\n', ''))).toContain('malformed package key "file:local"')
+  })
+
   test.each([
     ['5.4', 'lockfileVersion: 5.4\n\nspecifiers:\n  foo: ^1.0.0\n\ndependencies:\n  foo: 1.0.0\n\npackages:\n\n  /foo/1.0.0:\n    resolution: {integrity: sha512-x}\n'],
-    ['6.0', "lockfileVersion: '6.0'\n\ndependencies:\n  foo:\n    specifier: ^1.0.0\n    version: 1.0.0\n\npackages:\n\n  /foo@1.0.0:\n    resolution: {integrity: sha512-x}\n"],
     ['10.0', "lockfileVersion: '10.0'\n\nimporters:\n\n  .: {}\n"],
     ['13.1', '{\n\t"lockfileVersion": "13.1",\n\t"projects": {},\n}\n'],
   ])('lockfileVersion %s is unsupported', (version, text) => {
@@ -171,6 +183,16 @@ describe('namesFromPnpmLockfileObject (the afterAllResolved argument)', () => {
       expect(sorted(fromObject.names)).toEqual(sorted(fromFile.names))
       expect(sorted(fromObject.importerDirs)).toEqual(sorted(fromFile.importerDirs))
     })
+
+  test('pnpm 12 leaves config dependencies out of the object; pnpmConfigDependencyNames reads them from the file', () => {
+    const object: unknown = JSON.parse(readFixture('pnpm-12.21.0-configdeps-hook/afterAllResolved.json'))
+    const text = readFixture('pnpm-12.21.0-configdeps-hook/pnpm-lock.yaml')
+    const fromObject = namesFromPnpmLockfileObject(object)
+    expect(fromObject.ok && sorted(fromObject.names)).toEqual(['is-number', 'is-odd'])
+    expect(pnpmConfigDependencyNames(text)).toEqual(new Set(['is-even']))
+    expect(pnpmConfigDependencyNames(readFixture('pnpm-12.21.0/pnpm-lock.yaml'))).toEqual(new Set())
+    expect(pnpmConfigDependencyNames(text.slice(0, text.lastIndexOf('\n---\n') + 1))).toEqual({ error: expect.stringContaining('truncated') })
+  })
 
   test('in-memory shapes: versions as strings (pnpm 10) or {specifier, version} (pnpm 12), packages with peer suffixes', () => {
     const read = namesFromPnpmLockfileObject({

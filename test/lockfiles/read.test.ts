@@ -16,11 +16,11 @@ function errnoError(code: string): NodeJS.ErrnoException {
 
 describe('LOCKFILE_FILES and kinds', () => {
   test('SPEC §3 order', () => {
-    expect(LOCKFILE_FILES).toEqual(['pnpm-lock.yaml', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'bun.lock', 'bun.lockb', 'node_modules/.package-lock.json'])
+    expect(LOCKFILE_FILES).toEqual(['pnpm-lock.yaml', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'bun.lock', 'bun.lockb', 'deno.lock', 'node_modules/.package-lock.json'])
   })
 
   test('every marker has a kind', () => {
-    expect(LOCKFILE_FILES.map(kindFromFileName)).toEqual(['pnpm', 'npm', 'npm', 'yarn', 'bun', 'bun', 'npm-hidden'])
+    expect(LOCKFILE_FILES.map(kindFromFileName)).toEqual(['pnpm', 'npm', 'npm', 'yarn', 'bun', 'bun', 'deno', 'npm-hidden'])
     expect(kindFromFileName('/x/package.json')).toBeNull()
   })
 })
@@ -72,7 +72,6 @@ describe('readLockfile', () => {
 
   test.each([
     ['ENOENT', (dir: string) => path.join(dir, 'pnpm-lock.yaml')],
-    ['EISDIR', (dir: string) => { fs.mkdirSync(path.join(dir, 'yarn.lock')); return path.join(dir, 'yarn.lock') }],
     ['ENOTDIR', (dir: string) => { fs.writeFileSync(path.join(dir, 'node_modules'), ''); return path.join(dir, 'node_modules', '.package-lock.json') }],
   ])('%s → ok:false naming the path and the errno', (code, make) => {
     const file = make(temp.make())
@@ -81,20 +80,26 @@ describe('readLockfile', () => {
     expect(!read.ok && read.reason).toBe(`${file}: cannot read: ${code}`)
   })
 
+  test('a directory → ok:false without reading it', () => {
+    const file = path.join(temp.make(), 'yarn.lock')
+    fs.mkdirSync(file)
+    expect(readLockfile(file)).toEqual({ ok: false, kind: 'yarn', reason: `${file}: not a regular file (a directory); not read` })
+  })
+
   test('EACCES (injected: tests run as root) → ok:false', () => {
     const file = path.join(temp.make(), 'package-lock.json')
     fs.writeFileSync(file, readFixture('npm-11.19.1/package-lock.json'))
-    jest.spyOn(fs, 'readFileSync').mockImplementation(() => { throw errnoError('EACCES') })
+    jest.spyOn(fs, 'openSync').mockImplementation(() => { throw errnoError('EACCES') })
     expect(readLockfile(file)).toEqual({ ok: false, kind: 'npm', reason: `${file}: cannot read: EACCES` })
   })
 
   test('errors that are not system errors propagate', () => {
-    jest.spyOn(fs, 'readFileSync').mockImplementation(() => { throw new TypeError('bug') })
+    jest.spyOn(fs, 'openSync').mockImplementation(() => { throw new TypeError('bug') })
     expect(() => readLockfile('/x/pnpm-lock.yaml')).toThrow(TypeError)
   })
 
   test('bun.lockb is refused without being read', () => {
-    const spy = jest.spyOn(fs, 'readFileSync')
+    const spy = jest.spyOn(fs, 'openSync')
     const read = readLockfile('/nowhere/bun.lockb')
     expect(read).toEqual({ ok: false, kind: 'bun', reason: '/nowhere/bun.lockb: binary bun.lockb is not readable; run bun with text lockfile' })
     expect(spy).not.toHaveBeenCalled()
@@ -106,8 +111,8 @@ describe('readLockfile', () => {
 
   test('parse failures name the path too', () => {
     const file = path.join(temp.make(), 'pnpm-lock.yaml')
-    fs.writeFileSync(file, "lockfileVersion: '6.0'\n")
-    expect(readLockfile(file)).toEqual({ ok: false, kind: 'pnpm', reason: `${file}: unsupported lockfileVersion 6.0` })
+    fs.writeFileSync(file, "lockfileVersion: '5.4'\n")
+    expect(readLockfile(file)).toEqual({ ok: false, kind: 'pnpm', reason: `${file}: unsupported lockfileVersion 5.4` })
   })
 })
 

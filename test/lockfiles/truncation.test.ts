@@ -44,3 +44,22 @@ describe('truncated lockfiles', () => {
     }
   })
 })
+
+describe('pnpm lockfiles with one line dropped', () => {
+  // A lost section line (`  .:`, `    dependencies:`, `importers:`) moves entries into a
+  // neighbouring section; the readers must refuse that rather than skip the moved entries.
+  const files = CASES.map((c) => c.file).filter((file) => file.endsWith('pnpm-lock.yaml') && !file.includes('-v13'))
+
+  test.each(files)('%s: every variant is refused or lists every name', (file) => {
+    const text = readFixture(file)
+    const full = parseLockfile('pnpm', text)
+    if (!full.ok) throw new Error(full.reason)
+    const lines = text.split('\n')
+    const lossy: string[] = []
+    for (let n = 0; n < lines.length - 1; n++) {
+      const read = parseLockfile('pnpm', [...lines.slice(0, n), ...lines.slice(n + 1)].join('\n'))
+      if (read.ok && [...full.names].some((name) => !read.names.has(name))) lossy.push(`line ${n + 1} ${JSON.stringify(lines[n])}`)
+    }
+    expect(lossy).toEqual([])
+  })
+})

@@ -39,6 +39,13 @@ describe('a package in a temp dir', () => {
     expect(readLog(box.store).records[0]).not.toHaveProperty('ownerVersion')
   })
 
+  test('a package.json that starts with a UTF-8 BOM names its package (every package manager accepts one)', () => {
+    const inner = path.join(pkg, 'node_modules', 'bom-pkg')
+    fs.mkdirSync(inner, { recursive: true })
+    fs.writeFileSync(path.join(inner, 'package.json'), '\uFEFF{"name": "bom-pkg", "version": "2.0.0"}\n')
+    expect(getScratch('k', path.join(inner, 'index.js'))).toBe(path.join(box.store, 'bom-pkg', 'k'))
+  })
+
   test('a name-less dist/package.json ({"type":"module"}) is skipped in favour of the parent', () => {
     fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'runtime', 'dual-dist'), pkg, { recursive: true })
     expect(getScratch('k', path.join(pkg, 'dist', 'index.js'))).toBe(path.join(box.store, 'dual-dist', 'k'))

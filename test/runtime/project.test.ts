@@ -33,7 +33,7 @@ let elsewhere: string
 beforeEach(() => { elsewhere = make('elsewhere') })
 
 test.each([
-  ['pnpm-lock.yaml'], ['package-lock.json'], ['npm-shrinkwrap.json'], ['yarn.lock'], ['bun.lock'], ['bun.lockb'],
+  ['pnpm-lock.yaml'], ['package-lock.json'], ['npm-shrinkwrap.json'], ['yarn.lock'], ['bun.lock'], ['bun.lockb'], ['deno.lock'],
   ['node_modules/.package-lock.json'],
 ])('a pnpm layout with %s at the project root', (lockfile) => {
   const proj = make('proj', { [lockfile]: '' })
@@ -49,6 +49,12 @@ test('npm hoisted and nested layouts resolve to the directory of the outermost n
   expect(detectProject(a, elsewhere)).toBe(proj)
   expect(detectProject(b, elsewhere)).toBe(proj)
   expect(detectProject(make('proj/node_modules/@s/c/lib'), elsewhere)).toBe(proj)
+})
+
+test('a Deno project (deno.lock) with node_modules resolves to its directory, not "outside any project"', () => {
+  const proj = make('deno-app', { 'deno.json': '{}', 'deno.lock': '{"version":"5"}' })
+  expect(detectProject(make('deno-app/node_modules/.deno/is-odd@3.0.1/node_modules/is-odd'), elsewhere)).toBe(proj)
+  expect(detectProject(undefined, make('deno-app/src'))).toBe(proj)
 })
 
 test('a workspace member resolves to the workspace root with the lockfile', () => {
