@@ -4,8 +4,9 @@
 //   archive.mjs            node-tar and the archive code, loaded (import()) on the first export/import;
 //                          ESM, so a bundler can take it into an ESM or a CJS bundle
 //   yaml.cjs               the YAML parser, loaded by the lockfile readers' fallback only
-//   gc.cjs                 the gc, store, lockfile, CLI and pnpm-hook code, ONE bundle
+//   gc.cjs                 the gc, store, lockfile, CLI and hook code, ONE bundle
 //   cli.cjs, pnpm-hook.cjs one-line stubs that load gc.cjs
+// (The yarn plugin is no file of its own: `scratch init` composes it from gc.cjs and yaml.cjs.)
 //   index.d.ts, index.d.mts and types/   the public type declarations (nothing internal)
 // Devdependencies (yaml, tar, ...) are bundled; the runtime entry bundles none of them.
 // Prints nothing on stdout (so `npm pack --json` stays valid JSON); errors go to stderr.
@@ -85,8 +86,6 @@ await bundle('index.mjs', {
 fs.writeFileSync(path.join(dist, 'cli.cjs'), '#!/usr/bin/env node\n"use strict";\nrequire("./gc.cjs").runCli();\n', { mode: 0o755 })
 fs.chmodSync(path.join(dist, 'cli.cjs'), 0o755)
 fs.writeFileSync(path.join(dist, 'pnpm-hook.cjs'), '"use strict";\nmodule.exports = { hooks: require("./gc.cjs").pnpmHooks };\n')
-// The yarn plugin is one self-contained file (no shared chunks), so it has its own build step.
-await (await import('./build-yarn-plugin.mjs')).buildYarnPlugin(root, dist)
 
 // A default import of a Node builtin (`import fs from 'node:fs'`) compiles to
 // `__toESM(require('node:fs'))`, which copies every export of the builtin onto a new object
