@@ -323,7 +323,7 @@ describe('detection and bad input', () => {
     const dir = project({ 'package.json': '{"name":"app"}', 'yarn.lock': '# yarn lockfile v1\n' })
     const result = initProject(dir, noAgent)
     expect(result).toMatchObject({ packageManager: 'yarn', changes: [] })
-    expect(result.notes[0]).toMatch(/runs no script.*npx pnpm-plugin-scratch gc/)
+    expect(result.notes.join(' ')).toMatch(/runs no script.*npx pnpm-plugin-scratch gc/)
     expect(read(dir)).toBe('{"name":"app"}')
   })
 
