@@ -1,7 +1,9 @@
 /**
- * The yarn plugin (yarn berry 4): `scratch init` copies the built file into the project's
- * `.yarn/plugins/` and lists it in `.yarnrc.yml`, the way `yarn plugin import` does, so it loads
- * on a fresh clone before anything is installed (docs/design.md, "yarn berry").
+ * The yarn plugin's hook (yarn berry 4). It is part of the gc bundle (`dist/gc.cjs`, exported as
+ * `yarnHooks`); `scratch init` composes the plugin file yarn loads from that bundle and a small
+ * loader (src/integration/yarn-plugin-file.ts) and lists it in `.yarnrc.yml`, the way
+ * `yarn plugin import` does, so it loads on a fresh clone before anything is installed
+ * (docs/design.md, "yarn berry").
  *
  * yarn calls `afterAllInstalled` after every `yarn install`, `add`, `remove` and `up`, also
  * `yarn workspace <member> remove`, once `yarn.lock` and the install state are written, with the
@@ -9,13 +11,8 @@
  * sweeps the spaces of packages it no longer uses. A hook that throws fails the yarn command,
  * so nothing here throws; it says at most one line, through yarn's report.
  */
-import type * as Gc from '../src/gc'
-import type * as Lines from './hook-lines'
-
-// yarn loads every plugin on every command (`yarn run`, `yarn --version`…), so the gc code in
-// this bundle is evaluated only when the hook first runs.
-const gc = (): typeof Gc => require('../src/gc') as typeof Gc
-const lines = (): typeof Lines => require('./hook-lines') as typeof Lines
+import { scopedSweep } from '../src/gc'
+import { autoGcEnabled, messageOf, PREFIX, summaryLine, warningLine } from './hook-lines'
 
 /** The parts of yarn's `Project` and install options this plugin reads; all optional, versions differ. */
 interface YarnProject { cwd?: unknown }
@@ -57,23 +54,20 @@ export function afterAllInstalled(project: YarnProject | undefined, opts?: Insta
   try {
     const cwd = project?.cwd
     if (typeof cwd !== 'string' || cwd === '') {
-      say(report, `${lines().PREFIX} warning: yarn gave no project directory; scratch spaces not swept`, true)
+      say(report, `${PREFIX} warning: yarn gave no project directory; scratch spaces not swept`, true)
       return
     }
     // The names come from the yarn.lock yarn has just written (and the workspace manifests),
     // read by the same readers `scratch gc` uses, so both agree on what is installed.
-    const { autoGcEnabled, summaryLine, warningLine } = lines()
-    const result = gc().scopedSweep({ projectDir: nativePath(cwd), source: 'hook', registerOnly: !autoGcEnabled() })
+    const result = scopedSweep({ projectDir: nativePath(cwd), source: 'hook', registerOnly: !autoGcEnabled() })
     const warning = warningLine(result)
     const summary = summaryLine(result)
     if (warning !== null) say(report, warning, true)
     else if (summary !== null) say(report, summary, false)
   } catch (err) {
-    // hook-lines is plain string code bundled into this file: loading it does not fail.
-    say(report, `${lines().PREFIX} warning: scratch spaces not swept: ${lines().messageOf(err)}`, true)
+    say(report, `${PREFIX} warning: scratch spaces not swept: ${messageOf(err)}`, true)
   }
 }
 
-/** yarn loads a plugin as `{ name, factory }`; the factory returns its hooks. */
-export const name = 'pnpm-plugin-scratch'
-export const factory = (): { hooks: { afterAllInstalled: typeof afterAllInstalled } } => ({ hooks: { afterAllInstalled } })
+/** The hooks the plugin file's `factory` hands yarn (it loads this bundle when the hook first runs). */
+export const hooks = { afterAllInstalled }

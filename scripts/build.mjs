@@ -4,8 +4,9 @@
 //   archive.mjs            node-tar and the archive code, loaded (import()) on the first export/import;
 //                          ESM, so a bundler can take it into an ESM or a CJS bundle
 //   yaml.cjs               the YAML parser, loaded by the lockfile readers' fallback only
-//   gc.cjs                 the gc, store, lockfile, CLI and pnpm-hook code, ONE bundle
+//   gc.cjs                 the gc, store, lockfile, CLI and hook code, ONE bundle
 //   cli.cjs, pnpm-hook.cjs one-line stubs that load gc.cjs
+// (The yarn plugin is no file of its own: `scratch init` composes it from gc.cjs and yaml.cjs.)
 //   index.d.ts, index.d.mts and types/   the public type declarations (nothing internal)
 // Devdependencies (yaml, tar, ...) are bundled; the runtime entry bundles none of them.
 // Prints nothing on stdout (so `npm pack --json` stays valid JSON); errors go to stderr.
@@ -46,6 +47,19 @@ const common = {
   logLevel: 'warning',
 }
 
+// node-tar's package entry is one pre-minified file, so a bundle of it keeps all of tar (create,
+// list, replace, write-entry…) though the archive code uses only Parser, Header and Pax. Its
+// modular ESM build (the `tar/raw` export) has no import-time side effects, which the package
+// does not declare: declaring it here lets esbuild keep only the modules used (~97 KB → ~47 KB).
+const tarDir = path.join(root, 'node_modules', 'tar', 'dist', 'esm')
+const pureTar = {
+  name: 'pure-tar',
+  setup(b) {
+    b.onResolve({ filter: /^tar$/ }, () => ({ path: path.join(tarDir, 'index.js'), sideEffects: false }))
+    b.onResolve({ filter: /^\.\.?\// }, (args) => args.resolveDir === tarDir ? { path: path.join(tarDir, args.path), sideEffects: false } : undefined)
+  },
+}
+
 async function bundle(out, opts) {
   await build({ ...common, outfile: path.join(dist, out), format: 'cjs', plugins: [lazyChunkPlugin], ...opts })
 }
@@ -53,7 +67,7 @@ async function bundle(out, opts) {
 await Promise.all([
   bundle('index.cjs', { entryPoints: [path.join(root, 'src/index.ts')] }),
   // Vendored code: minified, it is never read in a stack trace of ours.
-  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [], minify: true, format: 'esm' }),
+  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [pureTar], minify: true, format: 'esm' }),
   // Only the parsing half of yaml (from its ES build, so the rest is tree-shaken away): the
   // lockfile readers parse, they never stringify.
   bundle('yaml.cjs', {
@@ -85,8 +99,6 @@ await bundle('index.mjs', {
 fs.writeFileSync(path.join(dist, 'cli.cjs'), '#!/usr/bin/env node\n"use strict";\nrequire("./gc.cjs").runCli();\n', { mode: 0o755 })
 fs.chmodSync(path.join(dist, 'cli.cjs'), 0o755)
 fs.writeFileSync(path.join(dist, 'pnpm-hook.cjs'), '"use strict";\nmodule.exports = { hooks: require("./gc.cjs").pnpmHooks };\n')
-// The yarn plugin is one self-contained file (no shared chunks), so it has its own build step.
-await (await import('./build-yarn-plugin.mjs')).buildYarnPlugin(root, dist)
 
 // A default import of a Node builtin (`import fs from 'node:fs'`) compiles to
 // `__toESM(require('node:fs'))`, which copies every export of the builtin onto a new object

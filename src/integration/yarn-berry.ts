@@ -4,14 +4,16 @@ import type * as Yaml from 'yaml'
 import { ScratchError, isErrno } from '../errors'
 import { YARN_CLASSIC_HEADER } from '../lockfiles/yarn-classic'
 import { writeFileAtomic } from '../store/atomic'
+import { composeYarnPlugin, describePluginFile, type PluginSource } from './yarn-plugin-file'
 
 /**
- * yarn berry (2+) wiring: the package's yarn plugin, copied into the project and listed in
- * `.yarnrc.yml`, exactly what `yarn plugin import ./yarn-plugin.cjs` writes. yarn reads
+ * yarn berry (2+) wiring: the package's yarn plugin, written into the project and listed in
+ * `.yarnrc.yml`, exactly what `yarn plugin import ./plugin.cjs` writes. yarn reads
  * `.yarnrc.yml` and loads its plugins before it installs anything, so the plugin must be a file
  * of the project itself: a path into `node_modules` (absent on a fresh clone, and always absent
- * under Plug'n'Play) would fail the first `yarn install`. The copy is committed with the
- * project, like every plugin yarn imports (docs/design.md, "yarn berry").
+ * under Plug'n'Play) would fail the first `yarn install`. The file is composed from the gc
+ * bundle the package ships (./yarn-plugin-file.ts) and committed with the project, like every
+ * plugin yarn imports (docs/design.md, "yarn berry").
  */
 
 /** Where the plugin lives in a project, relative to its root, with `/` as yarn writes it. */
@@ -26,9 +28,7 @@ export interface WiringChange {
   after: string | null
 }
 
-export interface WiringOptions {
-  /** The built plugin to copy; default: `yarn-plugin.cjs` beside this bundle (dist/). */
-  pluginFile?: string
+export interface WiringOptions extends PluginSource {
   /** Report what would change without writing it. */
   dryRun?: boolean
 }
@@ -53,16 +53,6 @@ export function yarnFlavor(dir: string, packageManager: unknown): 'berry' | 'cla
   if (/^__metadata:/m.test(head)) return 'berry'
   if (fs.existsSync(path.join(dir, YARNRC))) return 'berry'
   return fs.existsSync(path.join(dir, '.yarnrc')) ? 'classic' : 'berry'
-}
-
-function builtPlugin(opts: WiringOptions): string {
-  const candidates = opts.pluginFile !== undefined
-    ? [opts.pluginFile]
-    : [path.join(__dirname, 'yarn-plugin.cjs'), path.resolve(__dirname, '..', '..', 'dist', 'yarn-plugin.cjs')]
-  for (const file of candidates) if (fs.existsSync(file)) return file
-  throw new ScratchError('ERR_SCRATCH_NOT_FOUND', `The yarn plugin of pnpm-plugin-scratch is missing: ${candidates[0]}`, {
-    hint: 'Reinstall pnpm-plugin-scratch (its dist/yarn-plugin.cjs ships with the package), then run scratch init again.',
-  })
 }
 
 function readOptional(file: string): string | null {
@@ -105,21 +95,23 @@ function pluginIndex(plugins: unknown[] | null): number {
 }
 
 /**
- * Wires `dir` for yarn berry: writes (or updates) the plugin copy at {@link YARN_PLUGIN_PATH} and
+ * Wires `dir` for yarn berry: writes (or updates) the plugin file at {@link YARN_PLUGIN_PATH} and
  * adds `plugins: [{ path }]` to `.yarnrc.yml`, keeping the file's other settings and comments.
- * Idempotent: an up-to-date copy and an existing entry are left alone. Returns what changed.
+ * Idempotent: a file byte-identical to what this package composes and an existing entry are
+ * left alone; any other file there (an older version's, an edited one) is replaced. Returns what changed.
  */
 export function wire(dir: string, opts: WiringOptions = {}): WiringChange[] {
   const projectDir = path.resolve(dir)
   const changes: WiringChange[] = []
-  const source = fs.readFileSync(builtPlugin(opts), 'utf8')
+  const plugin = composeYarnPlugin(opts)
+  const source = plugin.text
   // Everything is read and checked before anything is written.
   const rcFile = path.join(projectDir, YARNRC)
   const { doc, plugins } = parseRc(rcFile, readOptional(rcFile) ?? '')
   const target = path.join(projectDir, ...YARN_PLUGIN_PATH.split('/'))
   const current = readOptional(target)
   if (current !== source) {
-    changes.push({ file: target, field: '(file)', before: current === null ? null : 'an older copy of the plugin', after: 'the yarn plugin of pnpm-plugin-scratch' })
+    changes.push({ file: target, field: '(file)', before: current === null ? null : describePluginFile(current), after: `the yarn plugin of pnpm-plugin-scratch ${plugin.version}` })
     if (opts.dryRun !== true) {
       fs.mkdirSync(path.dirname(target), { recursive: true })
       writeFileAtomic(target, source)

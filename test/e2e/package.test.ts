@@ -50,10 +50,13 @@ test('size budget: unpacked ≤ 400 kB, each runtime entry ≤ 30 kB', () => {
   expect(size('dist/index.mjs')).toBeLessThanOrEqual(30_000)
 })
 
-test('the gc code ships once: cli.cjs and pnpm-hook.cjs are stubs that load gc.cjs', () => {
+test('the gc code ships once: cli.cjs and pnpm-hook.cjs are stubs that load gc.cjs, and no other bundle holds a copy', () => {
   const size = (file: string): number => pack.files.find((f) => f.path === file)?.size ?? Infinity
   expect(size('dist/cli.cjs')).toBeLessThan(200)
   expect(size('dist/pnpm-hook.cjs')).toBeLessThan(200)
+  // The yarn plugin is no file of the package: init composes it from gc.cjs and yaml.cjs.
+  const code = pack.files.map((f) => f.path).filter((f) => /\.(c|m)?js$/.test(f)).sort()
+  expect(code).toEqual(['dist/archive.mjs', 'dist/cli.cjs', 'dist/gc.cjs', 'dist/index.cjs', 'dist/index.mjs', 'dist/pnpm-hook.cjs', 'dist/yaml.cjs', 'pnpmfile.cjs'])
 })
 
 test('no internal declarations, and no text meant for the developers in what ships', async () => {

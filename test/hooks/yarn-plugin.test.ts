@@ -1,7 +1,7 @@
 /** The yarn plugin's hook never throws (a throwing hook fails the yarn command) and says at most one line. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAllInstalled, factory, name } from '../../hooks/yarn-plugin'
+import { afterAllInstalled, hooks } from '../../hooks/yarn-plugin'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 
 let saved: string | undefined
@@ -18,9 +18,9 @@ function recorder(): { report: { reportInfo: jest.Mock; reportWarning: jest.Mock
   return { report, lines: () => [...report.reportInfo.mock.calls, ...report.reportWarning.mock.calls].map((call) => call[1] as string) }
 }
 
-test('yarn sees a plugin: a name and a factory returning the hook', () => {
-  expect(name).toBe('pnpm-plugin-scratch')
-  expect(typeof factory().hooks.afterAllInstalled).toBe('function')
+test('the gc bundle hands the hook to the plugin file as yarnHooks (test/integration/yarn-plugin-file.test.ts loads that file)', () => {
+  expect(hooks).toEqual({ afterAllInstalled })
+  expect((require('../../hooks/gc-entry') as typeof import('../../hooks/gc-entry')).yarnHooks).toBe(hooks)
 })
 
 test.each([

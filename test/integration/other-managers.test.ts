@@ -10,7 +10,7 @@ import { YARN_PLUGIN_PATH } from '../../src/integration/yarn-berry'
 import { builtRuntime } from '../helpers/dist'
 import { listTree, removeTempDirs, tempDir } from '../helpers/tmp'
 
-// init copies dist/yarn-plugin.cjs into yarn berry projects.
+// init composes the yarn plugin from dist/gc.cjs and dist/yaml.cjs for yarn berry projects.
 beforeAll(() => builtRuntime(), 180_000)
 
 afterEach(() => removeTempDirs())

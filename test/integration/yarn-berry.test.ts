@@ -1,34 +1,41 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { unwire, wire, YARN_PLUGIN_PATH, yarnFlavor } from '../../src/integration/yarn-berry'
+import { composeYarnPlugin } from '../../src/integration/yarn-plugin-file'
 import { listTree, removeTempDirs, tempDir } from '../helpers/tmp'
 
 afterEach(() => removeTempDirs())
 
-function setup(rc?: string): { dir: string; pluginFile: string } {
+/** A project, and a stand-in for the package (its package.json and the two bundles the plugin is composed from). */
+function setup(rc?: string): { dir: string; distDir: string } {
   const dir = tempDir()
-  const pluginFile = path.join(tempDir(), 'yarn-plugin.cjs')
-  fs.writeFileSync(pluginFile, 'module.exports = { name: "x", factory: () => ({ hooks: {} }) }\n')
+  const pkg = tempDir()
+  const distDir = path.join(pkg, 'dist')
+  fs.mkdirSync(distDir)
+  fs.writeFileSync(path.join(pkg, 'package.json'), '{ "name": "pnpm-plugin-scratch", "version": "1.0.0" }\n')
+  fs.writeFileSync(path.join(distDir, 'gc.cjs'), 'exports.yarnHooks = { afterAllInstalled() {} }\n')
+  fs.writeFileSync(path.join(distDir, 'yaml.cjs'), 'exports.parse = () => null\n')
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "app" }\n')
   if (rc !== undefined) fs.writeFileSync(path.join(dir, '.yarnrc.yml'), rc)
-  return { dir, pluginFile }
+  return { dir, distDir }
 }
 
 const rcOf = (dir: string): string => fs.readFileSync(path.join(dir, '.yarnrc.yml'), 'utf8')
 
-test('wire copies the plugin into .yarn/plugins and lists it in a new .yarnrc.yml; a second run changes nothing', () => {
-  const { dir, pluginFile } = setup()
-  const changes = wire(dir, { pluginFile })
+test('wire writes the composed plugin into .yarn/plugins and lists it in a new .yarnrc.yml; a second run changes nothing', () => {
+  const { dir, distDir } = setup()
+  const changes = wire(dir, { distDir })
   expect(changes.map((c) => [path.relative(dir, c.file), c.field])).toEqual([[path.join('.yarn', 'plugins', 'pnpm-plugin-scratch.cjs'), '(file)'], ['.yarnrc.yml', 'plugins']])
-  expect(fs.readFileSync(path.join(dir, YARN_PLUGIN_PATH), 'utf8')).toBe(fs.readFileSync(pluginFile, 'utf8'))
+  expect(changes[0]).toMatchObject({ before: null, after: 'the yarn plugin of pnpm-plugin-scratch 1.0.0' })
+  expect(fs.readFileSync(path.join(dir, YARN_PLUGIN_PATH), 'utf8')).toBe(composeYarnPlugin({ distDir }).text)
   expect(rcOf(dir)).toBe(`plugins:\n  - path: ${YARN_PLUGIN_PATH}\n`)
-  expect(wire(dir, { pluginFile })).toEqual([])
+  expect(wire(dir, { distDir })).toEqual([])
 })
 
 test('wire keeps other settings, comments and plugins, and appends to an existing list; unwire restores the file', () => {
   const rc = '# team settings\nnodeLinker: node-modules\nplugins:\n  - path: .yarn/plugins/@yarnpkg/plugin-foo.cjs\n    spec: "@yarnpkg/plugin-foo"\n'
-  const { dir, pluginFile } = setup(rc)
-  wire(dir, { pluginFile })
+  const { dir, distDir } = setup(rc)
+  wire(dir, { distDir })
   expect(rcOf(dir)).toContain('# team settings')
   expect(rcOf(dir)).toContain('nodeLinker: node-modules')
   expect(rcOf(dir)).toContain('plugin-foo.cjs')
@@ -39,19 +46,32 @@ test('wire keeps other settings, comments and plugins, and appends to an existin
   expect(fs.existsSync(path.join(dir, '.yarn', 'plugins'))).toBe(false)
 })
 
-test('an updated package replaces an older copy of the plugin, and says so', () => {
-  const { dir, pluginFile } = setup()
-  wire(dir, { pluginFile })
-  fs.appendFileSync(pluginFile, '// newer\n')
-  const changes = wire(dir, { pluginFile })
-  expect(changes).toEqual([expect.objectContaining({ field: '(file)', before: 'an older copy of the plugin' })])
+test('an updated package replaces an older copy of the plugin, and says which version it replaces', () => {
+  const { dir, distDir } = setup()
+  wire(dir, { distDir })
+  fs.writeFileSync(path.join(distDir, '..', 'package.json'), '{ "name": "pnpm-plugin-scratch", "version": "1.1.0" }\n')
+  fs.appendFileSync(path.join(distDir, 'gc.cjs'), '// newer\n')
+  const changes = wire(dir, { distDir })
+  expect(changes).toEqual([expect.objectContaining({ field: '(file)', before: 'the yarn plugin of pnpm-plugin-scratch 1.0.0', after: 'the yarn plugin of pnpm-plugin-scratch 1.1.0' })])
   expect(fs.readFileSync(path.join(dir, YARN_PLUGIN_PATH), 'utf8')).toContain('// newer')
+  expect(wire(dir, { distDir })).toEqual([])
+})
+
+test('an edited copy, or a file init did not compose, is replaced and named as such', () => {
+  const { dir, distDir } = setup()
+  wire(dir, { distDir })
+  const file = path.join(dir, YARN_PLUGIN_PATH)
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('pnpm-plugin-scratch: warning', 'edited: warning'))
+  expect(wire(dir, { distDir })).toEqual([expect.objectContaining({ before: 'an edited copy of the yarn plugin of pnpm-plugin-scratch 1.0.0' })])
+  fs.writeFileSync(file, '/* pnpm-plugin-scratch 0.1.0: yarn plugin. */\nmodule.exports = {}\n')
+  expect(wire(dir, { distDir })).toEqual([expect.objectContaining({ before: 'an older copy of the plugin' })])
+  expect(fs.readFileSync(file, 'utf8')).toBe(composeYarnPlugin({ distDir }).text)
 })
 
 test('unwire of a project wire created from nothing leaves nothing behind; unwire of an unwired project changes nothing', () => {
-  const { dir, pluginFile } = setup()
+  const { dir, distDir } = setup()
   const before = listTree(dir)
-  wire(dir, { pluginFile })
+  wire(dir, { distDir })
   unwire(dir)
   expect(listTree(dir)).toEqual(before)
   expect(unwire(dir)).toEqual([])
@@ -68,25 +88,28 @@ test('unwire keeps .yarn when yarn keeps other things there, and an entry writte
 })
 
 test('dry runs report the same changes and write nothing', () => {
-  const { dir, pluginFile } = setup()
+  const { dir, distDir } = setup()
   const before = listTree(dir)
-  expect(wire(dir, { pluginFile, dryRun: true }).length).toBe(2)
+  expect(wire(dir, { distDir, dryRun: true }).length).toBe(2)
   expect(listTree(dir)).toEqual(before)
-  wire(dir, { pluginFile })
+  wire(dir, { distDir })
   const wired = listTree(dir)
   expect(unwire(dir, { dryRun: true }).length).toBe(2)
   expect(listTree(dir)).toEqual(wired)
 })
 
 test('a .yarnrc.yml that is not YAML is a usage error naming it, and nothing is written', () => {
-  const { dir, pluginFile } = setup('plugins: [unclosed\n')
-  expect(() => wire(dir, { pluginFile })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_USAGE', message: expect.stringContaining('.yarnrc.yml') }))
+  const { dir, distDir } = setup('plugins: [unclosed\n')
+  expect(() => wire(dir, { distDir })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_USAGE', message: expect.stringContaining('.yarnrc.yml') }))
   expect(fs.existsSync(path.join(dir, '.yarn'))).toBe(false)
 })
 
-test('a missing built plugin is ERR_SCRATCH_NOT_FOUND naming the file', () => {
-  const { dir } = setup()
-  expect(() => wire(dir, { pluginFile: path.join(dir, 'nope.cjs') })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_NOT_FOUND', message: expect.stringContaining('nope.cjs') }))
+test('a missing bundle is ERR_SCRATCH_NOT_FOUND naming the file, and nothing is written', () => {
+  const { dir, distDir } = setup()
+  const before = listTree(dir)
+  fs.rmSync(path.join(distDir, 'yaml.cjs'))
+  expect(() => wire(dir, { distDir })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_NOT_FOUND', message: expect.stringContaining(path.join(distDir, 'yaml.cjs')) }))
+  expect(listTree(dir)).toEqual(before)
 })
 
 test.each([
@@ -111,19 +134,19 @@ test('yarnFlavor: with no lockfile, a .yarnrc (yarn 1) says classic and a .yarnr
 
 test('an empty plugins key gets the list; a plugins value that is not a list is a usage error', () => {
   const empty = setup('plugins:\nnodeLinker: pnp\n')
-  wire(empty.dir, { pluginFile: empty.pluginFile })
+  wire(empty.dir, { distDir: empty.distDir })
   expect(rcOf(empty.dir)).toContain(`plugins:\n  - path: ${YARN_PLUGIN_PATH}`)
   expect(rcOf(empty.dir)).toContain('nodeLinker: pnp')
   const scalar = setup('plugins: yes\n')
-  expect(() => wire(scalar.dir, { pluginFile: scalar.pluginFile })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_USAGE', message: expect.stringContaining('"plugins" is not a list') }))
+  expect(() => wire(scalar.dir, { distDir: scalar.distDir })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_USAGE', message: expect.stringContaining('"plugins" is not a list') }))
 })
 
 test('wire and unwire need nothing of yaml but parseDocument (the package bundles only the parsing half)', () => {
   jest.isolateModules(() => {
     jest.doMock('yaml', () => ({ parseDocument: (jest.requireActual('yaml') as typeof import('yaml')).parseDocument }))
     const isolated = require('../../src/integration/yarn-berry') as typeof import('../../src/integration/yarn-berry')
-    const { dir, pluginFile } = setup('# keep\nplugins:\n  - path: .yarn/plugins/other.cjs\n')
-    expect(isolated.wire(dir, { pluginFile }).length).toBe(2)
+    const { dir, distDir } = setup('# keep\nplugins:\n  - path: .yarn/plugins/other.cjs\n')
+    expect(isolated.wire(dir, { distDir }).length).toBe(2)
     expect(isolated.unwire(dir).length).toBe(2)
     expect(rcOf(dir)).toBe('# keep\nplugins:\n  - path: .yarn/plugins/other.cjs\n')
   })

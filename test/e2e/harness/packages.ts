@@ -28,8 +28,8 @@ export interface E2ePackages {
 }
 
 const FIXTURES = path.join(repoRoot, 'test', 'e2e', 'fixtures')
-const BUILD_INPUTS = ['package.json', 'pnpmfile.cjs', 'scripts/build.mjs', 'scripts/build-yarn-plugin.mjs', 'tsconfig.build.json', 'src', 'hooks']
-const DIST_OUTPUTS = ['index.cjs', 'index.mjs', 'cli.cjs', 'pnpm-hook.cjs', 'gc.cjs', 'archive.mjs', 'yaml.cjs', 'yarn-plugin.cjs']
+const BUILD_INPUTS = ['package.json', 'pnpmfile.cjs', 'scripts/build.mjs', 'tsconfig.build.json', 'src', 'hooks']
+const DIST_OUTPUTS = ['index.cjs', 'index.mjs', 'cli.cjs', 'pnpm-hook.cjs', 'gc.cjs', 'archive.mjs', 'yaml.cjs']
 
 function filesUnder(rel: string): string[] {
   const abs = path.join(repoRoot, rel)
