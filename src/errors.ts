@@ -11,6 +11,8 @@ export type ScratchErrorCode =
   | 'ERR_SCRATCH_INTEGRITY'
   | 'ERR_SCRATCH_UNSAFE_ARCHIVE'
   | 'ERR_SCRATCH_USAGE'
+  | 'ERR_SCRATCH_NOT_A_STORE'
+  | 'ERR_SCRATCH_NEWER_FORMAT'
 
 /**
  * The one error class of the package. `message` names the offending value (key, owner, path);

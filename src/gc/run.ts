@@ -1,6 +1,7 @@
-import fs from 'node:fs'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces } from '../runtime/scan'
+import { assertStore, formatHold } from '../runtime/store-mark'
+import { prepareStoreRoot } from '../runtime/store-root'
 import { compactHistory, rotateLog, spacesTouchedSince } from '../store/history'
 import { acquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
@@ -36,10 +37,15 @@ export interface GcOptions {
  */
 export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
   const root = opts.root ?? currentRoot()
-  const dryRun = opts.dryRun ?? false
-  if (!fs.existsSync(root)) return { dryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
+  const requestedDryRun = opts.dryRun ?? false
+  // Another program's directory is refused before anything is read or written; an empty one is an empty store.
+  if (assertStore(root) !== 'marked') return { dryRun: requestedDryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
+  // A store of a newer format is judged but never changed: this version may misread its state.
+  const formatProblem = formatHold(root)
+  const dryRun = requestedDryRun || formatProblem !== undefined
   const lock = dryRun ? null : await acquireLock(root, { waitMs: opts.lockWaitMs ?? 10_000, command: 'scratch gc' })
   try {
+    if (!dryRun) prepareStoreRoot(root)
     const start = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     const runStart = start.wallMs
     const now = opts.now ?? runStart
@@ -50,8 +56,12 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       removeStaleTemps(root, now)
     }
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
-    const state = loadState(root, { except: rotation.olderSegments })
+    const state = loadState(root, { except: rotation.olderSegments }, now)
     warnings.push(...state.warnings)
+    if (formatProblem !== undefined) {
+      warnings.push(`${formatProblem}; this run deletes nothing`)
+      state.holdReason = [state.holdReason, formatProblem].filter((hold) => hold !== undefined).join('; ')
+    }
     const world = assessWorld(state.registry, state.history, now)
     const spaces = scanSpaces(root)
     const { reports, freedBytes } = sweepSpaces(spaces, state.history, {
@@ -68,7 +78,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       saveOrphanMarks(root, { version: 1, marks: state.marks })
       compactHistory(root, state.history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
     }
-    return { dryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
+    return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
   } finally {
     lock?.release()
   }

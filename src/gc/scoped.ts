@@ -2,9 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { appendRecord } from '../runtime/access-log'
-import { accessLogPath, namespaceDir, spaceId } from '../runtime/layout'
+import { accessLogPath, spaceId } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
-import { scanSpaces, type SpaceEntry } from '../runtime/scan'
+import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
+import { formatHold, storeProblem } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
 import { compactHistory, rotateLog, spacesTouchedSince, type History } from '../store/history'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
@@ -58,14 +59,6 @@ function compactLog(root: string, history: History, runStart: number): void {
   compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
 }
 
-function spaceFromId(root: string, id: string): SpaceEntry {
-  const slash = id.lastIndexOf('/')
-  const ownerPart = id.slice(0, slash)
-  const owner = ownerPart === '_global' ? null : ownerPart
-  const key = id.slice(slash + 1)
-  return { owner, key, path: path.join(namespaceDir(root, owner), key), isLink: false }
-}
-
 /**
  * The sweep the install hooks run (SPEC §4 "Scoped sweep"): records `projectDir` with its new
  * `names`, then judges only the spaces of packages the project kept alive before and no longer
@@ -94,9 +87,18 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
   } else {
     names = [...new Set(opts.names)]
   }
-  if (!dryRun) {
-    prepareStoreRoot(root)
+  const notStore = storeProblem(root)
+  if (notStore !== undefined) {
+    report.warnings.push(`${notStore}; sweep skipped`)
+    return report
+  }
+  const formatProblem = formatHold(root)
+  if (!dryRun && prepareStoreRoot(root)) {
     appendRecord(root, { t: 'project', project: projectDir, time: new Date(called).toISOString(), pid: process.pid })
+  }
+  if (formatProblem !== undefined) {
+    report.warnings.push(`${formatProblem}; sweep skipped`)
+    return report
   }
   const lock = dryRun ? null : tryAcquireLock(root, 'scoped sweep')
   if (!dryRun && lock === null) {
@@ -107,7 +109,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     // The registration record above is older than the start: the guard must not count it as a use.
     const { wallMs: runStart, fsMs: runStartFs } = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
-    const state = loadState(root, null)
+    const state = loadState(root, null, now)
     report.warnings.push(...state.warnings)
     const newNames = new Set(names)
     const previous = new Set(state.registry.projects[projectDir]?.names ?? [])
@@ -125,8 +127,9 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
       for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
       for (const usage of state.history.spaces.values()) {
         if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
-          const space = spaceFromId(root, usage.id)
-          spaces.set(space.path, space)
+          // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
+          const space = spaceAt(root, usage.id)
+          if (space !== null) spaces.set(space.path, space)
         }
       }
       const budget = opts.removeBudgetMs ?? 250

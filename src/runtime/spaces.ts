@@ -6,6 +6,7 @@ import { assertKey } from './names'
 import { resolveOwner, type Owner, type OwnerInfo } from './owner'
 import { currentRoot } from './root'
 import { scanSpaces } from './scan'
+import { assertStore } from './store-mark'
 import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
 import { removeSpace, treeBytes } from './remove'
 import { forgetSpace, recentlyRecorded, recordAccess, trackingEnabled } from './tracking'
@@ -59,7 +60,8 @@ export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exist
   if (exists && recentlyRecorded(caller, space.path, now)) return
   if (!trackingEnabled()) return
   try {
-    prepareStoreRoot(space.root)
+    // A directory of other programs' files is never marked as a store by recording in it.
+    if (!prepareStoreRoot(space.root)) return
     recordAccess({ root: space.root, spaceId: space.id, spacePath: space.path, owner: space.owner, caller, now })
   } catch (err) {
     // Any system error: the record is best effort (EBUSY is Windows' answer for a log another
@@ -130,6 +132,7 @@ export function deleteScratch(key: string, owner: Owner | null): boolean {
 export function clearScratchspaces(owner?: Owner | null): { removed: string[]; bytes: number } {
   const name = owner === undefined ? undefined : owner === null ? null : resolveOwner(owner).name
   const root = currentRoot()
+  assertStore(root)
   const removed: string[] = []
   let bytes = 0
   for (const space of scanSpaces(root, name)) {

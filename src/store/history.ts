@@ -1,12 +1,19 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { decodeLog, encodeRecord, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { decodeLine, encodeRecord, recordTime, salvage, type AccessRecord, type LogRecord } from '../runtime/access-log'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
 
 const COMPACT_LOG = 'access.compact.log'
 const SEGMENT = /^access\.seg-[0-9a-z-]+\.log$/
+const READ_CHUNK = 1024 * 1024
+// Records are well under 16 KiB (a project path is at most a few KiB); longer lines are garbage.
+const MAX_LINE = 64 * 1024
+
+function decodeRecordLine(text: string): LogRecord | null {
+  return decodeLine(text) ?? salvage(text)
+}
 
 /** Everything the access records say about one space. Times are epoch milliseconds. */
 export interface SpaceUsage {
@@ -50,34 +57,42 @@ function withKeptTime<R extends LogRecord>(record: R, time: number): R {
   return record
 }
 
-/** Folds `records` into `history` (idempotent: folding a record twice changes nothing). */
-export function foldRecords(history: History, records: LogRecord[]): void {
-  for (const record of records) {
-    const time = Date.parse(record.time)
-    if (Number.isNaN(time)) continue
-    if (record.t === 'project') {
-      bump(history.projects, record.project, time)
-      const known = history.registrations.get(record.project)
-      if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
-      continue
-    }
-    let usage = history.spaces.get(record.space)
-    if (usage === undefined) {
-      usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
-      history.spaces.set(record.space, usage)
-    }
-    usage.lastAccess = Math.max(usage.lastAccess, time)
-    if (record.caller !== null) bump(usage.callers, record.caller, time)
-    if (record.project === null) {
-      usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
-    } else {
-      bump(usage.projects, record.project, time)
-      bump(history.projects, record.project, time)
-    }
-    const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
-    const known = usage.latest.get(pair)
-    if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
+/**
+ * Folds `records` into `history` (idempotent: folding a record twice changes nothing). A time
+ * later than `clampMs` (a clock that ran ahead) counts as `clampMs`, and the record kept for
+ * compaction carries that time, so a future date can never keep a space alive for years.
+ */
+export function foldRecords(history: History, records: Iterable<LogRecord>, clampMs = Date.now()): void {
+  for (const record of records) foldRecord(history, record, clampMs)
+}
+
+function foldRecord(history: History, given: LogRecord, clampMs: number): void {
+  const parsed = recordTime(given.time)
+  if (parsed === null) return
+  const time = Math.min(parsed, clampMs)
+  const record = time === parsed ? given : { ...given, time: new Date(time).toISOString() }
+  if (record.t === 'project') {
+    bump(history.projects, record.project, time)
+    const known = history.registrations.get(record.project)
+    if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
+    return
   }
+  let usage = history.spaces.get(record.space)
+  if (usage === undefined) {
+    usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
+    history.spaces.set(record.space, usage)
+  }
+  usage.lastAccess = Math.max(usage.lastAccess, time)
+  if (record.caller !== null) bump(usage.callers, record.caller, time)
+  if (record.project === null) {
+    usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
+  } else {
+    bump(usage.projects, record.project, time)
+    bump(history.projects, record.project, time)
+  }
+  const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
+  const known = usage.latest.get(pair)
+  if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
 }
 
 function bump(map: Map<string, number>, key: string, time: number): void {
@@ -100,41 +115,79 @@ function logFiles(root: string): { compact: string; live: string; segments: stri
   }
 }
 
-function readRecords(file: string): { records: LogRecord[]; damaged: number } {
-  let text: string
+/**
+ * Calls `onRecord` for every intact record of `file`, streaming (1 MiB at a time, whatever the
+ * file's size) and returns how many non-empty lines were damaged. A line longer than 64 KiB is
+ * damaged without being kept in memory. A missing file has no records; a file that is not a
+ * regular file (a FIFO planted in its place) is not read and counts as one damaged line.
+ */
+export function forEachRecord(file: string, onRecord: (record: LogRecord) => void): number {
+  let fd: number
   try {
-    text = fs.readFileSync(file, 'utf8')
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { records: [], damaged: 0 }
+    if (isErrno(err, 'ENOENT')) return 0
     throw err
   }
-  const records = decodeLog(text)
-  return { records, damaged: nonEmptyLines(text) - records.length }
-}
-
-/** The number of non-empty `\n`-separated lines in `text`. */
-function nonEmptyLines(text: string): number {
-  let count = 0
-  let start = 0
-  for (;;) {
-    const end = text.indexOf('\n', start)
-    const stop = end === -1 ? text.length : end
-    if (stop > start) count++
-    if (end === -1) return count
-    start = end + 1
+  let damaged = 0
+  const line = (text: string): void => {
+    if (text === '') return
+    const record = decodeRecordLine(text)
+    if (record === null) damaged++
+    else onRecord(record)
   }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return 1
+    const buffer = Buffer.allocUnsafe(READ_CHUNK)
+    let carry: Buffer[] = []
+    let carried = 0
+    let overlong = false
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null)
+      if (read === 0) break
+      let start = 0
+      for (let end = buffer.indexOf(10, 0); end !== -1 && end < read; end = buffer.indexOf(10, start)) {
+        if (overlong) {
+          damaged++
+          overlong = false
+        } else if (carried > 0) {
+          line(Buffer.concat([...carry, buffer.subarray(start, end)]).toString('utf8'))
+        } else {
+          line(buffer.toString('utf8', start, end))
+        }
+        carry = []
+        carried = 0
+        start = end + 1
+      }
+      if (start < read && !overlong) {
+        carried += read - start
+        if (carried > MAX_LINE) {
+          overlong = true
+          carry = []
+          carried = 0
+        } else {
+          carry.push(Buffer.from(buffer.subarray(start, read)))
+        }
+      }
+    }
+    if (overlong) damaged++
+    else if (carried > 0) line(Buffer.concat(carry).toString('utf8'))
+  } finally {
+    fs.closeSync(fd)
+  }
+  return damaged
 }
 
 /**
  * Reads the whole access history: the compacted log, every rotated segment and the live log.
- * Damaged lines are counted and skipped.
+ * Damaged lines are counted and skipped; times later than `clampMs` count as `clampMs`.
+ * Streams every file, so its memory is bounded by the distinct uses, not the log's size.
  */
-export function readHistory(root: string): History {
+export function readHistory(root: string, clampMs = Date.now()): History {
   const history = emptyHistory()
   const { compact, live, segments } = logFiles(root)
   for (const file of [compact, ...segments, live]) {
-    const { records, damaged } = readRecords(file)
-    foldRecords(history, records)
+    const damaged = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
     if (damaged > 0) history.damagedLines.set(file, damaged)
   }
   return history
@@ -162,9 +215,9 @@ export function spacesTouchedSince(root: string, since: number, segment: string 
   const touched = new Set<string>()
   const { live } = logFiles(root)
   for (const file of segment === null ? [live] : [segment, live]) {
-    for (const record of readRecords(file).records) {
+    forEachRecord(file, (record) => {
       if (record.t === 'access' && Date.parse(record.time) >= since) touched.add(record.space)
-    }
+    })
   }
   return touched
 }
