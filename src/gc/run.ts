@@ -56,7 +56,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       removeStaleTemps(root, now)
     }
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
-    const state = loadState(root, { except: rotation.olderSegments }, now)
+    const state = loadState(root, { except: rotation.olderSegments })
     warnings.push(...state.warnings)
     if (formatProblem !== undefined) {
       warnings.push(`${formatProblem}; this run deletes nothing`)

@@ -109,7 +109,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     // The registration record above is older than the start: the guard must not count it as a use.
     const { wallMs: runStart, fsMs: runStartFs } = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
-    const state = loadState(root, null, now)
+    const state = loadState(root, null)
     report.warnings.push(...state.warnings)
     const newNames = new Set(names)
     const previous = new Set(state.registry.projects[projectDir]?.names ?? [])

@@ -24,9 +24,9 @@ export interface StoreState {
  * access history, and damaged marks start empty; either way the run is told to delete nothing,
  * because the clocks and names it would rely on are gone.
  */
-export function loadState(root: string, reportDamage: { except: string[] } | null, now = Date.now()): StoreState {
-  // Record times past the real clock (or the policy clock, when that is later) count as then.
-  const history = readHistory(root, Math.max(now, Date.now()))
+export function loadState(root: string, reportDamage: { except: string[] } | null): StoreState {
+  // Record times past the real clock count as now (the policy clock of a run may be set ahead).
+  const history = readHistory(root, Date.now())
   const warnings: string[] = []
   const holds: string[] = []
   let damaged = 0
