@@ -14,6 +14,8 @@ const INSTALL_ATTEMPTS = 3
 export interface ImportOptions {
   /** SRI string the file must match. */
   integrity?: string
+  /** Most bytes of file content the archive may unpack to (see unpackArchive). */
+  maxBytes?: number
   /** Runs once the archive is extracted and checked, just before the space appears (the access record). */
   beforeInstall?: () => void
 }
@@ -39,7 +41,7 @@ export async function importSpace(file: string, space: SpaceLocation, opts: Impo
   }
   let installed = false
   try {
-    await unpackArchive(file, temp, expected)
+    await unpackArchive(file, temp, expected, { maxBytes: opts.maxBytes })
     opts.beforeInstall?.()
     installDir(space, temp)
     installed = true
