@@ -2,7 +2,7 @@ import { currentRoot } from '../runtime/root'
 import { scanSpaces } from '../runtime/scan'
 import { assertStore, formatHold } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { compactHistory, rotateLog, spacesTouchedSince } from '../store/history'
+import { compactHistory, retireSegment, rotateLog, spacesTouchedSince } from '../store/history'
 import { acquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import { saveRegistry } from '../store/registry'
@@ -77,6 +77,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
       saveOrphanMarks(root, { version: 1, marks: state.marks })
       compactHistory(root, state.history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+      if (rotation.rotated !== null) retireSegment(root, rotation.rotated, state.history.readTo.get(rotation.rotated) ?? 0)
     }
     return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
   } finally {

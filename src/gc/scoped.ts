@@ -7,7 +7,7 @@ import { currentRoot } from '../runtime/root'
 import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
 import { formatHold, storeProblem } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { compactHistory, rotateLog, spacesTouchedSince, type History } from '../store/history'
+import { compactHistory, retireSegment, rotateLog, spacesTouchedSince, type History } from '../store/history'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
@@ -57,6 +57,7 @@ function compactLog(root: string, history: History, runStart: number): void {
   const rotation = rotateLog(root)
   const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
   compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+  if (rotation.rotated !== null) retireSegment(root, rotation.rotated, history.readTo.get(accessLogPath(root)) ?? 0)
 }
 
 /**

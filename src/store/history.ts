@@ -1,19 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { decodeLine, encodeRecord, recordTime, salvage, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { encodeRecord, recordTime, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
 
 const COMPACT_LOG = 'access.compact.log'
 const SEGMENT = /^access\.seg-[0-9a-z-]+\.log$/
-const READ_CHUNK = 1024 * 1024
-// Records are well under 16 KiB (a project path is at most a few KiB); longer lines are garbage.
-const MAX_LINE = 64 * 1024
 
-function decodeRecordLine(text: string): LogRecord | null {
-  return decodeLine(text) ?? salvage(text)
-}
 
 /** Everything the access records say about one space. Times are epoch milliseconds. */
 export interface SpaceUsage {
@@ -39,10 +34,12 @@ export interface History {
   registrations: Map<string, LogRecord>
   /** Log file → how many of its lines failed their checksum or did not parse. */
   damagedLines: Map<string, number>
+  /** Log file → the byte offset up to which its complete lines were folded. */
+  readTo: Map<string, number>
 }
 
 export function emptyHistory(): History {
-  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map() }
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map() }
 }
 
 /** The parsed `time` of the records kept as newest (`latest`, `registrations`), so none is parsed twice. */
@@ -116,69 +113,6 @@ function logFiles(root: string): { compact: string; live: string; segments: stri
 }
 
 /**
- * Calls `onRecord` for every intact record of `file`, streaming (1 MiB at a time, whatever the
- * file's size) and returns how many non-empty lines were damaged. A line longer than 64 KiB is
- * damaged without being kept in memory. A missing file has no records; a file that is not a
- * regular file (a FIFO planted in its place) is not read and counts as one damaged line.
- */
-export function forEachRecord(file: string, onRecord: (record: LogRecord) => void): number {
-  let fd: number
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return 0
-    throw err
-  }
-  let damaged = 0
-  const line = (text: string): void => {
-    if (text === '') return
-    const record = decodeRecordLine(text)
-    if (record === null) damaged++
-    else onRecord(record)
-  }
-  try {
-    if (!fs.fstatSync(fd).isFile()) return 1
-    const buffer = Buffer.allocUnsafe(READ_CHUNK)
-    let carry: Buffer[] = []
-    let carried = 0
-    let overlong = false
-    for (;;) {
-      const read = fs.readSync(fd, buffer, 0, buffer.length, null)
-      if (read === 0) break
-      let start = 0
-      for (let end = buffer.indexOf(10, 0); end !== -1 && end < read; end = buffer.indexOf(10, start)) {
-        if (overlong) {
-          damaged++
-          overlong = false
-        } else if (carried > 0) {
-          line(Buffer.concat([...carry, buffer.subarray(start, end)]).toString('utf8'))
-        } else {
-          line(buffer.toString('utf8', start, end))
-        }
-        carry = []
-        carried = 0
-        start = end + 1
-      }
-      if (start < read && !overlong) {
-        carried += read - start
-        if (carried > MAX_LINE) {
-          overlong = true
-          carry = []
-          carried = 0
-        } else {
-          carry.push(Buffer.from(buffer.subarray(start, read)))
-        }
-      }
-    }
-    if (overlong) damaged++
-    else if (carried > 0) line(Buffer.concat(carry).toString('utf8'))
-  } finally {
-    fs.closeSync(fd)
-  }
-  return damaged
-}
-
-/**
  * Reads the whole access history: the compacted log, every rotated segment and the live log.
  * Damaged lines are counted and skipped; times later than `clampMs` count as `clampMs`.
  * Streams every file, so its memory is bounded by the distinct uses, not the log's size.
@@ -187,8 +121,9 @@ export function readHistory(root: string, clampMs = Date.now()): History {
   const history = emptyHistory()
   const { compact, live, segments } = logFiles(root)
   for (const file of [compact, ...segments, live]) {
-    const damaged = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
+    const { damaged, end } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
     if (damaged > 0) history.damagedLines.set(file, damaged)
+    history.readTo.set(file, end)
   }
   return history
 }
@@ -236,4 +171,18 @@ export function compactHistory(root: string, history: History, keep: (usage: Spa
   for (const record of history.registrations.values()) lines.push(encodeRecord(record))
   writeFileAtomic(logFiles(root).compact, lines.join(''))
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
+}
+
+/**
+ * Removes a segment that was the live log until this run rotated it, once its records are
+ * compacted: `from` is where this run's reading of it ended (given under the name it had), and
+ * anything a writer appended after that (a writer that opened the log just before the rename)
+ * is carried over to the live log first. So no segment outlives the run that rotated it, and the
+ * log files stay proportional to the distinct uses (see docs/design.md, "Store format").
+ */
+export function retireSegment(root: string, segment: string, from: number): void {
+  const late: string[] = []
+  forEachRecord(segment, (record) => late.push(encodeRecord(record)), from)
+  if (late.length > 0) appendLines(logFiles(root).live, late.join(''))
+  fs.rmSync(segment, { force: true })
 }
