@@ -67,7 +67,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     const { reports, freedBytes } = sweepSpaces(spaces, state.history, {
       root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
-      touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated),
+      touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated, state.history),
       removeNow: () => true,
       onProgress: opts.onProgress,
     })

@@ -137,7 +137,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
       const swept = sweepSpaces([...spaces.values()], state.history, {
         root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,
-        touchedSinceStart: () => spacesTouchedSince(root, runStart, null),
+        touchedSinceStart: () => spacesTouchedSince(root, runStart, null, state.history),
         removeNow: () => Date.now() - called < budget,
       })
       report.spaces = swept.reports

@@ -63,9 +63,17 @@ export function recordTime(time: unknown): number | null {
   return Number.isNaN(ms) || ms < EARLIEST_TIME_MS ? null : ms
 }
 
+// Project directories already found sound: a log names a few projects many times over.
+const soundDirs = new Set<string>()
+
 /** True for an absolute, normalised directory path (as this package records projects). */
 export function isProjectDir(dir: unknown): dir is string {
-  return typeof dir === 'string' && dir !== '' && !dir.includes('\0') && path.isAbsolute(dir) && path.resolve(dir) === dir
+  if (typeof dir !== 'string') return false
+  if (soundDirs.has(dir)) return true
+  if (dir === '' || dir.includes('\0') || !path.isAbsolute(dir) || path.resolve(dir) !== dir) return false
+  if (soundDirs.size >= 4096) soundDirs.clear()
+  soundDirs.add(dir)
+  return true
 }
 
 /**

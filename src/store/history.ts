@@ -64,6 +64,7 @@ export function foldRecords(history: History, records: Iterable<LogRecord>, clam
 }
 
 function foldRecord(history: History, given: LogRecord, clampMs: number): void {
+  // Decoded records carry a sound time (decodeLine checked it); others are checked here.
   const parsed = recordTime(given.time)
   if (parsed === null) return
   const time = Math.min(parsed, clampMs)
@@ -145,14 +146,19 @@ export function rotateLog(root: string): { olderSegments: string[]; rotated: str
   return { olderSegments: segments, rotated }
 }
 
-/** Space ids with a record at or after `since` in the live log or `segment` (the race guard's check). */
-export function spacesTouchedSince(root: string, since: number, segment: string | null): Set<string> {
+/**
+ * Space ids with a record at or after `since` in the live log or `segment` (the race guard's
+ * check). With the `history` this run folded, only what was appended after its reading is read
+ * again (the rest is in the history already), so a huge log is not read twice.
+ */
+export function spacesTouchedSince(root: string, since: number, segment: string | null, history?: History): Set<string> {
   const touched = new Set<string>()
+  for (const usage of history?.spaces.values() ?? []) if (usage.lastAccess >= since) touched.add(usage.id)
   const { live } = logFiles(root)
   for (const file of segment === null ? [live] : [segment, live]) {
     forEachRecord(file, (record) => {
       if (record.t === 'access' && Date.parse(record.time) >= since) touched.add(record.space)
-    })
+    }, history?.readTo.get(file) ?? 0)
   }
   return touched
 }
