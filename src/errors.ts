@@ -13,6 +13,7 @@ export type ScratchErrorCode =
   | 'ERR_SCRATCH_USAGE'
   | 'ERR_SCRATCH_NOT_A_STORE'
   | 'ERR_SCRATCH_NEWER_FORMAT'
+  | 'ERR_SCRATCH_NOT_FOUND'
 
 /**
  * The one error class of the package. `message` names the offending value (key, owner, path);

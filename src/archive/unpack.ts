@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Parser, type ReadEntry } from 'tar'
 import { ScratchError, isErrno } from '../errors'
+import { notWritable } from '../runtime/store-root'
 import { integrityMatches, type ExpectedIntegrity } from './integrity'
 import { assertLinkInside, assertLinkTarget, safeEntryPath, unsafe } from './safety'
 
@@ -91,6 +92,7 @@ class Extractor {
   private readonly links: string[] = []
   private fd: number | null = null
   private written = 0
+  private current = ''
   private declared = 0
 
   constructor(private readonly file: string, private readonly dest: string, private readonly maxBytes: number) {}
@@ -104,7 +106,7 @@ class Extractor {
     try {
       this.write(entry)
     } catch (err) {
-      this.failure = err
+      this.failure = isErrno(err) ? entryFailure(this.file, entry.path, err) : err
       this.close()
       entry.resume()
     }
@@ -135,6 +137,7 @@ class Extractor {
         this.declared += entry.size ?? 0
         if (this.declared > this.maxBytes) throw this.tooBig()
         this.ensureDir(parentOf(rel))
+        this.current = entry.path
         this.fd = this.exclusive(rel, () => fs.openSync(abs, CREATE_FILE, ((entry.mode ?? 0) & 0o111) !== 0 ? 0o755 : 0o644))
         entry.on('data', (chunk: Buffer) => this.writeChunk(chunk))
         entry.on('end', () => this.close())
@@ -167,7 +170,7 @@ class Extractor {
     try {
       for (let offset = 0; offset < chunk.length;) offset += fs.writeSync(this.fd, chunk, offset)
     } catch (err) {
-      this.failure ??= err
+      this.failure ??= isErrno(err) ? entryFailure(this.file, this.current, err) : err
       this.close()
     }
   }
@@ -196,6 +199,18 @@ class Extractor {
     }
     this.dirs.add(rel)
   }
+}
+
+/**
+ * A system error met while writing entry `entryPath` of `archive`, as a coded error: a name the
+ * file system cannot hold (ENAMETOOLONG: over 255 bytes a component) makes the archive unsafe to
+ * install here; anything else (a full disk) is about the store, with a hint for that code.
+ */
+function entryFailure(archive: string, entryPath: string, err: NodeJS.ErrnoException): ScratchError {
+  if (err.code === 'ENAMETOOLONG') {
+    return unsafe(archive, `entry ${JSON.stringify(entryPath)} has a name longer than the file system allows (ENAMETOOLONG)`, err)
+  }
+  return notWritable(archive, err, `import ${JSON.stringify(entryPath)} of`)
 }
 
 function parentOf(rel: string): string {

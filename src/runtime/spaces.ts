@@ -7,9 +7,10 @@ import { resolveOwner, type Owner, type OwnerInfo } from './owner'
 import { currentRoot } from './root'
 import { scanSpaces } from './scan'
 import { assertStore } from './store-mark'
-import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
+import { notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
 import { removeSpace, treeBytes } from './remove'
 import { forgetSpace, recentlyRecorded, recordAccess, trackingEnabled } from './tracking'
+import { makeDirs } from './make-dirs'
 
 /** Options of `getScratch` and `getGlobalScratch`. */
 export interface GetScratchOptions {
@@ -80,9 +81,10 @@ function openSpace(space: SpaceLocation, caller: OwnerInfo | null): string {
   if (!exists) {
     try {
       prepareStoreRoot(space.root)
-      fs.mkdirSync(space.path, { recursive: true, mode: 0o700 })
+      makeDirs(space.path)
     } catch (err) {
-      if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
+      // Every system error here is about the store location (full, read-only, too long, /proc).
+      if (isErrno(err)) throw notWritable(space.path, err)
       throw err
     }
   }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import { BOOKKEEPING_DIR, CACHEDIR_TAG, CACHEDIR_TAG_CONTENT, bookkeepingDir } from './layout'
 import { storeMark, writeFormatFile } from './store-mark'
+import { makeDirs } from './make-dirs'
 
 // root → whether it is a store this process may mark and track in (false: another program's directory).
 const prepared = new Map<string, boolean>()
@@ -27,7 +28,7 @@ export function prepareStoreRoot(root: string): boolean {
   const known = prepared.get(root)
   if (known !== undefined && fs.existsSync(root)) return known
   const mark = storeMark(root)
-  if (mark === 'missing') fs.mkdirSync(root, { recursive: true, mode: 0o700 })
+  if (mark === 'missing') makeDirs(root)
   if (mark === 'foreign') {
     prepared.set(root, false)
     warnOnce(`foreign:${root}`, `${root} is not a scratch store (it holds other files and no ${BOOKKEEPING_DIR}/ directory); ` +
@@ -58,13 +59,29 @@ export function writeCachedirTag(root: string): void {
   }
 }
 
-/** `ERR_SCRATCH_NOT_WRITABLE` for `target`, with the hint every unwritable-store error shares. */
-export function notWritable(target: string, cause: unknown): ScratchError {
-  const code = isErrno(cause) ? cause.code : 'error'
-  return new ScratchError('ERR_SCRATCH_NOT_WRITABLE', `Cannot create scratch space ${target} (${code})`, {
-    hint: 'The scratch store is not writable here. Set SCRATCHSPACE_DIR to a writable directory.',
-    cause,
-  })
+/** What to do about a file-system error code, for the people who meet it. */
+export function errnoHint(code: string | undefined): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'The disk (or quota) holding the scratch store is full. Free some space (scratch gc, scratch clear), or set SCRATCHSPACE_DIR to another disk.'
+    case 'ENAMETOOLONG':
+      return 'The path is longer than the file system allows. Set SCRATCHSPACE_DIR to a shorter directory.'
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'A part of the path is missing or is not a directory that can hold files (such as /proc). Set SCRATCHSPACE_DIR to a writable directory.'
+    default:
+      return 'The scratch store is not writable here. Set SCRATCHSPACE_DIR to a writable directory.'
+  }
+}
+
+/**
+ * `ERR_SCRATCH_NOT_WRITABLE` for `target`, naming the system error code, with a hint for that
+ * code (a full disk, a path too long, a location like /proc that cannot hold directories).
+ */
+export function notWritable(target: string, cause: unknown, what = 'create scratch space'): ScratchError {
+  const code = isErrno(cause) ? cause.code : undefined
+  return new ScratchError('ERR_SCRATCH_NOT_WRITABLE', `Cannot ${what} ${target} (${code ?? 'error'})`, { hint: errnoHint(code), cause })
 }
 
 /** Writes one warning line to stderr, at most once per process for each `topic`. */
