@@ -2,12 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { appendRecord } from '../runtime/access-log'
-import { accessLogPath, spaceId } from '../runtime/layout'
+import { accessLogPath } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
 import { formatHold, storeProblem } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { compactHistory, retireSegment, rotateLog, spacesTouchedSince, type History } from '../store/history'
+import { spacesTouchedSince } from '../store/history'
+import { compactLog } from './compact'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
@@ -47,17 +48,6 @@ function liveLogBytes(root: string): number {
     if (isErrno(err, 'ENOENT')) return 0
     throw err
   }
-}
-
-/**
- * Rotates and compacts the log as a full gc does. Safe under the lock: every older segment was
- * read by this sweep, and records appended since are in the segment rotated now, kept for later.
- */
-function compactLog(root: string, history: History, runStart: number): void {
-  const rotation = rotateLog(root)
-  const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
-  compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
-  if (rotation.rotated !== null) retireSegment(root, rotation.rotated, history.readTo.get(accessLogPath(root)) ?? 0)
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
+import { RUNTIME_COMPACT_AT_BYTES, requestCompaction } from './compaction-trigger'
 import { accessLogPath, bookkeepingDir, parseSpaceId } from './layout'
 import { isPackageName } from './names'
 
@@ -145,9 +146,12 @@ export function appendRecord(root: string, record: LogRecord): void {
     fs.mkdirSync(bookkeepingDir(root), { recursive: true, mode: 0o700 })
     fd = fs.openSync(file, 'a', 0o600)
   }
+  let size = 0
   try {
     fs.writeSync(fd, line)
+    size = fs.fstatSync(fd).size
   } finally {
     fs.closeSync(fd)
   }
+  if (size > RUNTIME_COMPACT_AT_BYTES) requestCompaction(root)
 }
