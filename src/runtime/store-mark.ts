@@ -155,7 +155,7 @@ export function writeFormatFile(root: string): void {
   const file = formatPath(root)
   if (fs.existsSync(file)) return
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
-  fs.writeFileSync(temp, `${STORE_FORMAT}\n`, { flag: 'wx', mode: 0o644 })
+  fs.writeFileSync(temp, `${STORE_FORMAT}\n`, { flag: 'wx', mode: 0o600 })
   try {
     fs.linkSync(temp, file)
   } catch (err) {
