@@ -84,3 +84,23 @@ describe('paths taken from records are validated as <root>/<owner>/<key>', () =>
     expect(gc.projects.map((p) => p.dir)).toEqual([])
   })
 })
+
+describe('state files that are not what this package writes', () => {
+  const box = useSandbox()
+
+  test('a FIFO or a 200 MiB sparse file in place of registry.json is damaged without being read: the run deletes nothing and rebuilds it', async () => {
+    const doomed = makeSpace(box.store, 'gone-pkg', 'cache', 10, 30 * 24 * 3_600_000)
+    const registry = path.join(box.store, '.scratch', 'registry.json')
+    require('node:child_process').execFileSync('mkfifo', [registry])
+    const first = await runGc()
+    expect(first.warnings).toEqual(expect.arrayContaining([expect.stringContaining('not a regular file')]))
+    expect(fs.existsSync(doomed)).toBe(true)
+    fs.rmSync(registry)
+    fs.writeFileSync(registry, '')
+    fs.truncateSync(registry, 200 * 1024 * 1024)
+    const second = await runGc()
+    expect(second.warnings).toEqual(expect.arrayContaining([expect.stringContaining('more than a state file can be')]))
+    expect(fs.existsSync(doomed)).toBe(true)
+    expect(fs.statSync(registry).size).toBeLessThan(1024)
+  })
+})
