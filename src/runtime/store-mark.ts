@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
+import { errnoHint } from './errno-hint'
 import { BOOKKEEPING_DIR, CACHEDIR_TAG, STORE_FORMAT, formatPath } from './layout'
 
 /**
@@ -51,7 +52,7 @@ export function storeMark(root: string): StoreMark {
     stat = fs.statSync(root)
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return 'missing'
-    if (isErrno(err, 'ENOTDIR')) return 'foreign'
+    // ENOTDIR (a part of the path is a file) and the rest: the caller reports the code.
     throw err
   }
   if (!stat.isDirectory()) return 'foreign'
@@ -68,7 +69,7 @@ export function storeMark(root: string): StoreMark {
 /** `ERR_SCRATCH_NOT_A_STORE` for `root`. */
 export function notAStore(root: string): ScratchError {
   return new ScratchError('ERR_SCRATCH_NOT_A_STORE',
-    `${root} is not a scratch store: it is not empty and has no ${BOOKKEEPING_DIR}/ directory nor a ${CACHEDIR_TAG} of pnpm-plugin-scratch; nothing was touched`, {
+    `${root} is not a scratch store: it is not an empty directory, and has no ${BOOKKEEPING_DIR}/ directory nor a ${CACHEDIR_TAG} of pnpm-plugin-scratch; nothing was touched`, {
       hint: 'SCRATCHSPACE_DIR probably points at the wrong directory (such as ~/.cache or /tmp). Point it at a directory of its own, for example ~/.cache/scratchspace, or unset it.',
     })
 }
@@ -85,7 +86,7 @@ export function assertStore(root: string): Exclude<StoreMark, 'foreign'> {
   } catch (err) {
     if (!isErrno(err)) throw err
     throw new ScratchError('ERR_SCRATCH_NOT_WRITABLE', `Cannot read the scratch store ${root} (${err.code})`, {
-      hint: 'Check the permissions of the store directory (scratch path prints it), or set SCRATCHSPACE_DIR.', cause: err,
+      hint: err.code === 'EACCES' || err.code === 'EPERM' ? 'Check the permissions of the store directory (scratch path prints it), or set SCRATCHSPACE_DIR.' : errnoHint(err.code), cause: err,
     })
   }
   if (mark === 'foreign') throw notAStore(root)

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import { BOOKKEEPING_DIR, CACHEDIR_TAG, CACHEDIR_TAG_CONTENT, bookkeepingDir } from './layout'
 import { storeMark, writeFormatFile } from './store-mark'
+import { errnoHint } from './errno-hint'
 import { makeDirs } from './make-dirs'
 
 // root → whether it is a store this process may mark and track in (false: another program's directory).
@@ -56,22 +57,6 @@ export function writeCachedirTag(root: string): void {
     fs.writeFileSync(tag, CACHEDIR_TAG_CONTENT, { flag: 'wx', mode: 0o644 })
   } catch (err) {
     if (!isErrno(err, 'EEXIST')) throw err
-  }
-}
-
-/** What to do about a file-system error code, for the people who meet it. */
-export function errnoHint(code: string | undefined): string {
-  switch (code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'The disk (or quota) holding the scratch store is full. Free some space (scratch gc, scratch clear), or set SCRATCHSPACE_DIR to another disk.'
-    case 'ENAMETOOLONG':
-      return 'The path is longer than the file system allows. Set SCRATCHSPACE_DIR to a shorter directory.'
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'A part of the path is missing or is not a directory that can hold files (such as /proc). Set SCRATCHSPACE_DIR to a writable directory.'
-    default:
-      return 'The scratch store is not writable here. Set SCRATCHSPACE_DIR to a writable directory.'
   }
 }
 
