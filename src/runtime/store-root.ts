@@ -36,10 +36,13 @@ export function prepareStoreRoot(root: string): boolean {
       'spaces created there are not tracked and gc will refuse it. Point SCRATCHSPACE_DIR at a directory of its own.')
     return false
   }
-  try {
-    fs.mkdirSync(bookkeepingDir(root), { mode: 0o700 })
-  } catch (err) {
-    if (!isErrno(err, 'EEXIST')) throw err
+  // Checked first, as for the tag below: a failed mkdir costs a thrown error on every process's first call.
+  if (!fs.existsSync(bookkeepingDir(root))) {
+    try {
+      fs.mkdirSync(bookkeepingDir(root), { mode: 0o700 })
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err
+    }
   }
   writeFormatFile(root)
   writeCachedirTag(root)
