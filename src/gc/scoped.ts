@@ -2,12 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { appendRecord } from '../runtime/access-log'
+import { requestCompaction } from '../runtime/compaction-trigger'
 import { accessLogPath } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
 import { formatHold, storeProblem } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { spacesTouchedSince } from '../store/history'
+import { historyBytes, spacesTouchedSince } from '../store/history'
 import { compactLog } from './compact'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
@@ -40,6 +41,8 @@ export interface ScopedSweepOptions {
 
 /** Past this size the sweep compacts the access log itself, so hook-only users' logs stay small. */
 const COMPACT_AT_BYTES = 256 * 1024
+/** Past this much log to read, the sweep defers to a background compaction (see docs/design.md, "Store format"). */
+const SWEEP_MAX_LOG_BYTES = 32 * 1024 * 1024
 
 function liveLogBytes(root: string): number {
   try {
@@ -92,6 +95,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     return report
   }
   const lock = dryRun ? null : tryAcquireLock(root, 'scoped sweep')
+  let deferred = false
   if (!dryRun && lock === null) {
     report.warnings.push(`${lockedError(lockPath(root)).message}; sweep skipped, the next gc will catch up`)
     return report
@@ -100,6 +104,14 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     // The registration record above is older than the start: the guard must not count it as a use.
     const { wallMs: runStart, fsMs: runStartFs } = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
+    // A log this large (hook-only users before compaction existed) would take seconds to read inside an
+    // install: the sweep is deferred to a background compaction, after which the next one is fast.
+    const logSize = dryRun ? 0 : historyBytes(root)
+    if (logSize > SWEEP_MAX_LOG_BYTES) {
+      report.warnings.push(`the access log is ${Math.round(logSize / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
+      deferred = true
+      return report
+    }
     const state = loadState(root, null)
     report.warnings.push(...state.warnings)
     const newNames = new Set(names)
@@ -142,5 +154,6 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     return report
   } finally {
     lock?.release()
+    if (deferred) requestCompaction(root)
   }
 }

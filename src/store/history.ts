@@ -113,6 +113,20 @@ function logFiles(root: string): { compact: string; live: string; segments: stri
   }
 }
 
+/** The total size of the access-log files (compacted, segments, live); what reading the history costs. */
+export function historyBytes(root: string): number {
+  const { compact, live, segments } = logFiles(root)
+  let total = 0
+  for (const file of [compact, ...segments, live]) {
+    try {
+      total += fs.statSync(file).size
+    } catch (err) {
+      if (!isErrno(err)) throw err
+    }
+  }
+  return total
+}
+
 /**
  * Reads the whole access history: the compacted log, every rotated segment and the live log.
  * Damaged lines are counted and skipped; times later than `clampMs` count as `clampMs`.
