@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { clearSpaces, runGc, scopedSweep } from '../../src/gc'
 import { clearScratchspaces, getScratch } from '../../src'
+import { scanSpaces } from '../../src/runtime/scan'
 import { listTree } from '../helpers/tmp'
 import { scratch } from '../cli/support'
 import { captureStderr, useSandbox } from '../runtime/support'
@@ -76,6 +77,13 @@ describe('a store is marked', () => {
     expect(fs.readFileSync(path.join(box.store, '.scratch', 'format'), 'utf8')).toBe('1\n')
     expect(fs.readFileSync(path.join(box.store, 'CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55\n/)
     expect(fs.readdirSync(path.join(box.store, '.scratch')).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  test('SCRATCHSPACE_DIR=/ : list refuses with ERR_SCRATCH_NOT_A_STORE, and the scan itself never aborts on /proc', async () => {
+    process.env.SCRATCHSPACE_DIR = '/'
+    await expect(runGc({ dryRun: true })).rejects.toMatchObject({ code: 'ERR_SCRATCH_NOT_A_STORE', message: expect.stringContaining('/ is not a scratch store') })
+    expect(() => scanSpaces('/')).not.toThrow()
+    expect(() => scanSpaces('/proc')).not.toThrow()
   })
 
   test('an empty or missing root is an empty store', async () => {
