@@ -160,7 +160,9 @@ export function writeFormatFile(root: string): void {
   try {
     fs.linkSync(temp, file)
   } catch (err) {
-    if (isErrno(err, 'EEXIST')) return
+    // EEXIST: another process wrote it first. ENOENT: a gc run removed our temp file as a crashed
+    // writer's; it writes the format itself, so there is nothing to do either way.
+    if (isErrno(err, 'EEXIST', 'ENOENT')) return
     if (!isErrno(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV')) throw err
     if (!fs.existsSync(file)) fs.renameSync(temp, file)
   } finally {
