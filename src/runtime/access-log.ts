@@ -132,12 +132,24 @@ export function decodeLog(text: string): LogRecord[] {
 
 /**
  * Appends `record` to the store's access log with a single `write` on an `O_APPEND` descriptor,
- * so concurrent writers never tear or interleave lines. Creates the bookkeeping directory (0700)
+ * so concurrent writers never tear or interleave lines, and checks that it landed in the live log
+ * (see docs/design.md, "Store format"). Creates the bookkeeping directory (0700)
  * when missing. Throws the system error when the log cannot be written.
  */
 export function appendRecord(root: string, record: LogRecord): void {
   const line = encodeRecord(record)
   const file = accessLogPath(root)
+  // A gc may rotate the log between our open and our write (and retire the rotated file once it
+  // has read it): a record that did not land in the file now at the log's path is written again
+  // there. At most twice; a record folded twice changes nothing.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { size, landed } = appendOnce(root, file, line)
+    if (size > RUNTIME_COMPACT_AT_BYTES) requestCompaction(root)
+    if (landed) return
+  }
+}
+
+function appendOnce(root: string, file: string, line: string): { size: number; landed: boolean } {
   let fd: number
   try {
     fd = fs.openSync(file, 'a', 0o600)
@@ -146,12 +158,19 @@ export function appendRecord(root: string, record: LogRecord): void {
     fs.mkdirSync(bookkeepingDir(root), { recursive: true, mode: 0o700 })
     fd = fs.openSync(file, 'a', 0o600)
   }
-  let size = 0
   try {
     fs.writeSync(fd, line)
-    size = fs.fstatSync(fd).size
+    const written = fs.fstatSync(fd)
+    let now: fs.Stats | undefined
+    try {
+      now = fs.statSync(file)
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err
+    }
+    // Where inode numbers are not reported (0), the check cannot tell, and the record stays where it is.
+    const landed = written.ino === 0 || (now !== undefined && now.ino === written.ino && now.dev === written.dev)
+    return { size: written.size, landed }
   } finally {
     fs.closeSync(fd)
   }
-  if (size > RUNTIME_COMPACT_AT_BYTES) requestCompaction(root)
 }
