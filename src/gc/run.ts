@@ -76,7 +76,9 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
       for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
       saveOrphanMarks(root, { version: 1, marks: state.marks })
-      compactHistory(root, state.history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+      // Spaces on disk now, not at the scan: one re-created since keeps its records.
+      const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
+      compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
       if (rotation.rotated !== null) retireSegment(root, rotation.rotated, state.history.readTo.get(rotation.rotated) ?? 0)
     }
     return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }

@@ -34,6 +34,9 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
   const exists = fs.existsSync(space.path)
   noteAccess(space, space.owner, exists, Date.now())
   if (exists && hasContent(space.path)) return space.path
+  // About to (re)create it: that is always recorded, also when the first note was skipped as a
+  // repeat (the space existed then, and was deleted or emptied since).
+  if (exists) noteAccess(space, space.owner, false, Date.now())
 
   const temp = path.join(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
   try {
