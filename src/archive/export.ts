@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
 import { ScratchError, isErrno } from '../errors'
+import { notWritable } from '../runtime/store-root'
 import { toSri } from './integrity'
 import { collectEntries, tarStream } from './pack'
 
@@ -59,10 +60,28 @@ export async function exportSpace(spacePath: string, file: string): Promise<Expo
     syncFile(temp)
     fs.renameSync(temp, file)
     moved = true
+  } catch (err) {
+    throw isErrno(err) ? archiveFileError(file, err) : err
   } finally {
     if (!moved) fs.rmSync(temp, { force: true })
   }
   return { integrity: toSri('sha512', hash.digest()), bytes }
+}
+
+/**
+ * A system error writing the archive `file`, as a coded error naming it: a directory that does
+ * not exist is `ERR_SCRATCH_NOT_FOUND` (also what a name with bytes that are not UTF-8 becomes,
+ * as Node.js replaces them in strings); the rest (no permission, a full disk, a name too long)
+ * is `ERR_SCRATCH_NOT_WRITABLE` with a hint for its code.
+ */
+function archiveFileError(file: string, err: NodeJS.ErrnoException): ScratchError {
+  if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+    return new ScratchError('ERR_SCRATCH_NOT_FOUND', `Cannot write scratch archive ${file}: directory ${path.dirname(file)} does not exist (${err.code})`, {
+      hint: 'Create the directory first, or write the archive into an existing one. A name with bytes that are not valid UTF-8 cannot be passed as a string path.',
+      cause: err,
+    })
+  }
+  return notWritable(file, err, 'write scratch archive')
 }
 
 function assertSpaceDir(spacePath: string): void {

@@ -3,9 +3,10 @@ import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import { asideName, moveToTrash, pruneEmptyParents, removeTrashed } from '../runtime/remove'
 import type { SpaceLocation } from '../runtime/spaces'
-import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot } from '../runtime/store-root'
+import { notWritable, prepareStoreRoot } from '../runtime/store-root'
 import { parseIntegrity } from './integrity'
 import { unpackArchive } from './unpack'
+import { makeDirs } from '../runtime/make-dirs'
 
 // Rename attempts when another process keeps putting a space back between our two renames.
 const INSTALL_ATTEMPTS = 3
@@ -14,6 +15,8 @@ const INSTALL_ATTEMPTS = 3
 export interface ImportOptions {
   /** SRI string the file must match. */
   integrity?: string
+  /** Most bytes of file content the archive may unpack to (see unpackArchive). */
+  maxBytes?: number
   /** Runs once the archive is extracted and checked, just before the space appears (the access record). */
   beforeInstall?: () => void
 }
@@ -31,15 +34,16 @@ export async function importSpace(file: string, space: SpaceLocation, opts: Impo
   const temp = path.join(namespace, `.${path.basename(space.path)}.tmp-${asideName('import')}`)
   try {
     prepareStoreRoot(space.root)
-    fs.mkdirSync(namespace, { recursive: true, mode: 0o700 })
+    makeDirs(namespace)
     fs.mkdirSync(temp, { mode: 0o700 })
   } catch (err) {
-    if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
+    // Every system error here is about the store location (full, read-only, too long, /proc).
+    if (isErrno(err)) throw notWritable(space.path, err)
     throw err
   }
   let installed = false
   try {
-    await unpackArchive(file, temp, expected)
+    await unpackArchive(file, temp, expected, { maxBytes: opts.maxBytes })
     opts.beforeInstall?.()
     installDir(space, temp)
     installed = true
@@ -77,7 +81,7 @@ function installDir(space: SpaceLocation, temp: string): void {
       break
     } catch (err) {
       const occupied = isErrno(err, 'ENOTEMPTY', 'EEXIST', 'ENOTDIR') || (process.platform === 'win32' && isErrno(err, 'EPERM'))
-      if (!occupied) throw err
+      if (!occupied) throw isErrno(err) ? notWritable(space.path, err, 'install scratch space') : err
       if (attempt === INSTALL_ATTEMPTS) {
         throw new ScratchError('ERR_SCRATCH_LOCKED', `Scratch space ${space.path} kept being recreated while importing into it`, {
           hint: 'Another process is using this space; retry the import when it is done.', cause: err,

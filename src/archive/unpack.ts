@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Parser, type ReadEntry } from 'tar'
 import { ScratchError, isErrno } from '../errors'
+import { notWritable } from '../runtime/store-root'
 import { integrityMatches, type ExpectedIntegrity } from './integrity'
 import { assertLinkInside, assertLinkTarget, safeEntryPath, unsafe } from './safety'
 
@@ -20,12 +21,16 @@ const CREATE_FILE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.
  * and files are created with `O_EXCL | O_NOFOLLOW`. Links are checked once more at the end,
  * following chains on disk. Modes are normalised (0755 for directories and files with any
  * execute bit, else 0644, less the umask); times and owners are not restored.
+ * With `limits.maxBytes`, extraction stops with `ERR_SCRATCH_UNSAFE_ARCHIVE` as soon as the
+ * file contents would exceed that many bytes (checked against each entry's declared size before
+ * it is written, and against the bytes actually written), so a small archive that expands to
+ * gigabytes cannot fill the disk.
  * With `expected`, a digest mismatch throws `ERR_SCRATCH_INTEGRITY`, and wins over any other
  * error of the archive (a file that is not the expected one is reported as such). On error
  * `dest` may hold partial content: the caller removes it.
  */
-export async function unpackArchive(file: string, dest: string, expected: ExpectedIntegrity | null): Promise<void> {
-  const extractor = new Extractor(file, dest)
+export async function unpackArchive(file: string, dest: string, expected: ExpectedIntegrity | null, limits: UnpackLimits = {}): Promise<void> {
+  const extractor = new Extractor(file, dest, limits.maxBytes ?? Infinity)
   const hash = createHash(expected?.algorithm ?? 'sha512')
   const parser = new Parser({ strict: true, maxDecompressionRatio: MAX_DECOMPRESSION_RATIO, onReadEntry: (entry) => extractor.add(entry) })
   let failure: unknown
@@ -74,21 +79,34 @@ export async function unpackArchive(file: string, dest: string, expected: Expect
   extractor.checkLinks()
 }
 
+/** Bounds on what an archive may unpack to. */
+export interface UnpackLimits {
+  /** Most bytes of file content the archive may unpack to; default unbounded. */
+  maxBytes?: number
+}
+
 /** Writes accepted entries under `dest`; remembers the first failure instead of throwing into node-tar. */
 class Extractor {
   failure: unknown
   private readonly dirs = new Set<string>([''])
   private readonly links: string[] = []
   private fd: number | null = null
+  private written = 0
+  private current = ''
+  private declared = 0
 
-  constructor(private readonly file: string, private readonly dest: string) {}
+  constructor(private readonly file: string, private readonly dest: string, private readonly maxBytes: number) {}
+
+  private tooBig(): ScratchError {
+    return unsafe(this.file, `it unpacks to more than the limit of ${this.maxBytes} bytes (maxBytes / --max-bytes); nothing was installed`)
+  }
 
   add(entry: ReadEntry): void {
     if (this.failure !== undefined) return void entry.resume()
     try {
       this.write(entry)
     } catch (err) {
-      this.failure = err
+      this.failure = isErrno(err) ? entryFailure(this.file, entry.path, err) : err
       this.close()
       entry.resume()
     }
@@ -116,7 +134,10 @@ class Extractor {
       case 'OldFile':
       case 'ContiguousFile':
         if (rel === '') throw unsafe(this.file, `entry ${JSON.stringify(entry.path)} is a file in place of the space`)
+        this.declared += entry.size ?? 0
+        if (this.declared > this.maxBytes) throw this.tooBig()
         this.ensureDir(parentOf(rel))
+        this.current = entry.path
         this.fd = this.exclusive(rel, () => fs.openSync(abs, CREATE_FILE, ((entry.mode ?? 0) & 0o111) !== 0 ? 0o755 : 0o644))
         entry.on('data', (chunk: Buffer) => this.writeChunk(chunk))
         entry.on('end', () => this.close())
@@ -139,10 +160,17 @@ class Extractor {
 
   private writeChunk(chunk: Buffer): void {
     if (this.fd === null) return
+    this.written += chunk.length
+    if (this.written > this.maxBytes) {
+      // A size header that lies (pax, or a stream longer than declared) is caught here.
+      this.failure ??= this.tooBig()
+      this.close()
+      return
+    }
     try {
       for (let offset = 0; offset < chunk.length;) offset += fs.writeSync(this.fd, chunk, offset)
     } catch (err) {
-      this.failure ??= err
+      this.failure ??= isErrno(err) ? entryFailure(this.file, this.current, err) : err
       this.close()
     }
   }
@@ -171,6 +199,18 @@ class Extractor {
     }
     this.dirs.add(rel)
   }
+}
+
+/**
+ * A system error met while writing entry `entryPath` of `archive`, as a coded error: a name the
+ * file system cannot hold (ENAMETOOLONG: over 255 bytes a component) makes the archive unsafe to
+ * install here; anything else (a full disk) is about the store, with a hint for that code.
+ */
+function entryFailure(archive: string, entryPath: string, err: NodeJS.ErrnoException): ScratchError {
+  if (err.code === 'ENAMETOOLONG') {
+    return unsafe(archive, `entry ${JSON.stringify(entryPath)} has a name longer than the file system allows (ENAMETOOLONG)`, err)
+  }
+  return notWritable(archive, err, `import ${JSON.stringify(entryPath)} of`)
 }
 
 function parentOf(rel: string): string {

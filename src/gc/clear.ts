@@ -3,6 +3,7 @@ import { assertOwnerName } from '../runtime/names'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
 import { moveToTrash, pruneEmptyParents, removeTrashed, treeBytes } from '../runtime/remove'
+import { assertFormatKnown, assertStore } from '../runtime/store-mark'
 import { writeCachedirTag } from '../runtime/store-root'
 import { acquireLock } from '../store/lock'
 import path from 'node:path'
@@ -32,6 +33,9 @@ export async function clearSpaces(opts: ClearOptions): Promise<ClearReport> {
   for (const owner of opts.owners ?? []) assertOwnerName(owner)
   const root = opts.root ?? currentRoot()
   const dryRun = opts.dryRun ?? false
+  // Never another program's directory; never a store whose newer format this version may misread.
+  if (assertStore(root) !== 'marked') return { dryRun, freedBytes: 0, spaces: [] }
+  if (!dryRun) assertFormatKnown(root)
   const selected: SpaceEntry[] = []
   if (opts.all === true) selected.push(...scanSpaces(root))
   else {

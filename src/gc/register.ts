@@ -14,7 +14,6 @@ export function registerProject(dir: string, opts: { root?: string; now?: number
   const root = opts.root ?? currentRoot()
   const projectDir = path.resolve(dir)
   const now = opts.now ?? Date.now()
-  prepareStoreRoot(root)
-  appendRecord(root, { t: 'project', project: projectDir, time: new Date(now).toISOString(), pid: process.pid })
+  if (prepareStoreRoot(root)) appendRecord(root, { t: 'project', project: projectDir, time: new Date(now).toISOString(), pid: process.pid })
   return checkProject(projectDir, undefined, now).report
 }

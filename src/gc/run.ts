@@ -1,7 +1,8 @@
-import fs from 'node:fs'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces } from '../runtime/scan'
-import { compactHistory, rotateLog, spacesTouchedSince } from '../store/history'
+import { assertStore, formatHold } from '../runtime/store-mark'
+import { prepareStoreRoot } from '../runtime/store-root'
+import { compactHistory, retireSegment, rotateLog, spacesTouchedSince } from '../store/history'
 import { acquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import { saveRegistry } from '../store/registry'
@@ -36,10 +37,15 @@ export interface GcOptions {
  */
 export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
   const root = opts.root ?? currentRoot()
-  const dryRun = opts.dryRun ?? false
-  if (!fs.existsSync(root)) return { dryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
+  const requestedDryRun = opts.dryRun ?? false
+  // Another program's directory is refused before anything is read or written; an empty one is an empty store.
+  if (assertStore(root) !== 'marked') return { dryRun: requestedDryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
+  // A store of a newer format is judged but never changed: this version may misread its state.
+  const formatProblem = formatHold(root)
+  const dryRun = requestedDryRun || formatProblem !== undefined
   const lock = dryRun ? null : await acquireLock(root, { waitMs: opts.lockWaitMs ?? 10_000, command: 'scratch gc' })
   try {
+    if (!dryRun) prepareStoreRoot(root)
     const start = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     const runStart = start.wallMs
     const now = opts.now ?? runStart
@@ -52,12 +58,16 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
     const state = loadState(root, { except: rotation.olderSegments })
     warnings.push(...state.warnings)
+    if (formatProblem !== undefined) {
+      warnings.push(`${formatProblem}; this run deletes nothing`)
+      state.holdReason = [state.holdReason, formatProblem].filter((hold) => hold !== undefined).join('; ')
+    }
     const world = assessWorld(state.registry, state.history, now)
     const spaces = scanSpaces(root)
     const { reports, freedBytes } = sweepSpaces(spaces, state.history, {
       root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
-      touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated),
+      touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated, state.history),
       removeNow: () => true,
       onProgress: opts.onProgress,
     })
@@ -66,9 +76,12 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
       for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
       saveOrphanMarks(root, { version: 1, marks: state.marks })
-      compactHistory(root, state.history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+      // Spaces on disk now, not at the scan: one re-created since keeps its records.
+      const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
+      compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+      if (rotation.rotated !== null) retireSegment(root, rotation.rotated, state.history.readTo.get(rotation.rotated) ?? 0)
     }
-    return { dryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
+    return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
   } finally {
     lock?.release()
   }

@@ -2,11 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { appendRecord } from '../runtime/access-log'
-import { accessLogPath, namespaceDir, spaceId } from '../runtime/layout'
+import { requestCompaction } from '../runtime/compaction-trigger'
+import { accessLogPath } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
-import { scanSpaces, type SpaceEntry } from '../runtime/scan'
+import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
+import { formatHold, storeProblem } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { compactHistory, rotateLog, spacesTouchedSince, type History } from '../store/history'
+import { historyBytes, spacesTouchedSince } from '../store/history'
+import { compactLog } from './compact'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
@@ -38,6 +41,8 @@ export interface ScopedSweepOptions {
 
 /** Past this size the sweep compacts the access log itself, so hook-only users' logs stay small. */
 const COMPACT_AT_BYTES = 256 * 1024
+/** Past this much log to read, the sweep defers to a background compaction (see docs/design.md, "Store format"). */
+const SWEEP_MAX_LOG_BYTES = 32 * 1024 * 1024
 
 function liveLogBytes(root: string): number {
   try {
@@ -46,24 +51,6 @@ function liveLogBytes(root: string): number {
     if (isErrno(err, 'ENOENT')) return 0
     throw err
   }
-}
-
-/**
- * Rotates and compacts the log as a full gc does. Safe under the lock: every older segment was
- * read by this sweep, and records appended since are in the segment rotated now, kept for later.
- */
-function compactLog(root: string, history: History, runStart: number): void {
-  const rotation = rotateLog(root)
-  const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
-  compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
-}
-
-function spaceFromId(root: string, id: string): SpaceEntry {
-  const slash = id.lastIndexOf('/')
-  const ownerPart = id.slice(0, slash)
-  const owner = ownerPart === '_global' ? null : ownerPart
-  const key = id.slice(slash + 1)
-  return { owner, key, path: path.join(namespaceDir(root, owner), key), isLink: false }
 }
 
 /**
@@ -94,11 +81,21 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
   } else {
     names = [...new Set(opts.names)]
   }
-  if (!dryRun) {
-    prepareStoreRoot(root)
+  const notStore = storeProblem(root)
+  if (notStore !== undefined) {
+    report.warnings.push(`${notStore}; sweep skipped`)
+    return report
+  }
+  const formatProblem = formatHold(root)
+  if (!dryRun && prepareStoreRoot(root)) {
     appendRecord(root, { t: 'project', project: projectDir, time: new Date(called).toISOString(), pid: process.pid })
   }
+  if (formatProblem !== undefined) {
+    report.warnings.push(`${formatProblem}; sweep skipped`)
+    return report
+  }
   const lock = dryRun ? null : tryAcquireLock(root, 'scoped sweep')
+  let deferred = false
   if (!dryRun && lock === null) {
     report.warnings.push(`${lockedError(lockPath(root)).message}; sweep skipped, the next gc will catch up`)
     return report
@@ -107,6 +104,14 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     // The registration record above is older than the start: the guard must not count it as a use.
     const { wallMs: runStart, fsMs: runStartFs } = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
+    // A log this large (hook-only users before compaction existed) would take seconds to read inside an
+    // install: the sweep is deferred to a background compaction, after which the next one is fast.
+    const logSize = dryRun ? 0 : historyBytes(root)
+    if (logSize > SWEEP_MAX_LOG_BYTES) {
+      report.warnings.push(`the access log is ${Math.round(logSize / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
+      deferred = true
+      return report
+    }
     const state = loadState(root, null)
     report.warnings.push(...state.warnings)
     const newNames = new Set(names)
@@ -125,15 +130,16 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
       for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
       for (const usage of state.history.spaces.values()) {
         if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
-          const space = spaceFromId(root, usage.id)
-          spaces.set(space.path, space)
+          // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
+          const space = spaceAt(root, usage.id)
+          if (space !== null) spaces.set(space.path, space)
         }
       }
       const budget = opts.removeBudgetMs ?? 250
       const swept = sweepSpaces([...spaces.values()], state.history, {
         root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,
-        touchedSinceStart: () => spacesTouchedSince(root, runStart, null),
+        touchedSinceStart: () => spacesTouchedSince(root, runStart, null, state.history),
         removeNow: () => Date.now() - called < budget,
       })
       report.spaces = swept.reports
@@ -148,5 +154,6 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     return report
   } finally {
     lock?.release()
+    if (deferred) requestCompaction(root)
   }
 }

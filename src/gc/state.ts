@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { bookkeepingDir, trashDir } from '../runtime/layout'
+import { isProjectDir } from '../runtime/access-log'
+import { bookkeepingDir, parseSpaceId, trashDir } from '../runtime/layout'
 import { ownerDirs } from '../runtime/scan'
 import { readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
@@ -24,7 +25,8 @@ export interface StoreState {
  * because the clocks and names it would rely on are gone.
  */
 export function loadState(root: string, reportDamage: { except: string[] } | null): StoreState {
-  const history = readHistory(root)
+  // Record times past the real clock count as now (the policy clock of a run may be set ahead).
+  const history = readHistory(root, Date.now())
   const warnings: string[] = []
   const holds: string[] = []
   let damaged = 0
@@ -38,8 +40,26 @@ export function loadState(root: string, reportDamage: { except: string[] } | nul
   let marks: Record<string, number> = {}
   if (marksRead.state === 'ok') marks = marksRead.value.marks
   if (marksRead.state === 'damaged') holds.push(`the orphan marks were damaged (${marksRead.reason}) and were reset`)
+  const strays = dropUnsound(registry, marks)
+  if (strays > 0) warnings.push(`skipped ${strays} damaged entr${strays === 1 ? 'y' : 'ies'} (a project that is not an absolute path, or a space that is not <owner>/<key>) in the registry or orphan marks`)
   for (const hold of holds) warnings.push(`${hold}; this run deletes nothing`)
   return { history, registry, marks, holdReason: holds.length > 0 ? holds.join('; ') : undefined, warnings }
+}
+
+/**
+ * Drops registry projects whose directory is not an absolute normalised path and orphan marks
+ * whose id is not exactly `<owner>/<key>`: state files can be edited by anyone, and nothing may be
+ * read or judged from a path outside what this package writes. Returns how many were dropped.
+ */
+function dropUnsound(registry: Registry, marks: Record<string, number>): number {
+  let dropped = 0
+  for (const dir of Object.keys(registry.projects)) {
+    if (!isProjectDir(dir)) { delete registry.projects[dir]; dropped++ }
+  }
+  for (const id of Object.keys(marks)) {
+    if (parseSpaceId(id) === null || !Number.isFinite(marks[id])) { delete marks[id]; dropped++ }
+  }
+  return dropped
 }
 
 /** Removes what crashed runs left in the trash. Returns the entries that could not be removed. */

@@ -5,6 +5,7 @@ import { moveToTrash, pruneEmptyParents, removeTrashed, treeBytes } from '../run
 import type { SpaceEntry } from '../runtime/scan'
 import type { History } from '../store/history'
 import type { SpaceReport } from './report'
+import { settleFutureMtime } from './skew'
 import { judgeSpace, type VerdictContext } from './verdict'
 
 /** How a sweep may act: the run's start (race guard), and whether deleting is allowed at all. */
@@ -56,7 +57,8 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
       throw err
     }
     const usage = history.spaces.get(id)
-    const verdict = judgeSpace({ owner: space.owner, usage, mtimeMs: stat.mtimeMs, mark: policy.marks[id] }, policy)
+    const mtimeMs = usage === undefined && !space.isLink ? settleFutureMtime(space.path, stat.mtimeMs, policy.runStart, policy.dryRun) : stat.mtimeMs
+    const verdict = judgeSpace({ owner: space.owner, usage, mtimeMs, mark: policy.marks[id] }, policy)
     if (verdict.mark === undefined) delete policy.marks[id]
     else policy.marks[id] = verdict.mark
     const report: SpaceReport = {

@@ -1,3 +1,4 @@
+import { EARLIEST_TIME_MS } from '../runtime/access-log'
 import type { SpaceUsage } from '../store/history'
 
 export const DAY_MS = 24 * 60 * 60 * 1000
@@ -40,6 +41,15 @@ function ago(ms: number): string {
   return hours >= 1 ? `${hours} h ago` : 'less than an hour ago'
 }
 
+/**
+ * A time as the verdict may use it: one later than `now` (a clock that ran ahead) counts as now,
+ * one before 2000 (a clock that reads 1970) is unknown (null) and proves no age at all.
+ */
+export function usableTime(ms: number, now: number): number | null {
+  if (!Number.isFinite(ms) || ms < EARLIEST_TIME_MS) return null
+  return Math.min(ms, now)
+}
+
 function liveReason(facts: SpaceFacts, ctx: VerdictContext): string | null {
   const { owner, usage } = facts
   if (owner !== null) {
@@ -55,11 +65,14 @@ function liveReason(facts: SpaceFacts, ctx: VerdictContext): string | null {
     if (status === 'unknown') return `used from ${project}, whose lockfile cannot be read (kept to be safe)`
     if (owner === null && status === 'present') return `used from ${project}`
   }
-  if (usage?.unattributedLast != null && ctx.now - usage.unattributedLast < UNATTRIBUTED_TTL_MS) {
-    return `used outside any project ${ago(ctx.now - usage.unattributedLast)}`
+  const unattributed = usage?.unattributedLast == null ? null : usableTime(usage.unattributedLast, ctx.now)
+  if (unattributed !== null && ctx.now - unattributed < UNATTRIBUTED_TTL_MS) {
+    return `used outside any project ${ago(ctx.now - unattributed)}`
   }
-  if (usage === undefined && ctx.now - facts.mtimeMs < UNTRACKED_TTL_MS) {
-    return `untracked, modified ${ago(ctx.now - facts.mtimeMs)}`
+  if (usage === undefined) {
+    const mtime = usableTime(facts.mtimeMs, ctx.now)
+    if (mtime === null) return `untracked, and its modification time (${new Date(facts.mtimeMs).toISOString()}) is impossible; kept to be safe`
+    if (ctx.now - mtime < UNTRACKED_TTL_MS) return `untracked, modified ${ago(ctx.now - mtime)}`
   }
   return null
 }
@@ -77,10 +90,12 @@ function orphanReason(facts: SpaceFacts): string {
  * by the caller, which knows about the run.
  */
 export function judgeSpace(facts: SpaceFacts, ctx: VerdictContext): Verdict {
-  const lastAccess = facts.usage?.lastAccess ?? facts.mtimeMs
+  // Reported as now when it lies in the future; an impossible time is reported as it is but never aged.
+  const known = usableTime(facts.usage?.lastAccess ?? facts.mtimeMs, ctx.now)
+  const lastAccess = known ?? facts.usage?.lastAccess ?? facts.mtimeMs
   const live = liveReason(facts, ctx)
   if (live !== null) {
-    if (ctx.maxAgeMs !== undefined && ctx.now - lastAccess > ctx.maxAgeMs) {
+    if (ctx.maxAgeMs !== undefined && known !== null && ctx.now - lastAccess > ctx.maxAgeMs) {
       return { verdict: 'live', remove: true, reason: `${live}, but last used ${ago(ctx.now - lastAccess)} (older than --max-age)`, lastAccess, mark: undefined }
     }
     return { verdict: 'live', remove: false, reason: live, lastAccess, mark: undefined }

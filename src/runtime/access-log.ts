@@ -1,6 +1,9 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { isErrno } from '../errors'
-import { accessLogPath, bookkeepingDir } from './layout'
+import { RUNTIME_COMPACT_AT_BYTES, requestCompaction } from './compaction-trigger'
+import { accessLogPath, bookkeepingDir, parseSpaceId } from './layout'
+import { isPackageName } from './names'
 
 /** One use of a space by a package, appended by the runtime helper (SPEC §3 "Access tracking"). */
 export interface AccessRecord {
@@ -48,7 +51,48 @@ export function encodeRecord(record: LogRecord): string {
   return `${checksum(json)} ${json}\n`
 }
 
-/** The record on `line`, or null when the line is damaged (torn, truncated, edited) or of an unknown kind. */
+// Times this package writes (isoTime), and the earliest a real record can carry: a clock that
+// reads 1970 (a device without a battery-backed clock) gives a record no age can be taken from.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/
+/** 2000-01-01T00:00:00Z: record times before it are impossible, and the record is damaged. */
+export const EARLIEST_TIME_MS = 946_684_800_000
+
+/** The epoch time of a record's `time`, or null when it is not an ISO time of this millennium. */
+export function recordTime(time: unknown): number | null {
+  if (typeof time !== 'string' || !ISO_TIME.test(time)) return null
+  const ms = Date.parse(time)
+  return Number.isNaN(ms) || ms < EARLIEST_TIME_MS ? null : ms
+}
+
+// Project directories already found sound: a log names a few projects many times over.
+const soundDirs = new Set<string>()
+
+/** True for an absolute, normalised directory path (as this package records projects). */
+export function isProjectDir(dir: unknown): dir is string {
+  if (typeof dir !== 'string') return false
+  if (soundDirs.has(dir)) return true
+  if (dir === '' || dir.includes('\0') || !path.isAbsolute(dir) || path.resolve(dir) !== dir) return false
+  if (soundDirs.size >= 4096) soundDirs.clear()
+  soundDirs.add(dir)
+  return true
+}
+
+/**
+ * True when every field a reader acts on is what this package writes: the space id is exactly
+ * `<owner>/<key>` and agrees with `owner`, names are npm names, the project is an absolute
+ * normalised path, the time is possible. A record with a valid checksum can still be hostile or
+ * come from a broken clock; anything else is damaged (see docs/design.md, "Store format").
+ */
+function isSound(record: LogRecord): boolean {
+  if (recordTime(record.time) === null) return false
+  if (record.t === 'project') return isProjectDir(record.project)
+  const id = parseSpaceId(record.space)
+  return id !== null && id.owner === record.owner &&
+    (record.caller === null || isPackageName(record.caller)) &&
+    (record.project === null || isProjectDir(record.project))
+}
+
+/** The record on `line`, or null when the line is damaged (torn, truncated, edited, impossible) or of an unknown kind. */
 export function decodeLine(line: string): LogRecord | null {
   if (line.length < 11 || line[8] !== ' ') return null
   const json = line.slice(9)
@@ -56,9 +100,8 @@ export function decodeLine(line: string): LogRecord | null {
   try {
     const record = JSON.parse(json) as LogRecord
     if (record === null || typeof record !== 'object') return null
-    if (record.t === 'access' && typeof record.space === 'string' && typeof record.time === 'string') return record
-    if (record.t === 'project' && typeof record.project === 'string' && typeof record.time === 'string') return record
-    return null
+    if (record.t !== 'access' && record.t !== 'project') return null
+    return isSound(record) ? record : null
   } catch {
     return null
   }
@@ -68,7 +111,7 @@ export function decodeLine(line: string): LogRecord | null {
  * A torn append (a write cut short, without its newline) glues the next record onto its tail.
  * That record is intact: find where it starts. Only its true start passes the checksum.
  */
-function salvage(line: string): LogRecord | null {
+export function salvage(line: string): LogRecord | null {
   const start = /[0-9a-f]{8} \{/g
   for (let match = start.exec(line); match !== null; match = start.exec(line)) {
     const record = match.index === 0 ? null : decodeLine(line.slice(match.index))
@@ -89,12 +132,24 @@ export function decodeLog(text: string): LogRecord[] {
 
 /**
  * Appends `record` to the store's access log with a single `write` on an `O_APPEND` descriptor,
- * so concurrent writers never tear or interleave lines. Creates the bookkeeping directory (0700)
+ * so concurrent writers never tear or interleave lines, and checks that it landed in the live log
+ * (see docs/design.md, "Store format"). Creates the bookkeeping directory (0700)
  * when missing. Throws the system error when the log cannot be written.
  */
 export function appendRecord(root: string, record: LogRecord): void {
   const line = encodeRecord(record)
   const file = accessLogPath(root)
+  // A gc may rotate the log between our open and our write (and retire the rotated file once it
+  // has read it): a record that did not land in the file now at the log's path is written again
+  // there. At most twice; a record folded twice changes nothing.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { size, landed } = appendOnce(root, file, line)
+    if (size > RUNTIME_COMPACT_AT_BYTES) requestCompaction(root)
+    if (landed) return
+  }
+}
+
+function appendOnce(root: string, file: string, line: string): { size: number; landed: boolean } {
   let fd: number
   try {
     fd = fs.openSync(file, 'a', 0o600)
@@ -105,6 +160,16 @@ export function appendRecord(root: string, record: LogRecord): void {
   }
   try {
     fs.writeSync(fd, line)
+    const written = fs.fstatSync(fd)
+    let now: fs.Stats | undefined
+    try {
+      now = fs.statSync(file)
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err
+    }
+    // Where inode numbers are not reported (0), the check cannot tell, and the record stays where it is.
+    const landed = written.ino === 0 || (now !== undefined && now.ino === written.ino && now.dev === written.dev)
+    return { size: written.size, landed }
   } finally {
     fs.closeSync(fd)
   }

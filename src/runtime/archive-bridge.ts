@@ -86,9 +86,13 @@ export async function exportScratch(key: string, owner: Owner | null, file: stri
  * and the existing space is left untouched. A missing `file` rejects with `ERR_SCRATCH_USAGE`,
  * bad keys and owners with `ERR_SCRATCH_INVALID_KEY` / `ERR_SCRATCH_INVALID_OWNER`, before any
  * file operation. Modes are normalised as on export, less the umask.
+ *
+ * With `opts.maxBytes`, an archive whose files unpack to more than that many bytes rejects with
+ * `ERR_SCRATCH_UNSAFE_ARCHIVE` (naming the limit) as soon as it is exceeded: a small download
+ * that expands to gigabytes never fills the disk, and nothing is installed.
  * @example await importScratch('models.tar.gz', 'models', import.meta, { integrity })
  */
-export async function importScratch(file: string, key: string, owner: Owner | null, opts: { integrity?: string } = {}): Promise<string> {
+export async function importScratch(file: string, key: string, owner: Owner | null, opts: { integrity?: string; maxBytes?: number } = {}): Promise<string> {
   const space = locateSpace(key, owner)
   assertFileArg(file, 'importScratch')
   const integrity = opts?.integrity
@@ -97,11 +101,17 @@ export async function importScratch(file: string, key: string, owner: Owner | nu
       hint: 'Pass the integrity exportScratch returned, such as "sha512-…".',
     })
   }
+  const maxBytes = opts?.maxBytes
+  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 0)) {
+    throw new ScratchError('ERR_SCRATCH_USAGE', `importScratch maxBytes must be a whole number of bytes, got ${String(maxBytes)}`, {
+      hint: 'Pass the most bytes the archive may unpack to, such as 10 * 1024 * 1024.',
+    })
+  }
   // Recorded once the archive has passed every check, before the space appears; an import
   // always (re)creates the directory, so the 24 h dedupe does not apply (exists: false).
   const beforeInstall = (): void => noteAccess(space, space.owner, false, Date.now())
   try {
-    await (await loadArchive()).importSpace(path.resolve(file), space, { integrity, beforeInstall })
+    await (await loadArchive()).importSpace(path.resolve(file), space, { integrity, maxBytes, beforeInstall })
   } catch (err) {
     throw adopt(err)
   }

@@ -4,7 +4,8 @@ import { ScratchError, isErrno } from '../errors'
 import type { Owner } from './owner'
 import { asideName } from './remove'
 import { locateSpace, noteAccess } from './spaces'
-import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot } from './store-root'
+import { notWritable, prepareStoreRoot } from './store-root'
+import { makeDirs } from './make-dirs'
 
 function hasContent(dir: string): boolean {
   try {
@@ -33,14 +34,18 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
   const exists = fs.existsSync(space.path)
   noteAccess(space, space.owner, exists, Date.now())
   if (exists && hasContent(space.path)) return space.path
+  // About to (re)create it: that is always recorded, also when the first note was skipped as a
+  // repeat (the space existed then, and was deleted or emptied since).
+  if (exists) noteAccess(space, space.owner, false, Date.now())
 
   const temp = path.join(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
   try {
     prepareStoreRoot(space.root)
-    fs.mkdirSync(path.dirname(space.path), { recursive: true, mode: 0o700 })
+    makeDirs(path.dirname(space.path))
     fs.mkdirSync(temp, { mode: 0o700 })
   } catch (err) {
-    if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
+    // Every system error here is about the store location (full, read-only, too long, /proc).
+    if (isErrno(err)) throw notWritable(space.path, err)
     throw err
   }
   try {
@@ -50,6 +55,8 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
     fs.rmSync(temp, { recursive: true, force: true })
     // Another caller put its result in place first: theirs is as good as ours.
     if (isErrno(err, 'ENOTEMPTY', 'EEXIST') && hasContent(space.path)) return space.path
+    // A full disk is the store's problem, not populate's: coded, naming the space (the original is the cause).
+    if (isErrno(err, 'ENOSPC', 'EDQUOT')) throw notWritable(space.path, err, 'fill scratch space')
     throw err
   }
   return space.path

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { GLOBAL_OWNER } from './names'
+import { GLOBAL_OWNER, isKey, isPackageName } from './names'
 
 /**
  * Names inside the store (SPEC §3). Spaces are `<root>/<owner>/<key>` (a scoped owner is two
@@ -10,6 +10,10 @@ export const BOOKKEEPING_DIR = '.scratch'
 export const CACHEDIR_TAG = 'CACHEDIR.TAG'
 export const ACCESS_LOG = 'access.log'
 export const TRASH_DIR = 'trash'
+/** `<root>/.scratch/format`: the store format, one decimal integer line (see docs/design.md, "Store format"). */
+export const FORMAT_FILE = 'format'
+/** The store format this version writes and fully understands. */
+export const STORE_FORMAT = 1
 
 /** Content of `CACHEDIR.TAG` per the Cache Directory Tagging specification. */
 export const CACHEDIR_TAG_CONTENT =
@@ -25,6 +29,10 @@ export function accessLogPath(root: string): string {
   return path.join(root, BOOKKEEPING_DIR, ACCESS_LOG)
 }
 
+export function formatPath(root: string): string {
+  return path.join(root, BOOKKEEPING_DIR, FORMAT_FILE)
+}
+
 export function trashDir(root: string): string {
   return path.join(root, BOOKKEEPING_DIR, TRASH_DIR)
 }
@@ -37,4 +45,20 @@ export function namespaceDir(root: string, owner: string | null): string {
 /** The store-relative id of a space, `owner/key` with forward slashes on every platform. */
 export function spaceId(owner: string | null, key: string): string {
   return `${owner ?? GLOBAL_OWNER}/${key}`
+}
+
+/**
+ * The owner and key of a store-relative space id, or null unless `id` is exactly `<owner>/<key>`
+ * with a valid npm name (or `_global`) and a valid key: ids come from files anyone can edit, and
+ * a path built from anything else could leave the store (see docs/design.md, "Store format").
+ */
+export function parseSpaceId(id: unknown): { owner: string | null; key: string } | null {
+  if (typeof id !== 'string') return null
+  const slash = id.lastIndexOf('/')
+  if (slash <= 0) return null
+  const ownerPart = id.slice(0, slash)
+  const key = id.slice(slash + 1)
+  if (!isKey(key)) return null
+  if (ownerPart === GLOBAL_OWNER) return { owner: null, key }
+  return isPackageName(ownerPart) ? { owner: ownerPart, key } : null
 }

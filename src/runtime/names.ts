@@ -18,6 +18,11 @@ export function assertKey(key: unknown): asserts key is string {
   })
 }
 
+/** True when `key` is a valid space key (the rule {@link assertKey} enforces). */
+export function isKey(key: unknown): key is string {
+  return typeof key === 'string' && KEY.test(key)
+}
+
 /** True when `name` is a valid npm package name (lowercase, ≤ 214 characters, optional `@scope/`). */
 export function isPackageName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 214 && PACKAGE_NAME.test(name)

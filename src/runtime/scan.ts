@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { GLOBAL_OWNER, isPackageName } from './names'
+import { parseSpaceId } from './layout'
+import { GLOBAL_OWNER, isKey, isPackageName } from './names'
 
-const KEY = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/
 
 /** A space found on disk. `owner` is null for the global namespace. */
 export interface SpaceEntry {
@@ -25,7 +25,7 @@ export function scanSpaces(root: string, onlyOwner?: string | null): SpaceEntry[
   for (const ownerDir of ownerDirs(root)) {
     if (onlyOwner !== undefined && ownerDir.owner !== onlyOwner) continue
     for (const entry of readDirOrEmpty(ownerDir.path)) {
-      if (!KEY.test(entry.name)) continue
+      if (!isKey(entry.name)) continue
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue
       spaces.push({ owner: ownerDir.owner, key: entry.name, path: path.join(ownerDir.path, entry.name), isLink: entry.isSymbolicLink() })
     }
@@ -33,10 +33,39 @@ export function scanSpaces(root: string, onlyOwner?: string | null): SpaceEntry[
   return spaces.sort((a, b) => ((a.owner ?? '') + '/' + a.key < (b.owner ?? '') + '/' + b.key ? -1 : 1))
 }
 
+/**
+ * The space `id` (`<owner>/<key>`, as access records name it) as found on disk, or null when the
+ * id is not exactly that, or the space does not exist, or a namespace directory on its way is
+ * not a real directory (a link planted there leads outside the store and is never entered).
+ */
+export function spaceAt(root: string, id: string): SpaceEntry | null {
+  const parsed = parseSpaceId(id)
+  if (parsed === null) return null
+  const parts = (parsed.owner ?? GLOBAL_OWNER).split('/')
+  let dir = root
+  for (const part of parts) {
+    dir = path.join(dir, part)
+    if (lstatOrNull(dir)?.isDirectory() !== true) return null
+  }
+  const spacePath = path.join(dir, parsed.key)
+  const stat = lstatOrNull(spacePath)
+  if (stat === null || (!stat.isDirectory() && !stat.isSymbolicLink())) return null
+  return { owner: parsed.owner, key: parsed.key, path: spacePath, isLink: stat.isSymbolicLink() }
+}
+
+function lstatOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file)
+  } catch (err) {
+    if (isErrno(err)) return null
+    throw err
+  }
+}
+
 /** The namespace directories under `root` as `{ owner, path }`, `owner` null for `_global`. */
 export function ownerDirs(root: string): { owner: string | null; path: string }[] {
   const result: { owner: string | null; path: string }[] = []
-  for (const entry of readDirOrEmpty(root)) {
+  for (const entry of readDirOrEmpty(root, true)) {
     if (!entry.isDirectory()) continue
     if (entry.name === GLOBAL_OWNER) {
       result.push({ owner: null, path: path.join(root, entry.name) })
@@ -53,11 +82,16 @@ export function ownerDirs(root: string): { owner: string | null; path: string }[
   return result
 }
 
-function readDirOrEmpty(dir: string): fs.Dirent[] {
+/**
+ * The entries of `dir`; none when it is missing. Below the root, a directory that cannot be read
+ * (EACCES, a vanished `/proc` entry, EIO) lists nothing rather than aborting the scan: it holds
+ * no space this package could use anyway.
+ */
+function readDirOrEmpty(dir: string, isRoot = false): fs.Dirent[] {
   try {
     return fs.readdirSync(dir, { withFileTypes: true })
   } catch (err) {
-    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return []
+    if (isErrno(err, 'ENOENT', 'ENOTDIR') || (!isRoot && isErrno(err))) return []
     throw err
   }
 }

@@ -6,9 +6,11 @@ import { assertKey } from './names'
 import { resolveOwner, type Owner, type OwnerInfo } from './owner'
 import { currentRoot } from './root'
 import { scanSpaces } from './scan'
-import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
+import { assertStore } from './store-mark'
+import { notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
 import { removeSpace, treeBytes } from './remove'
 import { forgetSpace, recentlyRecorded, recordAccess, trackingEnabled } from './tracking'
+import { makeDirs } from './make-dirs'
 
 /** Options of `getScratch` and `getGlobalScratch`. */
 export interface GetScratchOptions {
@@ -59,7 +61,8 @@ export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exist
   if (exists && recentlyRecorded(caller, space.path, now)) return
   if (!trackingEnabled()) return
   try {
-    prepareStoreRoot(space.root)
+    // A directory of other programs' files is never marked as a store by recording in it.
+    if (!prepareStoreRoot(space.root)) return
     recordAccess({ root: space.root, spaceId: space.id, spacePath: space.path, owner: space.owner, caller, now })
   } catch (err) {
     // Any system error: the record is best effort (EBUSY is Windows' answer for a log another
@@ -78,9 +81,10 @@ function openSpace(space: SpaceLocation, caller: OwnerInfo | null): string {
   if (!exists) {
     try {
       prepareStoreRoot(space.root)
-      fs.mkdirSync(space.path, { recursive: true, mode: 0o700 })
+      makeDirs(space.path)
     } catch (err) {
-      if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
+      // Every system error here is about the store location (full, read-only, too long, /proc).
+      if (isErrno(err)) throw notWritable(space.path, err)
       throw err
     }
   }
@@ -130,6 +134,7 @@ export function deleteScratch(key: string, owner: Owner | null): boolean {
 export function clearScratchspaces(owner?: Owner | null): { removed: string[]; bytes: number } {
   const name = owner === undefined ? undefined : owner === null ? null : resolveOwner(owner).name
   const root = currentRoot()
+  assertStore(root)
   const removed: string[] = []
   let bytes = 0
   for (const space of scanSpaces(root, name)) {

@@ -1,9 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
-import { CACHEDIR_TAG, CACHEDIR_TAG_CONTENT } from './layout'
+import { BOOKKEEPING_DIR, CACHEDIR_TAG, CACHEDIR_TAG_CONTENT, bookkeepingDir } from './layout'
+import { storeMark, writeFormatFile } from './store-mark'
+import { errnoHint } from './errno-hint'
+import { makeDirs } from './make-dirs'
 
-const prepared = new Set<string>()
+// root → whether it is a store this process may mark and track in (false: another program's directory).
+const prepared = new Map<string, boolean>()
 const warned = new Set<string>()
 
 /**
@@ -13,16 +17,37 @@ const warned = new Set<string>()
 export const NOT_WRITABLE_ERRNOS = ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'] as const
 
 /**
- * Creates the store root (0700) and its `CACHEDIR.TAG` once per process and root, and again
- * if the root was removed meanwhile (it is only called when something is about to be written).
- * A tag that already exists is left alone. Throws the system error when the root cannot be created.
+ * Makes sure the store is marked before anything is written into it, once per process and root
+ * (and again if the root was removed meanwhile): creates the root (0700) when missing, then the
+ * bookkeeping directory, its `format` file and `CACHEDIR.TAG` (see docs/design.md, "Store
+ * format"), in that order, so any other process that sees content in the root also sees the
+ * mark. Returns false, marking nothing, for a root that already holds other programs' files
+ * (a `SCRATCHSPACE_DIR` pointed at `~/.cache` by mistake): spaces still work there, but are not
+ * tracked, and gc refuses that root. Throws the system error when the root cannot be created.
  */
-export function prepareStoreRoot(root: string): void {
-  const exists = fs.existsSync(root)
-  if (exists && prepared.has(root)) return
-  if (!exists) fs.mkdirSync(root, { recursive: true, mode: 0o700 })
+export function prepareStoreRoot(root: string): boolean {
+  const known = prepared.get(root)
+  if (known !== undefined && fs.existsSync(root)) return known
+  const mark = storeMark(root)
+  if (mark === 'missing') makeDirs(root)
+  if (mark === 'foreign') {
+    prepared.set(root, false)
+    warnOnce(`foreign:${root}`, `${root} is not a scratch store (it holds other files and no ${BOOKKEEPING_DIR}/ directory); ` +
+      'spaces created there are not tracked and gc will refuse it. Point SCRATCHSPACE_DIR at a directory of its own.')
+    return false
+  }
+  // Checked first, as for the tag below: a failed mkdir costs a thrown error on every process's first call.
+  if (!fs.existsSync(bookkeepingDir(root))) {
+    try {
+      fs.mkdirSync(bookkeepingDir(root), { mode: 0o700 })
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err
+    }
+  }
+  writeFormatFile(root)
   writeCachedirTag(root)
-  prepared.add(root)
+  prepared.set(root, true)
+  return true
 }
 
 /** Writes `CACHEDIR.TAG` unless present (no-clobber via `wx`, so concurrent writers are fine). */
@@ -38,13 +63,13 @@ export function writeCachedirTag(root: string): void {
   }
 }
 
-/** `ERR_SCRATCH_NOT_WRITABLE` for `target`, with the hint every unwritable-store error shares. */
-export function notWritable(target: string, cause: unknown): ScratchError {
-  const code = isErrno(cause) ? cause.code : 'error'
-  return new ScratchError('ERR_SCRATCH_NOT_WRITABLE', `Cannot create scratch space ${target} (${code})`, {
-    hint: 'The scratch store is not writable here. Set SCRATCHSPACE_DIR to a writable directory.',
-    cause,
-  })
+/**
+ * `ERR_SCRATCH_NOT_WRITABLE` for `target`, naming the system error code, with a hint for that
+ * code (a full disk, a path too long, a location like /proc that cannot hold directories).
+ */
+export function notWritable(target: string, cause: unknown, what = 'create scratch space'): ScratchError {
+  const code = isErrno(cause) ? cause.code : undefined
+  return new ScratchError('ERR_SCRATCH_NOT_WRITABLE', `Cannot ${what} ${target} (${code ?? 'error'})`, { hint: errnoHint(code), cause })
 }
 
 /** Writes one warning line to stderr, at most once per process for each `topic`. */

@@ -33,6 +33,8 @@ export function writeFileAtomic(file: string, data: string): void {
 }
 
 const SEAL = ',"checksum":"'
+// A registry of 1,000 projects of 1,000 packages is 2.4 MB; anything past this is not ours.
+const MAX_STATE_BYTES = 128 * 1024 * 1024
 
 /**
  * `value` as JSON text with a last member `"checksum"`: FNV-1a of the text without it. The file
@@ -61,7 +63,16 @@ export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { s
 export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T): JsonRead<T> {
   let text: string
   try {
-    text = fs.readFileSync(file, 'utf8')
+    // Never blocks on a FIFO planted in its place, never reads without bound (see docs/design.md, "Store format").
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
+    try {
+      const stat = fs.fstatSync(fd)
+      if (!stat.isFile()) return { state: 'damaged', reason: `${file}: not a regular file` }
+      if (stat.size > MAX_STATE_BYTES) return { state: 'damaged', reason: `${file}: ${stat.size} bytes, more than a state file can be` }
+      text = fs.readFileSync(fd, 'utf8')
+    } finally {
+      fs.closeSync(fd)
+    }
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { state: 'missing' }
     if (isErrno(err)) return { state: 'damaged', reason: `${file}: ${err.code}` }

@@ -1,12 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { decodeLog, encodeRecord, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { encodeRecord, recordTime, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
 
 const COMPACT_LOG = 'access.compact.log'
 const SEGMENT = /^access\.seg-[0-9a-z-]+\.log$/
+
 
 /** Everything the access records say about one space. Times are epoch milliseconds. */
 export interface SpaceUsage {
@@ -32,10 +34,12 @@ export interface History {
   registrations: Map<string, LogRecord>
   /** Log file → how many of its lines failed their checksum or did not parse. */
   damagedLines: Map<string, number>
+  /** Log file → the byte offset up to which its complete lines were folded. */
+  readTo: Map<string, number>
 }
 
 export function emptyHistory(): History {
-  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map() }
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map() }
 }
 
 /** The parsed `time` of the records kept as newest (`latest`, `registrations`), so none is parsed twice. */
@@ -50,34 +54,43 @@ function withKeptTime<R extends LogRecord>(record: R, time: number): R {
   return record
 }
 
-/** Folds `records` into `history` (idempotent: folding a record twice changes nothing). */
-export function foldRecords(history: History, records: LogRecord[]): void {
-  for (const record of records) {
-    const time = Date.parse(record.time)
-    if (Number.isNaN(time)) continue
-    if (record.t === 'project') {
-      bump(history.projects, record.project, time)
-      const known = history.registrations.get(record.project)
-      if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
-      continue
-    }
-    let usage = history.spaces.get(record.space)
-    if (usage === undefined) {
-      usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
-      history.spaces.set(record.space, usage)
-    }
-    usage.lastAccess = Math.max(usage.lastAccess, time)
-    if (record.caller !== null) bump(usage.callers, record.caller, time)
-    if (record.project === null) {
-      usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
-    } else {
-      bump(usage.projects, record.project, time)
-      bump(history.projects, record.project, time)
-    }
-    const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
-    const known = usage.latest.get(pair)
-    if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
+/**
+ * Folds `records` into `history` (idempotent: folding a record twice changes nothing). A time
+ * later than `clampMs` (a clock that ran ahead) counts as `clampMs`, and the record kept for
+ * compaction carries that time, so a future date can never keep a space alive for years.
+ */
+export function foldRecords(history: History, records: Iterable<LogRecord>, clampMs = Date.now()): void {
+  for (const record of records) foldRecord(history, record, clampMs)
+}
+
+function foldRecord(history: History, given: LogRecord, clampMs: number): void {
+  // Decoded records carry a sound time (decodeLine checked it); others are checked here.
+  const parsed = recordTime(given.time)
+  if (parsed === null) return
+  const time = Math.min(parsed, clampMs)
+  const record = time === parsed ? given : { ...given, time: new Date(time).toISOString() }
+  if (record.t === 'project') {
+    bump(history.projects, record.project, time)
+    const known = history.registrations.get(record.project)
+    if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
+    return
   }
+  let usage = history.spaces.get(record.space)
+  if (usage === undefined) {
+    usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
+    history.spaces.set(record.space, usage)
+  }
+  usage.lastAccess = Math.max(usage.lastAccess, time)
+  if (record.caller !== null) bump(usage.callers, record.caller, time)
+  if (record.project === null) {
+    usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
+  } else {
+    bump(usage.projects, record.project, time)
+    bump(history.projects, record.project, time)
+  }
+  const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
+  const known = usage.latest.get(pair)
+  if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
 }
 
 function bump(map: Map<string, number>, key: string, time: number): void {
@@ -100,42 +113,32 @@ function logFiles(root: string): { compact: string; live: string; segments: stri
   }
 }
 
-function readRecords(file: string): { records: LogRecord[]; damaged: number } {
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { records: [], damaged: 0 }
-    throw err
+/** The total size of the access-log files (compacted, segments, live); what reading the history costs. */
+export function historyBytes(root: string): number {
+  const { compact, live, segments } = logFiles(root)
+  let total = 0
+  for (const file of [compact, ...segments, live]) {
+    try {
+      total += fs.statSync(file).size
+    } catch (err) {
+      if (!isErrno(err)) throw err
+    }
   }
-  const records = decodeLog(text)
-  return { records, damaged: nonEmptyLines(text) - records.length }
-}
-
-/** The number of non-empty `\n`-separated lines in `text`. */
-function nonEmptyLines(text: string): number {
-  let count = 0
-  let start = 0
-  for (;;) {
-    const end = text.indexOf('\n', start)
-    const stop = end === -1 ? text.length : end
-    if (stop > start) count++
-    if (end === -1) return count
-    start = end + 1
-  }
+  return total
 }
 
 /**
  * Reads the whole access history: the compacted log, every rotated segment and the live log.
- * Damaged lines are counted and skipped.
+ * Damaged lines are counted and skipped; times later than `clampMs` count as `clampMs`.
+ * Streams every file, so its memory is bounded by the distinct uses, not the log's size.
  */
-export function readHistory(root: string): History {
+export function readHistory(root: string, clampMs = Date.now()): History {
   const history = emptyHistory()
   const { compact, live, segments } = logFiles(root)
   for (const file of [compact, ...segments, live]) {
-    const { records, damaged } = readRecords(file)
-    foldRecords(history, records)
+    const { damaged, end } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
     if (damaged > 0) history.damagedLines.set(file, damaged)
+    history.readTo.set(file, end)
   }
   return history
 }
@@ -157,14 +160,19 @@ export function rotateLog(root: string): { olderSegments: string[]; rotated: str
   return { olderSegments: segments, rotated }
 }
 
-/** Space ids with a record at or after `since` in the live log or `segment` (the race guard's check). */
-export function spacesTouchedSince(root: string, since: number, segment: string | null): Set<string> {
+/**
+ * Space ids with a record at or after `since` in the live log or `segment` (the race guard's
+ * check). With the `history` this run folded, only what was appended after its reading is read
+ * again (the rest is in the history already), so a huge log is not read twice.
+ */
+export function spacesTouchedSince(root: string, since: number, segment: string | null, history?: History): Set<string> {
   const touched = new Set<string>()
+  for (const usage of history?.spaces.values() ?? []) if (usage.lastAccess >= since) touched.add(usage.id)
   const { live } = logFiles(root)
   for (const file of segment === null ? [live] : [segment, live]) {
-    for (const record of readRecords(file).records) {
+    forEachRecord(file, (record) => {
       if (record.t === 'access' && Date.parse(record.time) >= since) touched.add(record.space)
-    }
+    }, history?.readTo.get(file) ?? 0)
   }
   return touched
 }
@@ -183,4 +191,18 @@ export function compactHistory(root: string, history: History, keep: (usage: Spa
   for (const record of history.registrations.values()) lines.push(encodeRecord(record))
   writeFileAtomic(logFiles(root).compact, lines.join(''))
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
+}
+
+/**
+ * Removes a segment that was the live log until this run rotated it, once its records are
+ * compacted: `from` is where this run's reading of it ended (given under the name it had), and
+ * anything a writer appended after that (a writer that opened the log just before the rename)
+ * is carried over to the live log first. So no segment outlives the run that rotated it, and the
+ * log files stay proportional to the distinct uses (see docs/design.md, "Store format").
+ */
+export function retireSegment(root: string, segment: string, from: number): void {
+  const late: string[] = []
+  forEachRecord(segment, (record) => late.push(encodeRecord(record)), from)
+  if (late.length > 0) appendLines(logFiles(root).live, late.join(''))
+  fs.rmSync(segment, { force: true })
 }

@@ -87,6 +87,7 @@ describe('gc rules for global, untracked and unattributed spaces, --max-age and 
     fs.mkdirSync(outside)
     fs.writeFileSync(path.join(outside, 'precious'), 'keep me')
     fs.mkdirSync(path.join(box.store, 'pkg-a'), { recursive: true })
+    fs.mkdirSync(path.join(box.store, '.scratch'))
     fs.symlinkSync(outside, path.join(box.store, 'pkg-a', 'linked'))
     fs.lutimesSync(path.join(box.store, 'pkg-a', 'linked'), new Date(Date.now() - 8 * DAY), new Date(Date.now() - 8 * DAY))
     const report = await runGc()

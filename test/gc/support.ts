@@ -37,6 +37,8 @@ export function recordUse(store: string, space: { owner: string | null; key: str
 
 /** Creates the space directory `<store>/<owner>/<key>` with one file of `bytes` bytes, aged `ageMs`. */
 export function makeSpace(store: string, owner: string | null, key: string, bytes = 100, ageMs = 0): string {
+  // A store is marked by its bookkeeping directory, as the runtime's first write makes it.
+  fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
   const dir = path.join(store, ...(owner ?? '_global').split('/'), key)
   fs.mkdirSync(dir, { recursive: true })
   fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(bytes, 1))

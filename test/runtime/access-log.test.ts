@@ -82,3 +82,23 @@ describe('damaged lines', () => {
     expect(decodeLog('\n\n\n')).toEqual([])
   })
 })
+
+describe('an append that races a log rotation', () => {
+  test('a record written into a log a gc rotated (and removed) after our open is written again to the live log', () => {
+    getScratch('first', { name: 'p' })
+    const realWrite = fs.writeSync
+    let rotated = false
+    jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: string) => {
+      if (!rotated && typeof data === 'string' && data.includes('"space":"p/second"')) {
+        // A gc rotates the log between our open and our write, reads it and retires it.
+        rotated = true
+        fs.renameSync(logPath(box.store), `${logPath(box.store)}.rotated`)
+        fs.rmSync(`${logPath(box.store)}.rotated`)
+      }
+      return realWrite(fd, data)
+    }) as typeof fs.writeSync)
+    getScratch('second', { name: 'p' })
+    expect(rotated).toBe(true)
+    expect(readLog(box.store).records.map((r) => r.space)).toEqual(['p/second'])
+  })
+})

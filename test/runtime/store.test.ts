@@ -65,7 +65,7 @@ describe('SCRATCHSPACE_TRACK_ACCESS', () => {
     getGlobalScratch('g')
     expect(fs.statSync(dir).isDirectory()).toBe(true)
     expect(fs.existsSync(logPath(box.store))).toBe(false)
-    expect(listTree(box.store)).toEqual(['CACHEDIR.TAG', '_global/', '_global/g/', 'p/', 'p/k/'])
+    expect(listTree(box.store)).toEqual(['.scratch/', '.scratch/format', 'CACHEDIR.TAG', '_global/', '_global/g/', 'p/', 'p/k/'])
   })
 
   test.each(['1', 'true', 'yes', 'on', ''])('%j keeps it on', (value) => {

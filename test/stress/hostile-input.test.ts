@@ -94,6 +94,8 @@ function allowedChange(change: string, owner: string | null, key: string | null)
 function populate(): void {
   fs.mkdirSync(path.join(box.tmp, 'outside'))
   fs.writeFileSync(path.join(box.tmp, 'outside', 'precious'), 'do not touch')
+  // A store is marked by its bookkeeping directory (as the runtime's first write makes it).
+  fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
   for (const [owner, key] of [['victim', 'k1'], ['@s/x', 'k'], ['_global', 'g']]) {
     const dir = path.join(box.store, ...owner.split('/'), key)
     fs.mkdirSync(dir, { recursive: true })

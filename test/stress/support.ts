@@ -34,6 +34,8 @@ export async function buildSnapshot(): Promise<Snapshot> {
     { in: 'src/index.ts', out: 'index.cjs', chunked: true },
     { in: 'src/archive/index.ts', out: 'archive.cjs', chunked: false },
     { in: 'src/cli/main.ts', out: 'cli.cjs', chunked: true },
+    // Beside the runtime, as in dist/: the runtime starts it for background log compaction.
+    { in: 'src/gc/index.ts', out: 'gc.cjs', chunked: true },
   ]
   await Promise.all(entries.map((entry) => build({
     entryPoints: [path.join(repoRoot, entry.in)],

@@ -14,6 +14,13 @@ function ownerAndKey(positionals: string[], global: boolean, command: string): {
   return global ? { owner: null, key: positionals[0] } : { owner: { name: positionals[0] }, key: positionals[1] }
 }
 
+/** `--max-bytes N`: a whole number of bytes, else a usage error naming the value. */
+function parseByteCount(text: string): number {
+  const value = /^[0-9]{1,15}$/.test(text) ? Number(text) : NaN
+  if (!Number.isSafeInteger(value)) throw usageError(`--max-bytes needs a whole number of bytes, got ${JSON.stringify(text)}`, 'import')
+  return value
+}
+
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a space to a deterministic .tar.gz and print its integrity (sha512 SRI).',
@@ -44,15 +51,23 @@ export const exportCommand: Command = {
 export const importCommand: Command = {
   name: 'import',
   summary: 'Install a space from an archive made by `scratch export`, verifying its integrity when given. Replaces an existing space.',
-  usage: ['import FILE OWNER KEY [--integrity SRI] [--json]', 'import FILE --global KEY [--integrity SRI]'],
-  options: { ...JSON_OPTION, integrity: { type: 'string' }, global: { type: 'boolean' } },
-  optionHelp: ['--integrity SRI   refuse the archive unless it matches (sha512-…)', '--global          install into the global namespace', '--json            print { "path" }'],
-  examples: ['scratch import models.tgz my-lib models --integrity sha512-…', 'scratch import shared.tgz --global shared'],
+  usage: ['import FILE OWNER KEY [--integrity SRI] [--max-bytes N] [--json]', 'import FILE --global KEY [--integrity SRI] [--max-bytes N]'],
+  options: { ...JSON_OPTION, integrity: { type: 'string' }, global: { type: 'boolean' }, 'max-bytes': { type: 'string' } },
+  optionHelp: [
+    '--integrity SRI   refuse the archive unless it matches (sha512-…)',
+    '--max-bytes N     refuse an archive whose files unpack to more than N bytes',
+    '--global          install into the global namespace',
+    '--json            print { "path" }',
+  ],
+  examples: ['scratch import models.tgz my-lib models --integrity sha512-…', 'scratch import shared.tgz --global shared', 'scratch import download.tgz my-lib data --max-bytes 1073741824'],
   arity: [2, 3],
   async run({ values, positionals, io }) {
     const [file, ...rest] = positionals
     const { owner, key } = ownerAndKey(rest, values.global === true, 'import')
-    const target = await importScratch(path.resolve(io.cwd, file), key, owner, typeof values.integrity === 'string' ? { integrity: values.integrity } : {})
+    const opts: { integrity?: string; maxBytes?: number } = {}
+    if (typeof values.integrity === 'string') opts.integrity = values.integrity
+    if (typeof values['max-bytes'] === 'string') opts.maxBytes = parseByteCount(values['max-bytes'])
+    const target = await importScratch(path.resolve(io.cwd, file), key, owner, opts)
     if (values.json === true) printJson(io, { path: target })
     else io.stdout(`${target}\n`)
     return 0

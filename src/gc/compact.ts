@@ -1,0 +1,38 @@
+import { accessLogPath, spaceId } from '../runtime/layout'
+import { scanSpaces } from '../runtime/scan'
+import { formatHold, storeMark } from '../runtime/store-mark'
+import { compactHistory, readHistory, retireSegment, rotateLog, type History } from '../store/history'
+import { tryAcquireLock } from '../store/lock'
+
+/**
+ * Rotates the live log and rewrites the compacted one from `history` (read by the caller, under
+ * the store lock, before the rotation): the newest record per (space, caller, project) of every
+ * space still on disk or used since `since`. Older segments go, and the one rotated now is
+ * retired once whatever was appended to it after `history` was read is carried over to the new
+ * live log. See docs/design.md, "Store format".
+ */
+export function compactLog(root: string, history: History, since: number): void {
+  const rotation = rotateLog(root)
+  const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
+  compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= since, rotation.olderSegments)
+  if (rotation.rotated !== null) retireSegment(root, rotation.rotated, history.readTo.get(accessLogPath(root)) ?? 0)
+}
+
+/**
+ * Compacts the access log of `root` and nothing else (no verdicts, no deletion): what the
+ * runtime starts in the background when the live log has grown past its threshold, so the log
+ * stays bounded for people who never run gc. Returns false, doing nothing, when the store is
+ * not a store, has a newer format, or is locked by a run (which compacts it anyway).
+ */
+export function compactStore(root: string): boolean {
+  if (storeMark(root) !== 'marked' || formatHold(root) !== undefined) return false
+  const lock = tryAcquireLock(root, 'log compaction')
+  if (lock === null) return false
+  try {
+    const since = Date.now()
+    compactLog(root, readHistory(root), since)
+    return true
+  } finally {
+    lock.release()
+  }
+}

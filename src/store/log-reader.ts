@@ -1,0 +1,89 @@
+import fs from 'node:fs'
+import { isErrno } from '../errors'
+import { decodeLine, salvage, type LogRecord } from '../runtime/access-log'
+
+const READ_CHUNK = 1024 * 1024
+// Records are well under 16 KiB (a project path is at most a few KiB); longer lines are garbage.
+const MAX_LINE = 64 * 1024
+
+function decodeRecordLine(text: string): LogRecord | null {
+  return decodeLine(text) ?? salvage(text)
+}
+
+/**
+ * Calls `onRecord` for every intact record of `file` from byte `from` on, streaming (1 MiB at a
+ * time, whatever the file's size). Returns how many non-empty lines were damaged, and `end`: the
+ * offset just past the last complete (newline-terminated) line, where a later read resumes. A line longer than 64 KiB is
+ * damaged without being kept in memory. A missing file has no records; a file that is not a
+ * regular file (a FIFO planted in its place) is not read and counts as one damaged line.
+ */
+export function forEachRecord(file: string, onRecord: (record: LogRecord) => void, from = 0): { damaged: number; end: number } {
+  let fd: number
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { damaged: 0, end: 0 }
+    throw err
+  }
+  let damaged = 0
+  let end = from
+  const line = (text: string): void => {
+    if (text === '') return
+    const record = decodeRecordLine(text)
+    if (record === null) damaged++
+    else onRecord(record)
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return { damaged: 1, end: from }
+    const buffer = Buffer.allocUnsafe(READ_CHUNK)
+    let carry: Buffer[] = []
+    let carried = 0
+    let overlong = false
+    let position = from
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, position)
+      if (read === 0) break
+      let start = 0
+      for (let stop = buffer.indexOf(10, 0); stop !== -1 && stop < read; stop = buffer.indexOf(10, start)) {
+        if (overlong) {
+          damaged++
+          overlong = false
+        } else if (carried > 0) {
+          line(Buffer.concat([...carry, buffer.subarray(start, stop)]).toString('utf8'))
+        } else {
+          line(buffer.toString('utf8', start, stop))
+        }
+        carry = []
+        carried = 0
+        start = stop + 1
+        end = position + start
+      }
+      position += read
+      if (start < read && !overlong) {
+        carried += read - start
+        if (carried > MAX_LINE) {
+          overlong = true
+          carry = []
+          carried = 0
+        } else {
+          carry.push(Buffer.from(buffer.subarray(start, read)))
+        }
+      }
+    }
+    if (overlong) damaged++
+    else if (carried > 0) line(Buffer.concat(carry).toString('utf8'))
+  } finally {
+    fs.closeSync(fd)
+  }
+  return { damaged, end }
+}
+
+/** Appends `text` (whole lines) to the log `file` in one write on an `O_APPEND` descriptor, as writers do. */
+export function appendLines(file: string, text: string): void {
+  const fd = fs.openSync(file, 'a', 0o600)
+  try {
+    fs.writeSync(fd, text)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
