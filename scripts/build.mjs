@@ -117,11 +117,11 @@ for (const out of ['index.cjs', 'gc.cjs']) {
   const file = path.join(dist, out)
   fs.writeFileSync(file, plainBuiltinDefaults(fs.readFileSync(file, 'utf8')))
 }
-// The gc bundle is minified (names kept, for stack traces) to keep the package small: every
-// library that uses the runtime installs it.
-{
-  const file = path.join(dist, 'gc.cjs')
-  const { code } = await transform(fs.readFileSync(file, 'utf8'), { minify: true, keepNames: true, format: 'cjs', platform: 'node', target: 'node20', legalComments: 'inline' })
+// The gc bundle and the runtime entries are minified (names kept, for stack traces) to keep the
+// package small: every library that uses the runtime installs it, and parses an entry on load.
+for (const [out, format] of [['gc.cjs', 'cjs'], ['index.cjs', 'cjs'], ['index.mjs', 'esm']]) {
+  const file = path.join(dist, out)
+  const { code } = await transform(fs.readFileSync(file, 'utf8'), { minify: true, keepNames: true, format, platform: 'node', target: 'node20', legalComments: 'inline' })
   fs.writeFileSync(file, code)
 }
 
