@@ -47,15 +47,15 @@ export function sweepRecord(project: string, report: GcReport | null, warnings: 
 }
 
 /**
- * Writes the record atomically into an existing store (never creates one: a store that could
- * not be made has nowhere to keep it). Never throws: it runs inside installs; returns whether
- * it was written.
+ * Writes the record atomically into an existing, marked store: only where its bookkeeping
+ * directory already is a real directory. It never creates one — a root that is not a store
+ * (another program's directory, which the sweep refused) must be left exactly as it was, and
+ * a store that could not be made has nowhere to keep it. Never throws: it runs inside
+ * installs; returns whether it was written.
  */
 export function recordLastSweep(record: LastSweep, root: string = currentRoot()): boolean {
   try {
-    const dir = bookkeepingDir(root)
-    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) return false
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    if (fs.lstatSync(bookkeepingDir(root), { throwIfNoEntry: false })?.isDirectory() !== true) return false
     writeFileAtomic(lastSweepPath(root), sealedJson(record))
     return true
   } catch {

@@ -48,6 +48,10 @@ describe('the last sweep', () => {
       { owner: 'b', key: 'k', path: '/s/b/k', bytes: 5, tracked: true, lastAccess: null, projects: [], callers: [], verdict: 'orphaned', action: 'failed', reason: 'EBUSY' },
     ] }, [], Date.UTC(2026, 0, 2))
     expect(record).toEqual({ at: '2026-01-02T00:00:00.000Z', project: '/p', deleted: 1, freedBytes: 10, warnings: ['w1', 'could not delete /s/b/k: EBUSY'] })
+    // An unmarked directory (no bookkeeping directory) is not a store: nothing is written there.
+    expect(recordLastSweep(record, box.store)).toBe(false)
+    expect(fs.readdirSync(box.store)).toEqual([])
+    fs.mkdirSync(path.dirname(lastSweepPath(box.store)))
     expect(recordLastSweep(record, box.store)).toBe(true)
     expect(readLastSweep(box.store)).toEqual(record)
     expect(fs.readdirSync(path.dirname(lastSweepPath(box.store))).filter((f) => f.endsWith('.tmp'))).toEqual([])
