@@ -28,6 +28,7 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli.cjs', banner: '#!/usr/bin/env node' },
   { in: 'hooks/pnpm-hook.ts', out: 'pnpm-hook.cjs' },
   { in: 'src/gc/index.ts', out: 'gc.cjs' },
+  { in: 'src/gc/trash-worker.ts', out: 'trash-worker.cjs' },
 ].filter((entry) => fs.existsSync(path.join(root, entry.in)))
 
 await Promise.all(entries.map((entry) => build({

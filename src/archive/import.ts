@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
-import { asideName, moveToTrash, pruneEmptyParents, removeTrashed } from '../runtime/remove'
+import { makeTempDir } from '../runtime/dirs'
+import { asideName, pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
 import type { SpaceLocation } from '../runtime/spaces'
 import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot } from '../runtime/store-root'
 import { parseIntegrity } from './integrity'
@@ -28,11 +29,10 @@ export async function importSpace(file: string, space: SpaceLocation, opts: Impo
   const expected = opts.integrity === undefined ? null : parseIntegrity(opts.integrity)
   assertArchiveFile(file)
   const namespace = path.dirname(space.path)
-  const temp = path.join(namespace, `.${path.basename(space.path)}.tmp-${asideName('import')}`)
+  let temp: string
   try {
     prepareStoreRoot(space.root)
-    fs.mkdirSync(namespace, { recursive: true, mode: 0o700 })
-    fs.mkdirSync(temp, { mode: 0o700 })
+    temp = makeTempDir(namespace, `.${path.basename(space.path)}.tmp-${asideName('import')}`)
   } catch (err) {
     if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
     throw err
@@ -84,7 +84,7 @@ function installDir(space: SpaceLocation, temp: string): void {
         })
       }
     }
-    const trashed = moveToTrash(space.root, space.path)
+    const trashed = trashSpace(space.root, space.path)
     if (trashed !== null) replaced.push(trashed)
   }
   for (const trashed of replaced) {

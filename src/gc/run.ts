@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces } from '../runtime/scan'
 import { compactHistory, rotateLog, spacesTouchedSince } from '../store/history'
@@ -7,7 +8,8 @@ import { saveOrphanMarks } from '../store/orphans'
 import { saveRegistry } from '../store/registry'
 import type { GcReport } from './report'
 import { markRunStart } from './clock'
-import { emptyTrash, loadState, removeStaleTemps } from './state'
+import { emptyTrash, findLeftovers, loadState, removeStaleTemps } from './state'
+import { isErrno } from '../errors'
 import { sweepSpaces } from './sweep'
 import { assessWorld } from './world'
 
@@ -48,6 +50,10 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       const left = emptyTrash(root)
       if (left.length > 0) warnings.push(`could not empty ${left.length} trash entr${left.length === 1 ? 'y' : 'ies'}; retried next run`)
       removeStaleTemps(root, now)
+    } else {
+      // What the next real run will clean up is said, never hidden (killed ensureScratch/import calls).
+      const leftovers = findLeftovers(root, now).filter((found) => found.removable && !found.file.startsWith(bookkeepingDir(root)))
+      if (leftovers.length > 0) warnings.push(`${leftovers.length} temporary director${leftovers.length === 1 ? 'y' : 'ies'} left by interrupted ensureScratch/importScratch calls or deletions; the next scratch gc removes ${leftovers.length === 1 ? 'it' : 'them'}`)
     }
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
     const state = loadState(root, { except: rotation.olderSegments })
@@ -58,15 +64,22 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated),
-      removeNow: () => true,
+      deadline: Infinity, sizeKept: true,
       onProgress: opts.onProgress,
     })
     if (!dryRun) {
-      saveRegistry(root, world.registry)
       const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
       for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
-      saveOrphanMarks(root, { version: 1, marks: state.marks })
-      compactHistory(root, state.history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+      // State is written only after deleting, so a full disk never stops the run from freeing space;
+      // a write that still fails leaves the previous state, which the next run reads again.
+      try {
+        saveRegistry(root, world.registry)
+        saveOrphanMarks(root, { version: 1, marks: state.marks })
+        compactHistory(root, state.history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+      } catch (err) {
+        if (!isErrno(err, 'ENOSPC', 'EDQUOT')) throw err
+        warnings.push(`the disk is full (${err.code}): the store's state was not updated; the next run catches up`)
+      }
     }
     return { dryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
   } finally {

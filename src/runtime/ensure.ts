@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import type { Owner } from './owner'
-import { asideName } from './remove'
+import { asideName } from './aside'
+import { makeTempDir } from './dirs'
+import { removeTrashed } from './remove'
 import { locateSpace, noteAccess } from './spaces'
 import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot } from './store-root'
 
@@ -34,11 +36,11 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
   noteAccess(space, space.owner, exists, Date.now())
   if (exists && hasContent(space.path)) return space.path
 
-  const temp = path.join(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
+  // The temp name carries this process's pid and host: a gc removes it once this process is gone.
+  let temp: string
   try {
     prepareStoreRoot(space.root)
-    fs.mkdirSync(path.dirname(space.path), { recursive: true, mode: 0o700 })
-    fs.mkdirSync(temp, { mode: 0o700 })
+    temp = makeTempDir(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
   } catch (err) {
     if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
     throw err
@@ -47,7 +49,7 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
     await populate(temp)
     fs.renameSync(temp, space.path)
   } catch (err) {
-    fs.rmSync(temp, { recursive: true, force: true })
+    removeTrashed(temp)
     // Another caller put its result in place first: theirs is as good as ours.
     if (isErrno(err, 'ENOTEMPTY', 'EEXIST') && hasContent(space.path)) return space.path
     throw err

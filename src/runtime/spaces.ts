@@ -7,7 +7,9 @@ import { resolveOwner, type Owner, type OwnerInfo } from './owner'
 import { currentRoot } from './root'
 import { scanSpaces } from './scan'
 import { NOT_WRITABLE_ERRNOS, notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
-import { removeSpace, treeBytes } from './remove'
+import { makeDirs } from './dirs'
+import { removeSpace } from './remove'
+import { measureTree } from './tree'
 import { forgetSpace, recentlyRecorded, recordAccess, trackingEnabled } from './tracking'
 
 /** Options of `getScratch` and `getGlobalScratch`. */
@@ -78,7 +80,7 @@ function openSpace(space: SpaceLocation, caller: OwnerInfo | null): string {
   if (!exists) {
     try {
       prepareStoreRoot(space.root)
-      fs.mkdirSync(space.path, { recursive: true, mode: 0o700 })
+      makeDirs(space.path)
     } catch (err) {
       if (isErrno(err, ...NOT_WRITABLE_ERRNOS)) throw notWritable(space.path, err)
       throw err
@@ -113,7 +115,8 @@ export function getGlobalScratch(key: string, opts?: GetScratchOptions): string 
 
 /**
  * Removes the space (`owner` null: the global namespace). Returns whether anything was removed;
- * a missing space is not an error. The space is renamed away first, so it is whole or gone.
+ * a missing space is not an error. The space is renamed away first, so it is whole or gone. A
+ * space that is there but cannot be removed (a read-only store) throws `ERR_SCRATCH_NOT_WRITABLE`.
  */
 export function deleteScratch(key: string, owner: Owner | null): boolean {
   const space = locateSpace(key, owner)
@@ -133,7 +136,7 @@ export function clearScratchspaces(owner?: Owner | null): { removed: string[]; b
   const removed: string[] = []
   let bytes = 0
   for (const space of scanSpaces(root, name)) {
-    const size = treeBytes(space.path)
+    const size = freeableBytes(space.path)
     if (removeSpace(root, space.path)) {
       removed.push(space.path)
       bytes += size
@@ -142,6 +145,16 @@ export function clearScratchspaces(owner?: Owner | null): { removed: string[]; b
   }
   if (owner === undefined && fs.existsSync(root)) writeCachedirTag(root)
   return { removed, bytes }
+}
+
+/** What deleting `dir` frees (hard links shared with files outside it excluded); 0 when it cannot be read. */
+function freeableBytes(dir: string): number {
+  try {
+    return measureTree(dir).freeBytes
+  } catch (err) {
+    if (isErrno(err)) return 0
+    throw err
+  }
 }
 
 /**

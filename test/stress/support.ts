@@ -34,6 +34,7 @@ export async function buildSnapshot(): Promise<Snapshot> {
     { in: 'src/index.ts', out: 'index.cjs', chunked: true },
     { in: 'src/archive/index.ts', out: 'archive.cjs', chunked: false },
     { in: 'src/cli/main.ts', out: 'cli.cjs', chunked: true },
+    { in: 'src/gc/trash-worker.ts', out: 'trash-worker.cjs', chunked: false },
   ]
   await Promise.all(entries.map((entry) => build({
     entryPoints: [path.join(repoRoot, entry.in)],
