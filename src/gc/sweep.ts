@@ -89,9 +89,9 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     if (size?.note !== undefined) report.reason += `; ${size.note}`
     reports.push(report)
     if (size?.error !== undefined) {
-      // Unreadable inside (another user's directory, mode 000): kept, whatever the verdict, and said why.
-      report.action = verdict.remove ? 'failed' : 'keep'
-      report.reason += `; cannot size it (${size.error}), kept`
+      // Unreadable inside (another user's directory, mode 000): kept whatever the verdict, and
+      // said why; not `failed`, which would fail the run for what is the machine's state, not an error.
+      report.reason += `; cannot read it (${size.error}), so it is kept`
       continue
     }
     if (!verdict.remove) continue
