@@ -7,8 +7,9 @@ import path from 'node:path'
  * The file the detached trash emptier runs: built beside the bundle that holds this code
  * (dist/). Running from the TypeScript sources there is none, and the next run finishes instead.
  */
-export function trashWorkerFile(): string {
-  return path.join(__dirname, 'trash-worker.cjs')
+export function trashWorkerFile(): string | null {
+  const file = path.join(__dirname, 'trash-worker.cjs')
+  return fs.existsSync(file) ? file : null
 }
 
 /**
@@ -19,7 +20,7 @@ export function trashWorkerFile(): string {
 export function finishInBackground(root: string): boolean {
   const worker = trashWorkerFile()
   try {
-    if (!fs.existsSync(worker)) return false
+    if (worker === null) return false
     const child = spawn(process.execPath, [worker, root], { detached: true, stdio: 'ignore', windowsHide: true })
     child.on('error', () => { /* the next run empties the trash instead */ })
     if (child.pid !== undefined) {

@@ -64,7 +64,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated),
-      deadline: Infinity, sizeKept: true,
+      deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity,
       onProgress: opts.onProgress,
     })
     if (!dryRun) {

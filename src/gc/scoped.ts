@@ -8,13 +8,14 @@ import { scanSpaces, type SpaceEntry } from '../runtime/scan'
 import { prepareStoreRoot } from '../runtime/store-root'
 import { compactHistory, rotateLog, spacesTouchedSince, type History } from '../store/history'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
+import { withoutFsync } from '../store/atomic'
 import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
 import { saveRegistry } from '../store/registry'
 import { checkProject } from './projects'
 import type { GcReport } from './report'
 import { markRunStart } from './clock'
-import { finishInBackground } from './background'
+import { finishInBackground, trashWorkerFile } from './background'
 import { emptyTrash, loadState } from './state'
 import { sweepSpaces } from './sweep'
 import { assessWorld } from './world'
@@ -43,6 +44,9 @@ export interface ScopedSweepOptions {
 
 /** Default time for sizing and removing, from the call: leaves most of the 1 s bound for the rest. */
 const REMOVE_BUDGET_MS = 300
+
+/** Spaces with more entries than this go to the trash for the background emptier (see SweepPolicy). */
+const REMOVE_NOW_UP_TO = 2_000
 
 /** Past this size the sweep compacts the access log itself, so hook-only users' logs stay small. */
 const COMPACT_AT_BYTES = 256 * 1024
@@ -83,6 +87,11 @@ function spaceFromId(root: string, id: string): SpaceEntry {
  * rest waits in the trash for the next gc.
  */
 export function scopedSweep(opts: ScopedSweepOptions): GcReport {
+  // No fsync: one can wait minutes for a busy disk's write-back queue (see withoutFsync).
+  return withoutFsync(() => sweep(opts))
+}
+
+function sweep(opts: ScopedSweepOptions): GcReport {
   const root = opts.root ?? currentRoot()
   const called = Date.now()
   const now = opts.now ?? called
@@ -143,7 +152,7 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
         root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,
         touchedSinceStart: () => spacesTouchedSince(root, runStart, null),
-        deadline, sizeKept: false,
+        deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO,
       })
       report.spaces = swept.reports
       report.freedBytes = swept.freedBytes
@@ -152,7 +161,9 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     if (!dryRun) {
       saveRegistry(root, world.registry)
       if (liveLogBytes(root) > COMPACT_AT_BYTES) compactLog(root, state.history, runStart)
-      if (emptyTrash(root, deadline).length > 0 && !opts.registerOnly) finishInBackground(root)
+      // With a background emptier at hand, what earlier runs left (of unknown size) is its job.
+      const background = !opts.registerOnly && trashWorkerFile() !== null
+      if (emptyTrash(root, background ? 0 : deadline).length > 0 && background) finishInBackground(root)
     }
     return report
   } finally {

@@ -31,16 +31,22 @@ export interface SweepPolicy extends VerdictContext {
   deadline: number
   /** Size spaces that are kept too (list, gc); the hook sizes only what it deletes. */
   sizeKept: boolean
+  /**
+   * Spaces with more entries than this are left in the trash for a background emptier instead
+   * of being removed now (the hook: unlinking 10⁵ files can take minutes on a busy disk, and no
+   * deadline interrupts a blocked unlink). Infinity for a full run.
+   */
+  removeNowUpTo: number
 }
 
 /** The bytes of a space, or why they could not be counted (an unreadable directory inside). */
-function sizeOf(space: SpaceEntry, stat: fs.Stats, deadline: number): { bytes: number; freeBytes: number; note?: string; error?: string } {
+function sizeOf(space: SpaceEntry, stat: fs.Stats, deadline: number): { bytes: number; freeBytes: number; entries: number; complete: boolean; note?: string; error?: string } {
   try {
     const size = measureTree(space.path, { stat, deadline })
     return size.complete ? size : { ...size, note: 'size counted in part (time bound)' }
   } catch (err) {
     if (!isErrno(err)) throw err
-    return { bytes: 0, freeBytes: 0, error: err.message }
+    return { bytes: 0, freeBytes: 0, entries: 0, complete: false, error: err.message }
   }
 }
 
@@ -61,7 +67,7 @@ function createdOrChangedSince(file: string, since: number): boolean {
  */
 export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: SweepPolicy): { reports: SpaceReport[]; freedBytes: number } {
   const reports: SpaceReport[] = []
-  const doomed: { report: SpaceReport; space: SpaceEntry; freeBytes: number }[] = []
+  const doomed: { report: SpaceReport; space: SpaceEntry; freeBytes: number; entries: number }[] = []
   for (const [index, space] of spaces.entries()) {
     policy.onProgress?.(index + 1, spaces.length)
     const id = `${space.owner ?? '_global'}/${space.key}`
@@ -101,7 +107,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
       report.reason = 'created during this gc run'
     } else {
       report.action = 'delete'
-      doomed.push({ report, space, freeBytes: size?.freeBytes ?? 0 })
+      doomed.push({ report, space, freeBytes: size?.freeBytes ?? 0, entries: size?.complete === false ? Infinity : size?.entries ?? 0 })
     }
   }
   let freedBytes = 0
@@ -110,7 +116,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     return { reports, freedBytes }
   }
   const touched = doomed.length > 0 ? policy.touchedSinceStart() : new Set<string>()
-  for (const { report, space, freeBytes } of doomed) {
+  for (const { report, space, freeBytes, entries } of doomed) {
     if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStartFs)) {
       report.action = 'keep'
       report.reason = 'used during this gc run'
@@ -123,7 +129,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
         // Freed for its users once out of sight; hard links shared with files elsewhere never count.
         freedBytes += freeBytes
         try {
-          if (!removeTrashed(trashed, policy.deadline)) report.reason += '; being emptied from the trash'
+          if (entries > policy.removeNowUpTo || !removeTrashed(trashed, policy.deadline)) report.reason += '; being emptied from the trash'
         } catch (err) {
           // The space is out of sight already, so it is deleted; the trash copy waits for the next run.
           if (!isErrno(err)) throw err

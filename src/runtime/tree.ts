@@ -28,7 +28,9 @@ export interface TreeSize {
   bytes: number
   /** The part of `bytes` that deleting the tree frees: hard-linked files only when every link is inside. */
   freeBytes: number
-  /** False when the deadline stopped the count: both figures are then lower bounds. */
+  /** Entries (files, links, directories) below the top. */
+  entries: number
+  /** False when the deadline stopped the count: every figure is then a lower bound. */
   complete: boolean
 }
 
@@ -84,14 +86,14 @@ export function measureTree(target: string, opts: { stat?: fs.Stats; deadline?: 
     try {
       stat = fs.lstatSync(target)
     } catch (err) {
-      if (isErrno(err, 'ENOENT', 'ENOTDIR')) return { bytes: 0, freeBytes: 0, complete: true }
+      if (isErrno(err, 'ENOENT', 'ENOTDIR')) return { bytes: 0, freeBytes: 0, entries: 0, complete: true }
       throw err
     }
   }
-  if (!stat.isDirectory()) return { bytes: stat.size, freeBytes: stat.nlink > 1 ? 0 : stat.size, complete: true }
+  if (!stat.isDirectory()) return { bytes: stat.size, freeBytes: stat.nlink > 1 ? 0 : stat.size, entries: 0, complete: true }
   const deadline = opts.deadline ?? Infinity
   const linked = new Map<string, { size: number; nlink: number; seen: number }>()
-  const size: TreeSize = { bytes: 0, freeBytes: 0, complete: true }
+  const size: TreeSize = { bytes: 0, freeBytes: 0, entries: 0, complete: true }
   const stack: Frame[] = []
   const names: string[] = []
   try {
@@ -114,6 +116,7 @@ export function measureTree(target: string, opts: { stat?: fs.Stats; deadline?: 
         names.pop()
         continue
       }
+      size.entries++
       const child = `${frame.dir}/${entry.name}`
       if (entry.isDirectory()) {
         try {
@@ -200,7 +203,6 @@ export function removeTree(target: string, opts: { deadline?: number; hoistInto?
   const deadline = opts.deadline ?? Infinity
   const hoistInto = opts.hoistInto ?? path.dirname(target)
   const tops = [target]
-  let steps = 0
   while (tops.length > 0) {
     const top = tops.pop()!
     let stat: fs.Stats
@@ -223,7 +225,8 @@ export function removeTree(target: string, opts: { deadline?: number; hoistInto?
         throw err
       }
       while (stack.length > 0) {
-        if ((++steps & 127) === 0 && Date.now() > deadline) return false
+        // Checked at every entry: one unlink can take milliseconds on a busy disk.
+        if (deadline !== Infinity && Date.now() > deadline) return false
         const frame = stack[stack.length - 1]
         const entry = nextEntry(frame)
         if (entry === null) {
