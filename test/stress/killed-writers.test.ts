@@ -19,6 +19,7 @@ afterAll(() => removeSnapshot(snapshot))
 async function hangingWriter(key: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-e', `
     const rt = require(process.argv[1])
+    setInterval(() => {}, 1000) // stays alive, as a process in the middle of its work does
     rt.ensureScratch(process.argv[2], { name: 'pkg-a' }, (dir) => {
       require('fs').writeFileSync(require('path').join(dir, 'half'), 'x'.repeat(1000))
       process.stdout.write('ready')
