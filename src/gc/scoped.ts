@@ -83,8 +83,9 @@ function spaceFromId(root: string, id: string): SpaceEntry {
  * `names`, then judges only the spaces of packages the project kept alive before and no longer
  * lists, checking every other project through its cached names. Never throws for store
  * problems: a locked store skips the sweep (registration still lands in the access log), and
- * other problems come back as warnings. Moved spaces are removed within `removeBudgetMs`; the
- * rest waits in the trash for the next gc.
+ * other problems come back as warnings. Returns within 1 s whatever the sizes: it sizes only
+ * what it deletes, within `removeBudgetMs`, removes small spaces at once and leaves the rest in
+ * the trash for a detached emptier or the next gc (docs/design.md, "The sweep's time bound").
  */
 export function scopedSweep(opts: ScopedSweepOptions): GcReport {
   // No fsync: one can wait minutes for a busy disk's write-back queue (see withoutFsync).

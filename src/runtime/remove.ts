@@ -4,7 +4,7 @@ import { ScratchError, isErrno } from '../errors'
 import { asideName } from './aside'
 import { bookkeepingDir, trashDir } from './layout'
 import { NOT_WRITABLE_ERRNOS } from './store-root'
-import { removeTree } from './tree'
+import { removeTree } from './tree-remove'
 
 export { asideName } from './aside'
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { removeTree } from '../../src/runtime/tree'
+import { removeTree } from '../../src/runtime/tree-remove'
 
 const created: string[] = []
 
