@@ -1,12 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
-import { asideName, moveToTrash, pruneEmptyParents, removeTrashed } from '../runtime/remove'
+import { makeTempDir } from '../runtime/dirs'
+import { asideName, pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
 import type { SpaceLocation } from '../runtime/spaces'
 import { notWritable, prepareStoreRoot } from '../runtime/store-root'
 import { parseIntegrity } from './integrity'
 import { unpackArchive } from './unpack'
-import { makeDirs } from '../runtime/make-dirs'
 
 // Rename attempts when another process keeps putting a space back between our two renames.
 const INSTALL_ATTEMPTS = 3
@@ -31,11 +31,10 @@ export async function importSpace(file: string, space: SpaceLocation, opts: Impo
   const expected = opts.integrity === undefined ? null : parseIntegrity(opts.integrity)
   assertArchiveFile(file)
   const namespace = path.dirname(space.path)
-  const temp = path.join(namespace, `.${path.basename(space.path)}.tmp-${asideName('import')}`)
+  let temp: string
   try {
     prepareStoreRoot(space.root)
-    makeDirs(namespace)
-    fs.mkdirSync(temp, { mode: 0o700 })
+    temp = makeTempDir(namespace, `.${path.basename(space.path)}.tmp-${asideName('import')}`)
   } catch (err) {
     // Every system error here is about the store location (full, read-only, too long, /proc).
     if (isErrno(err)) throw notWritable(space.path, err)
@@ -88,7 +87,7 @@ function installDir(space: SpaceLocation, temp: string): void {
         })
       }
     }
-    const trashed = moveToTrash(space.root, space.path)
+    const trashed = trashSpace(space.root, space.path)
     if (trashed !== null) replaced.push(trashed)
   }
   for (const trashed of replaced) {

@@ -2,8 +2,10 @@ import { isErrno } from '../errors'
 import { assertOwnerName } from '../runtime/names'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
-import { moveToTrash, pruneEmptyParents, removeTrashed, treeBytes } from '../runtime/remove'
+import { pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
 import { assertFormatKnown, assertStore } from '../runtime/store-mark'
+import { measureTree } from '../runtime/tree'
+import { ScratchError } from '../errors'
 import { writeCachedirTag } from '../runtime/store-root'
 import { acquireLock } from '../store/lock'
 import path from 'node:path'
@@ -23,6 +25,19 @@ export interface ClearOptions {
 export interface ClearedSpace { owner: string | null; key: string; path: string; bytes: number; action: 'delete' | 'deleted' | 'failed'; reason?: string }
 
 export interface ClearReport { dryRun: boolean; freedBytes: number; spaces: ClearedSpace[] }
+
+/**
+ * What deleting `space` frees. An explicit clear deletes a space it cannot fully read as well (its
+ * owner asked for it); the count then covers what could be read, and the reason says so.
+ */
+function sizeOf(space: SpaceEntry): { bytes: number; freeBytes: number; reason?: string } {
+  try {
+    return measureTree(space.path)
+  } catch (err) {
+    if (!isErrno(err)) throw err
+    return { bytes: 0, freeBytes: 0, reason: `size unknown (${err.message})` }
+  }
+}
 
 /**
  * Deletes the spaces of the given owners, the global namespace and/or all spaces, regardless of
@@ -45,27 +60,28 @@ export async function clearSpaces(opts: ClearOptions): Promise<ClearReport> {
   const report: ClearReport = { dryRun, freedBytes: 0, spaces: [] }
   if (dryRun || selected.length === 0) {
     for (const space of selected) {
-      const bytes = treeBytes(space.path)
-      report.freedBytes += bytes
-      report.spaces.push({ owner: space.owner, key: space.key, path: space.path, bytes, action: 'delete' })
+      const size = sizeOf(space)
+      report.freedBytes += size.freeBytes
+      report.spaces.push({ owner: space.owner, key: space.key, path: space.path, bytes: size.bytes, action: 'delete', ...(size.reason === undefined ? {} : { reason: size.reason }) })
     }
     return report
   }
   const lock = await acquireLock(root, { waitMs: 10_000, command: 'scratch clear' })
   try {
     for (const space of selected) {
-      const bytes = treeBytes(space.path)
-      const entry: ClearedSpace = { owner: space.owner, key: space.key, path: space.path, bytes, action: 'deleted' }
+      const size = sizeOf(space)
+      const entry: ClearedSpace = { owner: space.owner, key: space.key, path: space.path, bytes: size.bytes, action: 'deleted' }
       let trashed: string | null = null
       try {
-        trashed = moveToTrash(root, space.path)
+        trashed = trashSpace(root, space.path)
       } catch (err) {
-        if (!isErrno(err)) throw err
+        if (!isErrno(err) && !(err instanceof ScratchError)) throw err
         entry.action = 'failed'
         entry.reason = `${err.code}: ${err.message}`
       }
       if (trashed !== null) {
-        report.freedBytes += bytes
+        report.freedBytes += size.freeBytes
+        if (size.reason !== undefined) entry.reason = size.reason
         try {
           removeTrashed(trashed)
         } catch (err) {

@@ -12,6 +12,8 @@ export interface SpaceReport {
   key: string
   path: string
   bytes: number
+  /** False when the run did not size this space (the install-time sweep sizes only what it deletes); `bytes` is then 0. */
+  sized?: false
   tracked: boolean
   /** Last recorded use (ISO); for an untracked space, its mtime. */
   lastAccess: string | null

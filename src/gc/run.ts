@@ -1,3 +1,4 @@
+import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces } from '../runtime/scan'
 import { assertStore, formatHold } from '../runtime/store-mark'
@@ -8,7 +9,8 @@ import { saveOrphanMarks } from '../store/orphans'
 import { saveRegistry } from '../store/registry'
 import type { GcReport } from './report'
 import { markRunStart } from './clock'
-import { emptyTrash, loadState, removeStaleTemps } from './state'
+import { emptyTrash, findLeftovers, loadState, removeStaleTemps } from './state'
+import { isErrno } from '../errors'
 import { sweepSpaces } from './sweep'
 import { assessWorld } from './world'
 
@@ -54,6 +56,10 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       const left = emptyTrash(root)
       if (left.length > 0) warnings.push(`could not empty ${left.length} trash entr${left.length === 1 ? 'y' : 'ies'}; retried next run`)
       removeStaleTemps(root, now)
+    } else {
+      // What the next real run will clean up is said, never hidden (killed ensureScratch/import calls).
+      const leftovers = findLeftovers(root, now).filter((found) => found.removable && !found.file.startsWith(bookkeepingDir(root)))
+      if (leftovers.length > 0) warnings.push(`${leftovers.length} temporary director${leftovers.length === 1 ? 'y' : 'ies'} left by interrupted ensureScratch/importScratch calls or deletions; the next scratch gc removes ${leftovers.length === 1 ? 'it' : 'them'}`)
     }
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
     const state = loadState(root, { except: rotation.olderSegments })
@@ -68,18 +74,25 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated, state.history),
-      removeNow: () => true,
+      deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity,
       onProgress: opts.onProgress,
     })
     if (!dryRun) {
-      saveRegistry(root, world.registry)
       const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
       for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
-      saveOrphanMarks(root, { version: 1, marks: state.marks })
-      // Spaces on disk now, not at the scan: one re-created since keeps its records.
-      const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
-      compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
-      if (rotation.rotated !== null) retireSegment(root, rotation.rotated, state.history.readTo.get(rotation.rotated) ?? 0)
+      // State is written only after deleting, so a full disk never stops the run from freeing space;
+      // a write that still fails leaves the previous state, which the next run reads again.
+      try {
+        saveRegistry(root, world.registry)
+        saveOrphanMarks(root, { version: 1, marks: state.marks })
+        // Spaces on disk now, not at the scan: one re-created since keeps its records.
+        const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
+        compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+        if (rotation.rotated !== null) retireSegment(root, rotation.rotated, state.history.readTo.get(rotation.rotated) ?? 0)
+      } catch (err) {
+        if (!isErrno(err, 'ENOSPC', 'EDQUOT')) throw err
+        warnings.push(`the disk is full (${err.code}): the store's state was not updated; the next run catches up`)
+      }
     }
     return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
   } finally {

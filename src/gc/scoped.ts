@@ -11,12 +11,14 @@ import { prepareStoreRoot } from '../runtime/store-root'
 import { historyBytes, spacesTouchedSince } from '../store/history'
 import { compactLog } from './compact'
 import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
+import { withoutFsync } from '../store/atomic'
 import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
 import { saveRegistry } from '../store/registry'
 import { checkProject } from './projects'
 import type { GcReport } from './report'
 import { markRunStart } from './clock'
+import { finishInBackground, gcBundleFile } from './background'
 import { emptyTrash, loadState } from './state'
 import { sweepSpaces } from './sweep'
 import { assessWorld } from './world'
@@ -35,9 +37,19 @@ export interface ScopedSweepOptions {
   registerOnly?: boolean
   /** How long a space must stay orphaned before it is deleted; default 0. */
   graceMs?: number
-  /** Time to spend removing moved spaces before leaving the rest in the trash for the next gc. */
+  /**
+   * Time to spend sizing and removing what the sweep deletes, from the call; the rest waits in
+   * the trash for a detached emptier or the next gc. Default 300 ms, so the whole sweep stays
+   * well within its 1 s bound.
+   */
   removeBudgetMs?: number
 }
+
+/** Default time for sizing and removing, from the call: leaves most of the 1 s bound for the rest. */
+const REMOVE_BUDGET_MS = 300
+
+/** Spaces with more entries than this go to the trash for the background emptier (see SweepPolicy). */
+const REMOVE_NOW_UP_TO = 2_000
 
 /** Past this size the sweep compacts the access log itself, so hook-only users' logs stay small. */
 const COMPACT_AT_BYTES = 256 * 1024
@@ -58,16 +70,24 @@ function liveLogBytes(root: string): number {
  * `names`, then judges only the spaces of packages the project kept alive before and no longer
  * lists, checking every other project through its cached names. Never throws for store
  * problems: a locked store skips the sweep (registration still lands in the access log), and
- * other problems come back as warnings. Moved spaces are removed within `removeBudgetMs`; the
- * rest waits in the trash for the next gc.
+ * other problems come back as warnings. Returns within 1 s whatever the sizes: it sizes only
+ * what it deletes, within `removeBudgetMs`, removes small spaces at once and leaves the rest in
+ * the trash for a detached emptier or the next gc (docs/design.md, "The sweep's time bound").
  */
 export function scopedSweep(opts: ScopedSweepOptions): GcReport {
+  // No fsync: one can wait minutes for a busy disk's write-back queue (see withoutFsync).
+  return withoutFsync(() => sweep(opts))
+}
+
+function sweep(opts: ScopedSweepOptions): GcReport {
   const root = opts.root ?? currentRoot()
   const called = Date.now()
   const now = opts.now ?? called
   const dryRun = opts.dryRun ?? false
   const projectDir = path.resolve(opts.projectDir)
   const report: GcReport = { dryRun, freedBytes: 0, projects: [], spaces: [], warnings: [] }
+  // Everything that grows with the sizes involved (sizing, removing) stops here (docs/design.md).
+  const deadline = called + (opts.removeBudgetMs ?? REMOVE_BUDGET_MS)
 
   let names: string[]
   if (opts.names === undefined) {
@@ -135,12 +155,11 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
           if (space !== null) spaces.set(space.path, space)
         }
       }
-      const budget = opts.removeBudgetMs ?? 250
       const swept = sweepSpaces([...spaces.values()], state.history, {
         root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,
         touchedSinceStart: () => spacesTouchedSince(root, runStart, null, state.history),
-        removeNow: () => Date.now() - called < budget,
+        deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO,
       })
       report.spaces = swept.reports
       report.freedBytes = swept.freedBytes
@@ -149,7 +168,9 @@ export function scopedSweep(opts: ScopedSweepOptions): GcReport {
     if (!dryRun) {
       saveRegistry(root, world.registry)
       if (liveLogBytes(root) > COMPACT_AT_BYTES) compactLog(root, state.history, runStart)
-      emptyTrash(root, Math.max(0, (opts.removeBudgetMs ?? 250) - (Date.now() - called)))
+      // With a background emptier at hand, what earlier runs left (of unknown size) is its job.
+      const background = !opts.registerOnly && gcBundleFile() !== null
+      if (emptyTrash(root, background ? 0 : deadline).length > 0 && background) finishInBackground(root)
     }
     return report
   } finally {

@@ -3,7 +3,10 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { isProjectDir } from '../runtime/access-log'
 import { bookkeepingDir, parseSpaceId, trashDir } from '../runtime/layout'
+import { creatorGone } from '../runtime/aside'
+import { insideStore } from '../runtime/remove'
 import { ownerDirs } from '../runtime/scan'
+import { removeTree } from '../runtime/tree-remove'
 import { readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
@@ -62,28 +65,30 @@ function dropUnsound(registry: Registry, marks: Record<string, number>): number 
   return dropped
 }
 
-/** Removes what crashed runs left in the trash. Returns the entries that could not be removed. */
-export function emptyTrash(root: string, budgetMs = Infinity): string[] {
+/**
+ * Removes what earlier runs left in the trash, oldest first, until `deadline` (epoch ms).
+ * Returns the entries left (not yet removed, or failing). A trash that is not a real directory
+ * inside the store (a link planted in its place, or a linked bookkeeping directory) is never
+ * entered: what it points at is not the store's. A planted link goes; the next deletion makes a
+ * real trash.
+ */
+export function emptyTrash(root: string, deadline = Infinity): string[] {
   const dir = trashDir(root)
-  const started = Date.now()
-  const left: string[] = []
   let names: string[]
   try {
-    // A trash that is not a real directory (a link planted in its place) is never entered: what
-    // it points at is not the store's. The link goes; the next deletion makes a real trash.
-    if (!fs.lstatSync(dir).isDirectory()) {
-      fs.rmSync(dir, { force: true })
+    if (!insideStore(root, path.join(dir, 'entry'))) {
+      if (insideStore(root, dir)) fs.rmSync(dir, { force: true })
       return []
     }
-    names = fs.readdirSync(dir)
+    names = fs.readdirSync(dir).sort()
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return []
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return []
     throw err
   }
+  const left: string[] = []
   for (const name of names) {
-    if (Date.now() - started > budgetMs) { left.push(name); continue }
     try {
-      fs.rmSync(path.join(dir, name), { recursive: true, force: true, maxRetries: 2 })
+      if (Date.now() > deadline || !removeTree(path.join(dir, name), { deadline })) left.push(name)
     } catch (err) {
       if (!isErrno(err)) throw err
       left.push(name)
@@ -94,30 +99,55 @@ export function emptyTrash(root: string, budgetMs = Infinity): string[] {
 
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000
 
+/** A temp or aside entry that crashed writers may have left, and whether the gc may remove it now. */
+export interface Leftover { file: string; removable: boolean }
+
 /**
- * Removes temp files and directories of crashed writers: `.*.tmp` entries in the bookkeeping
- * directory whatever their age (state files and the clock probe are only written under the store
- * lock, which the caller holds, and stale-lock asides are never read again: any found now belongs
- * to a process that died), and `.<key>.tmp-*` / `.trash-*` entries in namespaces once older than
- * a day (a live `ensureScratch` may still be filling a younger one).
+ * Temp files and directories of crashed writers: `.*.tmp` entries in the bookkeeping directory
+ * (state files and the clock probe are only written under the store lock, which a gc holds, and
+ * stale-lock asides are never read again), `.trash-*` entries in namespaces (already out of
+ * sight), and `.<key>.tmp-*` directories of `ensureScratch`/import, removable once their creator
+ * (pid and host in the name) is no longer running on this host, or after a day.
  */
-export function removeStaleTemps(root: string, now: number): void {
-  const candidates: { file: string; minAgeMs: number }[] = []
-  const list = (dir: string, match: (name: string) => boolean, minAgeMs: number): void => {
+export function findLeftovers(root: string, now: number): Leftover[] {
+  const found: Leftover[] = []
+  const list = (dir: string, judge: (name: string) => boolean | null): void => {
     try {
-      for (const name of fs.readdirSync(dir)) if (match(name)) candidates.push({ file: path.join(dir, name), minAgeMs })
+      for (const name of fs.readdirSync(dir)) {
+        const removable = judge(name)
+        if (removable !== null) found.push({ file: path.join(dir, name), removable })
+      }
     } catch (err) {
       if (!isErrno(err, 'ENOENT', 'ENOTDIR')) throw err
     }
   }
-  list(bookkeepingDir(root), (name) => name.startsWith('.') && name.endsWith('.tmp'), 0)
-  for (const ns of ownerDirs(root)) list(ns.path, (name) => /^\.(.+\.tmp-|trash-)/.test(name), STALE_TEMP_MS)
-  for (const { file, minAgeMs } of candidates) {
-    try {
-      if (minAgeMs === 0 || now - fs.lstatSync(file).mtimeMs > minAgeMs) fs.rmSync(file, { recursive: true, force: true })
-    } catch (err) {
-      if (!isErrno(err, 'ENOENT', 'EACCES', 'EPERM', 'EBUSY')) throw err
-    }
+  list(bookkeepingDir(root), (name) => (name.startsWith('.') && name.endsWith('.tmp') ? true : null))
+  for (const ns of ownerDirs(root)) {
+    list(ns.path, (name) => {
+      if (name.startsWith('.trash-')) return true
+      if (!/^\..+\.tmp-/.test(name)) return null
+      if (creatorGone(name)) return true
+      try {
+        return now - fs.lstatSync(path.join(ns.path, name)).mtimeMs > STALE_TEMP_MS
+      } catch {
+        return null
+      }
+    })
   }
+  return found
 }
 
+/** Removes the leftovers {@link findLeftovers} finds removable. Returns how many could not be removed. */
+export function removeStaleTemps(root: string, now: number): number {
+  let failed = 0
+  for (const { file, removable } of findLeftovers(root, now)) {
+    if (!removable) continue
+    try {
+      removeTree(file)
+    } catch (err) {
+      if (!isErrno(err)) throw err
+      failed++
+    }
+  }
+  return failed
+}

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { isErrno } from '../errors'
-import { moveToTrash, pruneEmptyParents, removeTrashed, treeBytes } from '../runtime/remove'
+import { ScratchError, isErrno } from '../errors'
+import { insideStore, pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
+import { measureTree } from '../runtime/tree'
 import type { SpaceEntry } from '../runtime/scan'
 import type { History } from '../store/history'
 import type { SpaceReport } from './report'
@@ -24,8 +25,30 @@ export interface SweepPolicy extends VerdictContext {
   touchedSinceStart: () => Set<string>
   /** Called after each space is judged, for a progress indicator. */
   onProgress?: (done: number, total: number) => void
-  /** Empties moved spaces now; false leaves them in the trash for later (the hook's budget). */
-  removeNow: (bytes: number) => boolean
+  /**
+   * Epoch ms after which nothing more is sized or removed (the hook's time bound): moved spaces
+   * then wait in the trash for later. Infinity for a full run.
+   */
+  deadline: number
+  /** Size spaces that are kept too (list, gc); the hook sizes only what it deletes. */
+  sizeKept: boolean
+  /**
+   * Spaces with more entries than this are left in the trash for a background emptier instead
+   * of being removed now (the hook: unlinking 10⁵ files can take minutes on a busy disk, and no
+   * deadline interrupts a blocked unlink). Infinity for a full run.
+   */
+  removeNowUpTo: number
+}
+
+/** The bytes of a space, or why they could not be counted (an unreadable directory inside). */
+function sizeOf(space: SpaceEntry, stat: fs.Stats, deadline: number): { bytes: number; freeBytes: number; entries: number; complete: boolean; note?: string; error?: string } {
+  try {
+    const size = measureTree(space.path, { stat, deadline })
+    return size.complete ? size : { ...size, note: 'size counted in part (time bound)' }
+  } catch (err) {
+    if (!isErrno(err)) throw err
+    return { bytes: 0, freeBytes: 0, entries: 0, complete: false, error: err.message }
+  }
 }
 
 function createdOrChangedSince(file: string, since: number): boolean {
@@ -45,10 +68,12 @@ function createdOrChangedSince(file: string, since: number): boolean {
  */
 export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: SweepPolicy): { reports: SpaceReport[]; freedBytes: number } {
   const reports: SpaceReport[] = []
-  const doomed: { report: SpaceReport; space: SpaceEntry }[] = []
+  const doomed: { report: SpaceReport; space: SpaceEntry; freeBytes: number; entries: number }[] = []
   for (const [index, space] of spaces.entries()) {
     policy.onProgress?.(index + 1, spaces.length)
     const id = `${space.owner ?? '_global'}/${space.key}`
+    // A namespace replaced by a link leads out of the store: never sized, judged or entered.
+    if (!insideStore(policy.root, space.path)) continue
     let stat: fs.Stats
     try {
       stat = fs.lstatSync(space.path)
@@ -61,13 +86,22 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     const verdict = judgeSpace({ owner: space.owner, usage, mtimeMs, mark: policy.marks[id] }, policy)
     if (verdict.mark === undefined) delete policy.marks[id]
     else policy.marks[id] = verdict.mark
+    const size = verdict.remove || policy.sizeKept ? sizeOf(space, stat, policy.deadline) : undefined
     const report: SpaceReport = {
-      owner: space.owner, key: space.key, path: space.path, bytes: treeBytes(space.path, stat), tracked: usage !== undefined,
+      owner: space.owner, key: space.key, path: space.path, bytes: size?.bytes ?? 0, tracked: usage !== undefined,
       lastAccess: new Date(verdict.lastAccess).toISOString(), projects: [...(usage?.projects.keys() ?? [])].sort(),
       callers: [...(usage?.callers.keys() ?? [])].filter((caller) => caller !== space.owner).sort(),
       verdict: verdict.verdict, action: 'keep', reason: verdict.reason,
     }
+    if (size === undefined) report.sized = false
+    if (size?.note !== undefined) report.reason += `; ${size.note}`
     reports.push(report)
+    if (size?.error !== undefined) {
+      // Unreadable inside (another user's directory, mode 000): kept whatever the verdict, and
+      // said why; not `failed`, which would fail the run for what is the machine's state, not an error.
+      report.reason += `; cannot read it (${size.error}), so it is kept`
+      continue
+    }
     if (!verdict.remove) continue
     if (policy.holdReason !== undefined) {
       report.reason += ` (not deleted: ${policy.holdReason})`
@@ -75,40 +109,39 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
       report.reason = 'created during this gc run'
     } else {
       report.action = 'delete'
-      doomed.push({ report, space })
+      doomed.push({ report, space, freeBytes: size?.freeBytes ?? 0, entries: size?.complete === false ? Infinity : size?.entries ?? 0 })
     }
   }
   let freedBytes = 0
   if (policy.dryRun) {
-    for (const { report } of doomed) freedBytes += report.bytes
+    for (const { freeBytes } of doomed) freedBytes += freeBytes
     return { reports, freedBytes }
   }
   const touched = doomed.length > 0 ? policy.touchedSinceStart() : new Set<string>()
-  for (const { report, space } of doomed) {
+  for (const { report, space, freeBytes, entries } of doomed) {
     if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStartFs)) {
       report.action = 'keep'
       report.reason = 'used during this gc run'
       continue
     }
     try {
-      const trashed = moveToTrash(policy.root, space.path)
+      const trashed = trashSpace(policy.root, space.path)
       report.action = 'deleted'
       if (trashed !== null) {
-        freedBytes += report.bytes
-        if (policy.removeNow(report.bytes)) {
-          try {
-            removeTrashed(trashed)
-          } catch (err) {
-            // The space is out of sight already, so it is deleted; the trash copy waits for the next run.
-            if (!isErrno(err)) throw err
-            report.reason = `${report.reason}; left in the trash (${err.code}), emptied by the next run`
-          }
+        // Freed for its users once out of sight; hard links shared with files elsewhere never count.
+        freedBytes += freeBytes
+        try {
+          if (entries > policy.removeNowUpTo || !removeTrashed(trashed, policy.deadline)) report.reason += '; being emptied from the trash'
+        } catch (err) {
+          // The space is out of sight already, so it is deleted; the trash copy waits for the next run.
+          if (!isErrno(err)) throw err
+          report.reason = `${report.reason}; left in the trash (${err.code}), emptied by the next run`
         }
       }
       delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
       pruneEmptyParents(policy.root, path.dirname(space.path))
     } catch (err) {
-      if (!isErrno(err)) throw err
+      if (!isErrno(err) && !(err instanceof ScratchError)) throw err
       report.action = 'failed'
       report.reason = `${report.reason}; deletion failed (${err.code}: ${err.message}), retried next run`
     }

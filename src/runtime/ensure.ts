@@ -2,10 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import type { Owner } from './owner'
-import { asideName } from './remove'
+import { asideName } from './aside'
+import { makeTempDir } from './dirs'
+import { removeTrashed } from './remove'
 import { locateSpace, noteAccess } from './spaces'
 import { notWritable, prepareStoreRoot } from './store-root'
-import { makeDirs } from './make-dirs'
 
 function hasContent(dir: string): boolean {
   try {
@@ -38,11 +39,11 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
   // repeat (the space existed then, and was deleted or emptied since).
   if (exists) noteAccess(space, space.owner, false, Date.now())
 
-  const temp = path.join(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
+  // The temp name carries this process's pid and host: a gc removes it once this process is gone.
+  let temp: string
   try {
     prepareStoreRoot(space.root)
-    makeDirs(path.dirname(space.path))
-    fs.mkdirSync(temp, { mode: 0o700 })
+    temp = makeTempDir(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
   } catch (err) {
     // Every system error here is about the store location (full, read-only, too long, /proc).
     if (isErrno(err)) throw notWritable(space.path, err)
@@ -52,7 +53,7 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
     await populate(temp)
     fs.renameSync(temp, space.path)
   } catch (err) {
-    fs.rmSync(temp, { recursive: true, force: true })
+    removeTrashed(temp)
     // Another caller put its result in place first: theirs is as good as ours.
     if (isErrno(err, 'ENOTEMPTY', 'EEXIST') && hasContent(space.path)) return space.path
     // A full disk is the store's problem, not populate's: coded, naming the space (the original is the cause).

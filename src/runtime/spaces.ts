@@ -8,9 +8,10 @@ import { currentRoot } from './root'
 import { scanSpaces } from './scan'
 import { assertStore } from './store-mark'
 import { notWritable, prepareStoreRoot, warnOnce, writeCachedirTag } from './store-root'
-import { removeSpace, treeBytes } from './remove'
+import { removeSpace } from './remove'
+import { measureTree } from './tree'
 import { forgetSpace, recentlyRecorded, recordAccess, trackingEnabled } from './tracking'
-import { makeDirs } from './make-dirs'
+import { makeDirs } from './dirs'
 
 /** Options of `getScratch` and `getGlobalScratch`. */
 export interface GetScratchOptions {
@@ -117,7 +118,8 @@ export function getGlobalScratch(key: string, opts?: GetScratchOptions): string 
 
 /**
  * Removes the space (`owner` null: the global namespace). Returns whether anything was removed;
- * a missing space is not an error. The space is renamed away first, so it is whole or gone.
+ * a missing space is not an error. The space is renamed away first, so it is whole or gone. A
+ * space that is there but cannot be removed (a read-only store) throws `ERR_SCRATCH_NOT_WRITABLE`.
  */
 export function deleteScratch(key: string, owner: Owner | null): boolean {
   const space = locateSpace(key, owner)
@@ -138,7 +140,7 @@ export function clearScratchspaces(owner?: Owner | null): { removed: string[]; b
   const removed: string[] = []
   let bytes = 0
   for (const space of scanSpaces(root, name)) {
-    const size = treeBytes(space.path)
+    const size = freeableBytes(space.path)
     if (removeSpace(root, space.path)) {
       removed.push(space.path)
       bytes += size
@@ -147,6 +149,16 @@ export function clearScratchspaces(owner?: Owner | null): { removed: string[]; b
   }
   if (owner === undefined && fs.existsSync(root)) writeCachedirTag(root)
   return { removed, bytes }
+}
+
+/** What deleting `dir` frees (hard links shared with files outside it excluded); 0 when it cannot be read. */
+function freeableBytes(dir: string): number {
+  try {
+    return measureTree(dir).freeBytes
+  } catch (err) {
+    if (isErrno(err)) return 0
+    throw err
+  }
 }
 
 /**

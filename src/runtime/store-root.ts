@@ -4,7 +4,7 @@ import { ScratchError, isErrno } from '../errors'
 import { BOOKKEEPING_DIR, CACHEDIR_TAG, CACHEDIR_TAG_CONTENT, bookkeepingDir } from './layout'
 import { storeMark, writeFormatFile } from './store-mark'
 import { errnoHint } from './errno-hint'
-import { makeDirs } from './make-dirs'
+import { makeDirs } from './dirs'
 
 // root → whether it is a store this process may mark and track in (false: another program's directory).
 const prepared = new Map<string, boolean>()

@@ -3,6 +3,25 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { checksum } from '../runtime/access-log'
 
+let durable = true
+
+/**
+ * Runs `fn` with the atomic writes it makes skipping fsync. For the install-time sweep: on a disk
+ * with a large write-back queue (a build that just wrote 10⁵ files), one fsync can wait for all of
+ * it, minutes, and the sweep has a 1 s bound. The rename still makes every write all-or-nothing
+ * for readers; what a power cut may cost is a file whose checksum fails, which the next run
+ * rebuilds, deleting nothing (docs/design.md, "The sweep's time bound").
+ */
+export function withoutFsync<T>(fn: () => T): T {
+  const before = durable
+  durable = false
+  try {
+    return fn()
+  } finally {
+    durable = before
+  }
+}
+
 /**
  * Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename. Readers
  * see the old or the new content, never a mix; a crash leaves at most a `.*.tmp` file behind,
@@ -21,7 +40,7 @@ export function writeFileAtomic(file: string, data: string): void {
     const fd = fs.openSync(temp, 'wx', 0o600)
     try {
       fs.writeFileSync(fd, data)
-      fs.fsyncSync(fd)
+      if (durable) fs.fsyncSync(fd)
     } finally {
       fs.closeSync(fd)
     }

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import { bookkeepingDir } from '../runtime/layout'
-import { asideName } from '../runtime/remove'
+import { asideName, processGone } from '../runtime/aside'
 
 /** Who holds the store lock; written inside the lock directory. */
 interface LockOwner { pid: number; host: string; since: string; command: string }
@@ -18,21 +18,34 @@ export function lockPath(root: string): string {
   return path.join(bookkeepingDir(root), 'lock')
 }
 
+/**
+ * The owner's pid and host are also the name of an empty file in the lock (`owner.<pid>.<host>`):
+ * creating it needs no free space, so the gc can take the lock on a full disk and free some
+ * (docs/design.md, "Freeing space on a full disk"); `owner.json` adds the rest when it fits.
+ */
+const MARKER = /^owner\.(\d+)\.(.+)$/
+
 function readOwner(dir: string): LockOwner | null {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8')) as LockOwner
   } catch {
-    return null
+    // No owner.json, or a partial one (the disk was full): the marker's name says who.
   }
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      const match = MARKER.exec(name)
+      if (match === null) continue
+      const since = fs.statSync(dir).mtime.toISOString()
+      return { pid: Number(match[1]), host: decodeURIComponent(match[2]), since, command: 'unknown command' }
+    }
+  } catch {
+    // Vanished or unreadable: nobody known.
+  }
+  return null
 }
 
 function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return !isErrno(err, 'ESRCH')
-  }
+  return !processGone(pid)
 }
 
 function isStale(dir: string, now: number): boolean {
@@ -63,7 +76,13 @@ function tryCreate(dir: string, command: string): boolean {
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command }
   fs.mkdirSync(temp, { mode: 0o700 })
   try {
-    fs.writeFileSync(path.join(temp, 'owner.json'), JSON.stringify(owner), { mode: 0o600 })
+    fs.closeSync(fs.openSync(path.join(temp, `owner.${owner.pid}.${encodeURIComponent(owner.host)}`), 'wx', 0o600))
+    try {
+      fs.writeFileSync(path.join(temp, 'owner.json'), JSON.stringify(owner), { mode: 0o600 })
+    } catch (err) {
+      if (!isErrno(err, 'ENOSPC', 'EDQUOT')) throw err
+      fs.rmSync(path.join(temp, 'owner.json'), { force: true })
+    }
     fs.renameSync(temp, dir)
     return true
   } catch (err) {

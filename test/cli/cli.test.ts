@@ -131,9 +131,8 @@ describe('scratch CLI', () => {
     const file = path.join(box.tmp, 'a-file')
     fs.writeFileSync(file, '')
     makeSpace(box.store, 'pkg-a', 'cache')
-    // The trash cannot be created: its parent is a regular file.
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
-    fs.writeFileSync(path.join(box.store, '.scratch', 'trash'), 'not a directory')
+    // The lock cannot be created: the bookkeeping directory is a regular file.
+    fs.writeFileSync(path.join(box.store, '.scratch'), 'not a directory')
     const result = await scratch(box.store, ['clear', 'pkg-a'])
     expect(result.stderr).not.toMatch(/\n\s+at /)
     expect(result.code).toBe(1)

@@ -21,11 +21,11 @@ describe('clearSpaces', () => {
 
   test('a space moved to the trash counts as deleted even when removing the trash copy fails', async () => {
     makeSpace(box.store, 'pkg-a', 'one', 10)
-    const realRm = fs.rmSync
-    jest.spyOn(fs, 'rmSync').mockImplementation(((file: fs.PathLike, opts?: fs.RmOptions) => {
+    const realUnlink = fs.unlinkSync
+    jest.spyOn(fs, 'unlinkSync').mockImplementation(((file: fs.PathLike) => {
       if (String(file).includes(`${path.sep}trash${path.sep}`)) throw Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' })
-      return realRm(file, opts)
-    }) as typeof fs.rmSync)
+      return realUnlink(file)
+    }) as typeof fs.unlinkSync)
     const report = await clearSpaces({ owners: ['pkg-a'] })
     expect(report.spaces[0]).toMatchObject({ action: 'deleted', reason: expect.stringContaining('EBUSY') })
     expect(fs.existsSync(path.join(box.store, 'pkg-a', 'one'))).toBe(false)

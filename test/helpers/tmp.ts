@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { removeTree } from '../../src/runtime/tree-remove'
 
 const created: string[] = []
 
@@ -15,9 +16,12 @@ export function tempDir(prefix = 'scratch-test-'): string {
   return dir
 }
 
-/** Removes every directory `tempDir()` made so far; call it from `afterEach`/`afterAll`. */
+/**
+ * Removes every directory `tempDir()` made so far; call it from `afterEach`/`afterAll`. Uses the
+ * package's own iterative removal, so a test that leaves a 2,000-level tree behind cleans up too.
+ */
 export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
+  for (const dir of created.splice(0)) removeTree(dir)
 }
 
 /**

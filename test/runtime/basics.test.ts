@@ -94,7 +94,9 @@ describe('when records are written', () => {
       return mkdirSync(target, opts)
     }) as typeof fs.mkdirSync)
     getScratch('k', { name: 'p' })
-    expect(logAtMkdir).toEqual([1])
+    // One attempt per missing level at most; every one of them after the record.
+    expect(logAtMkdir.length).toBeGreaterThan(0)
+    expect(logAtMkdir.every((count) => count === 1)).toBe(true)
   })
 })
 

@@ -52,11 +52,11 @@ test('read-only content inside a space is made writable and deleted', () => {
   fs.chmodSync(path.join(dir, 'ro', 'f'), 0o400)
   fs.chmodSync(path.join(dir, 'ro'), 0o500)
   // Root may delete anyway: make the first attempt fail as it would for a normal user.
-  const rmSync = fs.rmSync
+  const unlinkSync = fs.unlinkSync
   const modes: string[] = []
-  jest.spyOn(fs, 'rmSync').mockImplementationOnce(() => { throw errnoError('EACCES', 'rmdir') }).mockImplementation((target, opts) => {
-    modes.push((fs.statSync(path.join(String(target), 'ro')).mode & 0o777).toString(8))
-    rmSync(target, opts)
+  jest.spyOn(fs, 'unlinkSync').mockImplementationOnce(() => { throw errnoError('EACCES', 'unlink') }).mockImplementation((target) => {
+    modes.push((fs.statSync(path.dirname(String(target))).mode & 0o777).toString(8))
+    unlinkSync(target)
   })
   expect(deleteScratch('k', owner)).toBe(true)
   expect(modes).toEqual(['700'])

@@ -84,6 +84,6 @@ test('deleteScratch of a missing space in a read-only store returns false and cr
   expect(rt.deleteScratch('missing', { name: 'p' })).toBe(false)
   expect(rt.deleteScratch('missing', null)).toBe(false)
   // An existing space that cannot be moved away is an error, never a silent false.
-  expect(() => rt.deleteScratch('k', { name: 'p' })).toThrow(expect.objectContaining({ code: 'EROFS' }))
+  expect(() => rt.deleteScratch('k', { name: 'p' })).toThrow(expect.objectContaining({ code: 'ERR_SCRATCH_NOT_WRITABLE', message: expect.stringContaining('EROFS') }))
   expect(fs.existsSync(path.join(box.store, 'p', 'k'))).toBe(true)
 })

@@ -16,7 +16,7 @@ import { figure, leftovers, stateFiles } from './support'
 
 const box = useSandbox()
 
-type FsMethod = 'openSync' | 'writeSync' | 'renameSync' | 'rmSync' | 'mkdirSync'
+type FsMethod = 'openSync' | 'writeSync' | 'renameSync' | 'rmSync' | 'mkdirSync' | 'unlinkSync'
 
 /**
  * Makes `fs[method]` throw `code` whenever `when(first argument, second argument)` holds; the
@@ -204,7 +204,8 @@ describe('rm of a space already in the trash', () => {
 
   test.each(['EBUSY', 'EPERM', 'EACCES', 'ENOTEMPTY'])('%s: the space is gone from view and reported deleted; the next run empties the trash', async (code) => {
     const { live, orphan } = await world()
-    const hits = inject('rmSync', code, inTrash)
+    // Removal unlinks file by file (no recursion), so the failure is injected there.
+    const hits = inject('unlinkSync', code, inTrash)
     const report = await runGc()
     tally.injected += hits.hits
     expect(hits.hits).toBeGreaterThanOrEqual(1)
@@ -221,7 +222,7 @@ describe('rm of a space already in the trash', () => {
     const rt = freshRuntime()
     const victim = rt.getScratch('victim', { name: 'live-a' })
     fs.writeFileSync(path.join(victim, 'f'), 'x')
-    const hits = inject('rmSync', 'EBUSY', inTrash)
+    const hits = inject('unlinkSync', 'EBUSY', inTrash)
     expect(rt.deleteScratch('victim', { name: 'live-a' })).toBe(true)
     tally.injected += hits.hits
     expect(fs.existsSync(victim)).toBe(false)

@@ -27,10 +27,13 @@ function ageLink(file: string, ageMs: number): void {
   fs.lutimesSync(file, when, when)
 }
 
-/** Bytes under `dir` counted the way the contract says: lstat, links never followed. */
+/**
+ * Bytes under `dir` counted the way the contract says: lstat, links never followed; a hard link
+ * to a file outside frees nothing, so it counts 0.
+ */
 function ownBytes(dir: string): number {
   const stat = fs.lstatSync(dir)
-  if (!stat.isDirectory()) return stat.size
+  if (!stat.isDirectory()) return stat.nlink > 1 ? 0 : stat.size
   return fs.readdirSync(dir).reduce((sum, name) => sum + ownBytes(path.join(dir, name)), 0)
 }
 

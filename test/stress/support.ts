@@ -179,3 +179,13 @@ export function stateFiles(store: string): { registry: string; marks: string } {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
+
+/** Polls `done` every 50 ms until it holds (true) or `timeoutMs` passes (false). */
+export async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs
+  while (!done()) {
+    if (Date.now() > until) return false
+    await sleep(50)
+  }
+  return true
+}
