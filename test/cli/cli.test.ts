@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { writeCachedirTag } from '../../src/runtime/store-root'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
 import { scratch } from './support'
@@ -131,10 +132,15 @@ describe('scratch CLI', () => {
     const file = path.join(box.tmp, 'a-file')
     fs.writeFileSync(file, '')
     makeSpace(box.store, 'pkg-a', 'cache')
-    // The lock cannot be created: the bookkeeping directory is a regular file.
+    // The lock cannot be created: the bookkeeping directory is a regular file (the store is still
+    // marked by its CACHEDIR.TAG, so this is a file-system failure, not a foreign directory).
+    writeCachedirTag(box.store)
+    fs.rmSync(path.join(box.store, '.scratch'), { recursive: true })
     fs.writeFileSync(path.join(box.store, '.scratch'), 'not a directory')
     const result = await scratch(box.store, ['clear', 'pkg-a'])
     expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(result.stderr).not.toMatch(/ERR_SCRATCH_NOT_A_STORE/)
+    expect(result.stderr).toMatch(/^ERR_SCRATCH_\w+: .*\.scratch[^]*hint: /)
     expect(result.code).toBe(1)
   })
 })

@@ -69,7 +69,7 @@ describe('no raw errno', () => {
     const stderr = execFileSync('sh', ['-c', `"${process.execPath}" "${snapshot!.cli}" export my-lib models -o "$(printf '${box.tmp}/\\377/out.tgz')" 2>&1 || true`], {
       env: { ...process.env, SCRATCHSPACE_DIR: box.store }, encoding: 'utf8',
     })
-    expect(stderr).toMatch(/^ERR_SCRATCH_NOT_FOUND: Cannot write scratch archive .*out\.tgz: directory .* does not exist \(ENOENT\)\n {2}hint: /)
+    expect(stderr).toMatch(/^ERR_SCRATCH_NOT_FOUND: .*out\.tgz.*\n {2}hint: /)
   })
 
   test('import of an entry whose name is over 255 bytes: ERR_SCRATCH_UNSAFE_ARCHIVE naming it, no temp left', async () => {
