@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { asideName } from './aside'
-import { LONG_PATH, closeFrame, nextEntry, openFrame, type Frame } from './tree'
+import { LONG_PATH, childPath, closeFrame, nextEntry, openFrame, parentPath, type Frame } from './tree'
 
 /**
  * Removing trees of any depth without recursion (docs/design.md, "Trees of any depth"): a
@@ -11,7 +11,7 @@ import { LONG_PATH, closeFrame, nextEntry, openFrame, type Frame } from './tree'
  */
 
 /** A directory's mode with the owner's rwx added, so what it holds can be listed and removed. */
-function makeOwnerWritable(dir: string): boolean {
+function makeOwnerWritable(dir: string | Buffer): boolean {
   try {
     const mode = fs.lstatSync(dir).mode
     if ((mode & 0o700) === 0o700) return false
@@ -23,7 +23,7 @@ function makeOwnerWritable(dir: string): boolean {
 }
 
 /** Runs `op`; on EACCES/EPERM makes `dirs` owner-writable once and retries. ENOENT counts as done. */
-function withAccess(dirs: string[], op: () => void): void {
+function withAccess(dirs: Array<string | Buffer>, op: () => void): void {
   try {
     op()
   } catch (err) {
@@ -81,7 +81,7 @@ export function removeTree(target: string, opts: { deadline?: number; hoistInto?
           rmdirAgain(frame, stack)
           continue
         }
-        const child = `${frame.dir}/${entry.name}`
+        const child = childPath(frame.dir, entry.name)
         if (!entry.isDirectory()) {
           withAccess([frame.dir], () => fs.unlinkSync(child))
         } else if (child.length > LONG_PATH) {
@@ -104,7 +104,7 @@ export function removeTree(target: string, opts: { deadline?: number; hoistInto?
   return true
 }
 
-function openWritable(dir: string): Frame {
+function openWritable(dir: string | Buffer): Frame {
   try {
     return openFrame(dir, false)
   } catch (err) {
@@ -128,7 +128,7 @@ function rmdirAgain(frame: Frame, stack: Frame[]): void {
       stack.push({ ...openWritable(frame.dir), relisted })
       return
     }
-    if (!isErrno(err, 'EACCES', 'EPERM') || !makeOwnerWritable(path.dirname(frame.dir))) throw err
+    if (!isErrno(err, 'EACCES', 'EPERM') || !makeOwnerWritable(parentPath(frame.dir))) throw err
     fs.rmdirSync(frame.dir)
   }
 }

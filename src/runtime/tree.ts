@@ -33,16 +33,37 @@ export interface TreeSize {
   complete: boolean
 }
 
-export interface Frame { dir: string; handle: fs.Dir | null; fd: number | null; pending: fs.Dirent[]; relisted?: number }
+/**
+ * A directory entry read as bytes: names are not always valid UTF-8 (archives, other systems),
+ * and a name decoded to U+FFFD names nothing, so it could be neither sized nor removed.
+ */
+export interface Entry { name: Buffer; isDirectory(): boolean }
 
-export function openFrame(dir: string, anchored: boolean): Frame {
+/** An open directory being walked; `dir` is its path as bytes. */
+export interface Frame { dir: Buffer; handle: fs.Dir | null; fd: number | null; pending: Entry[]; relisted?: number }
+
+const SLASH = Buffer.from('/')
+
+/** `dir/name`, as bytes. */
+export function childPath(dir: Buffer, name: Buffer): Buffer {
+  return Buffer.concat([dir, SLASH, name])
+}
+
+/** The directory holding `file` (bytes, `/`-separated as every path built here). */
+export function parentPath(file: Buffer): Buffer {
+  const at = file.lastIndexOf(0x2f)
+  return at <= 0 ? file.subarray(0, at + 1) : file.subarray(0, at)
+}
+
+export function openFrame(dir: string | Buffer, anchored: boolean): Frame {
+  let bytes = typeof dir === 'string' ? Buffer.from(dir) : dir
   let fd: number | null = null
   if (anchored) {
-    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW)
-    dir = `/proc/self/fd/${fd}`
+    fd = fs.openSync(bytes, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW)
+    bytes = Buffer.from(`/proc/self/fd/${fd}`)
   }
   try {
-    return { dir, handle: fs.opendirSync(dir, { bufferSize: 64 }), fd, pending: [] }
+    return { dir: bytes, handle: fs.opendirSync(bytes as unknown as string, { bufferSize: 64, encoding: 'buffer' as BufferEncoding }), fd, pending: [] }
   } catch (err) {
     if (fd !== null) fs.closeSync(fd)
     throw err
@@ -57,7 +78,7 @@ export function closeFrame(frame: Frame): void {
 }
 
 /** The next entry of `frame`, reading a batch when none is pending; null at the end. */
-export function nextEntry(frame: Frame): fs.Dirent | null {
+export function nextEntry(frame: Frame): Entry | null {
   if (frame.pending.length === 0 && frame.handle !== null) {
     for (let i = 0; i < BATCH; i++) {
       const entry = frame.handle.readSync()
@@ -66,7 +87,8 @@ export function nextEntry(frame: Frame): fs.Dirent | null {
         frame.handle = null
         break
       }
-      frame.pending.push(entry)
+      // Opened with the buffer encoding: the name is the entry's bytes.
+      frame.pending.push(entry as unknown as Entry)
     }
     frame.pending.reverse()
   }
@@ -94,7 +116,7 @@ export function measureTree(target: string, opts: { stat?: fs.Stats; deadline?: 
   const linked = new Map<string, { size: number; nlink: number; seen: number }>()
   const size: TreeSize = { bytes: 0, freeBytes: 0, entries: 0, complete: true }
   const stack: Frame[] = []
-  const names: string[] = []
+  const names: Buffer[] = []
   try {
     try {
       stack.push(openFrame(target, false))
@@ -116,7 +138,7 @@ export function measureTree(target: string, opts: { stat?: fs.Stats; deadline?: 
         continue
       }
       size.entries++
-      const child = `${frame.dir}/${entry.name}`
+      const child = childPath(frame.dir, entry.name)
       if (entry.isDirectory()) {
         try {
           stack.push(openFrame(child, child.length > LONG_PATH && hasProcFd()))
@@ -155,8 +177,9 @@ export function measureTree(target: string, opts: { stat?: fs.Stats; deadline?: 
 }
 
 /** The error with the offending path in its message, shortened to stay readable at any depth. */
-function describe(err: unknown, top: string, names: string[]): unknown {
+function describe(err: unknown, top: string, bytes: Buffer[]): unknown {
   if (!isErrno(err)) return err
+  const names = bytes.map((name) => name.toString())
   const shown = names.length <= 4 ? names.join('/') : `${names.slice(0, 2).join('/')}/…(${names.length - 3} levels)…/${names[names.length - 1]}`
   err.message = `${err.code}: cannot read ${path.join(top, shown)}`
   return err

@@ -23,6 +23,8 @@ const LEVELS = 2000
 /** A space `<owner>/<key>` holding a LEVELS-deep chain with a 7-byte leaf; aged `ageMs`. */
 function deepSpace(owner: string, key: string, ageMs: number, seg = 'dd'): { dir: string; deepest: number } {
   const ns = path.join(box.store, owner)
+  // A store is marked by its bookkeeping directory, as the runtime's first write makes it.
+  fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
   fs.mkdirSync(ns, { recursive: true })
   const { top, deepest } = deepChain(ns, key, LEVELS, seg)
   if (ageMs > 0) age(top, ageMs)
