@@ -87,8 +87,11 @@ export function nextEntry(frame: Frame): Entry | null {
         frame.handle = null
         break
       }
-      // Opened with the buffer encoding: the name is the entry's bytes.
-      frame.pending.push(entry as unknown as Entry)
+      // Opened with the buffer encoding, the name is the entry's bytes; a runtime that ignores
+      // the option (Deno) gives a string, taken as UTF-8.
+      const name = entry.name as unknown as Buffer | string
+      if (typeof name === 'string') frame.pending.push({ name: Buffer.from(name), isDirectory: () => entry.isDirectory() })
+      else frame.pending.push(entry as unknown as Entry)
     }
     frame.pending.reverse()
   }
