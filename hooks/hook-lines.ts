@@ -8,11 +8,7 @@ import type { GcReport } from '../src/gc'
 
 export const PREFIX = 'pnpm-plugin-scratch:'
 
-/** False when `SCRATCHSPACE_AUTO_GC` is `0`, `false`, `no` or `off` (any case): register, sweep nothing. */
-export function autoGcEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.SCRATCHSPACE_AUTO_GC
-  return value === undefined || !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase())
-}
+export { autoGcEnabled } from '../src/runtime/env-switch'
 
 export function messageOf(err: unknown): string {
   if (err instanceof Error) return 'code' in err && typeof err.code === 'string' && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
-import { readJsonFile, sealedJson, writeFileAtomic } from '../store/atomic'
+import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic } from '../store/atomic'
 import type { GcReport } from './report'
 
 export const LAST_SWEEP_FILE = 'last-sweep.json'
@@ -56,7 +56,8 @@ export function sweepRecord(project: string, report: GcReport | null, warnings: 
 export function recordLastSweep(record: LastSweep, root: string = currentRoot()): boolean {
   try {
     if (fs.lstatSync(bookkeepingDir(root), { throwIfNoEntry: false })?.isDirectory() !== true) return false
-    writeFileAtomic(lastSweepPath(root), sealedJson(record))
+    // Informative only, and written inside installs: never wait for the disk's write-back queue.
+    withoutFsync(() => writeFileAtomic(lastSweepPath(root), sealedJson(record)))
     return true
   } catch {
     return false

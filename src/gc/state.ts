@@ -113,12 +113,16 @@ export function findLeftovers(root: string, now: number): Leftover[] {
   const found: Leftover[] = []
   const list = (dir: string, judge: (name: string) => boolean | null): void => {
     try {
+      // Only a real directory inside the store is listed: a bookkeeping directory or namespace
+      // replaced by a link holds another program's files, never leftovers of ours.
+      if (!insideStore(root, path.join(dir, 'entry'))) return
       for (const name of fs.readdirSync(dir)) {
         const removable = judge(name)
         if (removable !== null) found.push({ file: path.join(dir, name), removable })
       }
     } catch (err) {
-      if (!isErrno(err, 'ENOENT', 'ENOTDIR')) throw err
+      // A directory this user cannot read holds nothing it could remove; the scan reports it.
+      if (!isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM')) throw err
     }
   }
   list(bookkeepingDir(root), (name) => (name.startsWith('.') && name.endsWith('.tmp') ? true : null))

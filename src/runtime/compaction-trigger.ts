@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { autoGcEnabled } from './env-switch'
 import { bookkeepingDir } from './layout'
 
 /**
@@ -14,11 +15,6 @@ const MARKER = 'compact.requested'
 
 const requested = new Set<string>()
 
-/** False when `SCRATCHSPACE_AUTO_GC` is `0`, `false`, `no` or `off`: no automatic upkeep at all. */
-function upkeepEnabled(env: NodeJS.ProcessEnv): boolean {
-  const value = env.SCRATCHSPACE_AUTO_GC
-  return value === undefined || !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase())
-}
 
 /**
  * Starts one detached, silent `node` process that compacts the access log of `root` (the gc
@@ -28,7 +24,7 @@ function upkeepEnabled(env: NodeJS.ProcessEnv): boolean {
  * (running from sources).
  */
 export function requestCompaction(root: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (requested.has(root) || !upkeepEnabled(env)) return
+  if (requested.has(root) || !autoGcEnabled(env)) return
   requested.add(root)
   try {
     const entry = path.join(__dirname, 'gc.cjs')
@@ -42,7 +38,10 @@ export function requestCompaction(root: string, env: NodeJS.ProcessEnv = process
     fs.writeFileSync(marker, `${process.pid}\n`)
     const { spawn } = require('node:child_process') as typeof import('node:child_process')
     const script = `require(${JSON.stringify(entry)}).compactStore(${JSON.stringify(root)})`
-    spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore', windowsHide: true }).unref()
+    const child = spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore', windowsHide: true })
+    // spawn reports EAGAIN, EMFILE, ENOENT… as an 'error' event, not a throw: unhandled, it would end the caller's process.
+    child.on('error', () => { /* the next full gc or sweep compacts the log anyway */ })
+    child.unref()
   } catch {
     // Best effort: the next full gc or sweep compacts the log anyway.
   }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 
 /** How often a creation is retried when another process prunes an empty parent at the same moment. */
-const ATTEMPTS = 100
+const ATTEMPTS = 1000
 
 /**
  * `mkdir -p` for store directories (mode 0700). Unlike Node's recursive mkdir it reports the

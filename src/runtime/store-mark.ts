@@ -56,7 +56,11 @@ export function storeMark(root: string): StoreMark {
     throw err
   }
   if (!stat.isDirectory()) return 'foreign'
-  if (lstatOrNull(path.join(root, BOOKKEEPING_DIR))?.isDirectory() === true) return 'marked'
+  const book = lstatOrNull(path.join(root, BOOKKEEPING_DIR))
+  if (book?.isDirectory() === true) return 'marked'
+  // A bookkeeping directory replaced by a link (or a file): everything written there would land
+  // outside the store, so the root is refused like another program's directory.
+  if (book !== null && book !== undefined) return 'foreign'
   if (hasOurTag(root)) return 'marked'
   const dir = fs.opendirSync(root)
   try {

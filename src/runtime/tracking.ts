@@ -1,4 +1,5 @@
 import { appendRecord } from './access-log'
+import { switchOn } from './env-switch'
 import { isoTime } from './iso-time'
 import { detectProject } from './project'
 import type { OwnerInfo } from './owner'
@@ -12,8 +13,7 @@ const lastRecorded = new Map<string, Map<string, number>>()
 
 /** False when `SCRATCHSPACE_TRACK_ACCESS` is `0`, `false`, `no` or `off` (any case). */
 export function trackingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.SCRATCHSPACE_TRACK_ACCESS
-  return value === undefined || !['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase())
+  return switchOn(env.SCRATCHSPACE_TRACK_ACCESS)
 }
 
 /** True when this process recorded `caller`'s use of `spacePath` less than 24 h ago. */

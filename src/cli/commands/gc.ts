@@ -1,3 +1,4 @@
+import { autoGcEnabled } from '../../runtime/env-switch'
 import path from 'node:path'
 import { isErrno, ScratchError } from '../../errors'
 import { recordLastSweep, runGc, scopedSweep, sweepRecord } from '../../gc'
@@ -30,7 +31,8 @@ export const gcCommand: Command = {
       // npm hides this output, so the outcome is also kept for `scratch status` (never throws).
       const projectDir = path.resolve(io.cwd, values.project)
       try {
-        const report = scopedSweep({ projectDir, dryRun, graceMs, source: 'register' })
+        // SCRATCHSPACE_AUTO_GC=0 turns the automatic sweeps off, this one (what the npm script runs) included.
+        const report = scopedSweep({ projectDir, dryRun, graceMs, source: 'register', registerOnly: !autoGcEnabled() })
         for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
         if (values.json === true) printJson(io, report)
         else if (report.spaces.length > 0) io.stdout(formatReport(report, { color: io.color, now, verb: 'gc', columns: io.columns }))
