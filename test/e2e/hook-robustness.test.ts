@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 import {
-  createProject, createSandbox, expectSuccess, hasSpace, pnpm10, pnpm12, repoRoot, requireIn, run, runPm, warningLines,
+  createProject, createSandbox, expectSuccess, hasSpace, pnpm10, pnpm11, pnpm12, repoRoot, requireIn, run, runPm, warningLines,
   type PackageManager, type PluginRoute, type Project,
 } from './harness'
 import { useRegistry } from './harness/jest'
@@ -18,6 +18,7 @@ const e2e = useRegistry()
 
 const matrix: Array<{ label: string; tool: () => PackageManager; route: PluginRoute }> = [
   { label: 'pnpm 10', tool: pnpm10, route: 'pnpmfile' },
+  { label: 'pnpm 11', tool: pnpm11, route: 'config' },
   { label: 'pnpm 12', tool: pnpm12, route: 'config' },
 ]
 

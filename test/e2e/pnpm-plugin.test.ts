@@ -1,11 +1,11 @@
 /**
- * The pnpm plugin with real pnpm binaries: pnpm 10.34.9 (hooks in-process) and pnpm 12.21.0
- * (hooks in a node worker), each loading the plugin through the `pnpmfile` setting and as a
- * config dependency from a local registry.
+ * The pnpm plugin with real pnpm binaries: pnpm 10.34.9 and 11.28.6 (hooks in-process) and
+ * pnpm 12.21.0 (hooks in a node worker), each loading the plugin through the `pnpmfile` setting
+ * and as a config dependency from a local registry.
  */
 import path from 'node:path'
 import {
-  createProject, createSandbox, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm12, requireIn, runPm, warningLines, type PackageManager,
+  createProject, createSandbox, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm11, pnpm12, requireIn, runPm, warningLines, type PackageManager,
   type PluginRoute,
 } from './harness'
 import { useRegistry } from './harness/jest'
@@ -17,6 +17,8 @@ const e2e = useRegistry()
 const matrix: Array<{ label: string; tool: () => PackageManager; route: PluginRoute }> = [
   { label: 'pnpm 10', tool: pnpm10, route: 'pnpmfile' },
   { label: 'pnpm 10', tool: pnpm10, route: 'config' },
+  { label: 'pnpm 11', tool: pnpm11, route: 'pnpmfile' },
+  { label: 'pnpm 11', tool: pnpm11, route: 'config' },
   { label: 'pnpm 12', tool: pnpm12, route: 'pnpmfile' },
   { label: 'pnpm 12', tool: pnpm12, route: 'config' },
 ]

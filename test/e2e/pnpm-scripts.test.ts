@@ -3,7 +3,7 @@
  * bins. (What `scratch init` wires for pnpm is in adoption-pnpm.test.ts.)
  */
 import {
-  createProject, createSandbox, expectSuccess, pnpm10, pnpm12, run, runPm, type PackageManager,
+  createProject, createSandbox, expectSuccess, pnpm10, pnpm11, pnpm12, run, runPm, type PackageManager,
 } from './harness'
 import { useRegistry } from './harness/jest'
 
@@ -13,6 +13,7 @@ const e2e = useRegistry()
 
 test.each([
   { label: 'pnpm 10', tool: pnpm10 },
+  { label: 'pnpm 11', tool: pnpm11 },
   { label: 'pnpm 12', tool: pnpm12 },
 ])('$label: `pnpm scratch gc` resolves to the CLI in a project that depends on pnpm-plugin-scratch', async ({ tool }: { tool: () => PackageManager }) => {
   const sandbox = createSandbox()
