@@ -1,3 +1,4 @@
+import type { LogRecord } from '../runtime/access-log'
 import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces } from '../runtime/scan'
@@ -87,7 +88,10 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
         saveOrphanMarks(root, { version: 1, marks: state.marks })
         // Spaces on disk now, not at the scan: one re-created since keeps its records.
         const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
-        compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments)
+        // Records of projects that are gone keep nothing alive; one appended since the run started stays.
+        const forget = (record: LogRecord): boolean => record.project !== null && world.projectStatus.get(record.project) === 'gone' &&
+          !(Date.parse(record.time) >= runStart)
+        compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= runStart, rotation.olderSegments, forget)
         if (rotation.rotated !== null) retireSegment(root, rotation.rotated, state.history.readTo.get(rotation.rotated) ?? 0)
       } catch (err) {
         if (!isErrno(err, 'ENOSPC', 'EDQUOT')) throw err

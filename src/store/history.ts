@@ -180,15 +180,20 @@ export function spacesTouchedSince(root: string, since: number, segment: string 
 /**
  * Rewrites the compacted log atomically from `history`: the newest record per (space, caller,
  * project) and per registered project, for the spaces `keep` accepts (those still on disk, or
- * used since the run started). Then removes `olderSegments`, whose records are now compacted.
+ * used since the run started), less the records `forget` drops (those of projects that are gone:
+ * kept, they would grow the log with every checkout a machine ever had). Then removes
+ * `olderSegments`, whose records are now compacted.
  */
-export function compactHistory(root: string, history: History, keep: (usage: SpaceUsage) => boolean, olderSegments: string[]): void {
+export function compactHistory(
+  root: string, history: History, keep: (usage: SpaceUsage) => boolean, olderSegments: string[],
+  forget: (record: LogRecord) => boolean = () => false,
+): void {
   const lines: string[] = []
   for (const usage of history.spaces.values()) {
     if (!keep(usage)) continue
-    for (const record of usage.latest.values()) lines.push(encodeRecord(record))
+    for (const record of usage.latest.values()) if (!forget(record)) lines.push(encodeRecord(record))
   }
-  for (const record of history.registrations.values()) lines.push(encodeRecord(record))
+  for (const record of history.registrations.values()) if (!forget(record)) lines.push(encodeRecord(record))
   writeFileAtomic(logFiles(root).compact, lines.join(''))
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
 }
