@@ -73,7 +73,7 @@ export function importerNames(dir: string, importerDirs: Iterable<string>): stri
 }
 
 /**
- * Decides whether `dir` is gone, unknown or present (SPEC §4), reading its lockfiles only when
+ * Decides whether `dir` is gone, unknown or present (docs/design.md, "The gc rules"), reading its lockfiles only when
  * their size or mtime differ from the `cached` entry. Fails closed: anything unreadable makes
  * the project unknown and keeps its last known names live.
  */

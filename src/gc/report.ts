@@ -1,4 +1,4 @@
-/** A project as one gc run saw it (SPEC §5 JSON shape). */
+/** A project as one gc run saw it (docs/design.md, "The report"). */
 export interface ProjectReport {
   dir: string
   status: 'present' | 'unknown' | 'gone'
@@ -6,7 +6,7 @@ export interface ProjectReport {
   reason?: string
 }
 
-/** What a run decided for one space, and what happened (SPEC §5 JSON shape). */
+/** What a run decided for one space, and what happened (docs/design.md, "The report"). */
 export interface SpaceReport {
   owner: string | null
   key: string

@@ -33,7 +33,7 @@ export interface GcOptions {
 }
 
 /**
- * A full gc over every known project (SPEC §4): folds the access log, judges every project and
+ * A full gc over every known project (docs/design.md, "The gc rules"): folds the access log, judges every project and
  * space, deletes the orphaned ones (after the grace period) and returns what it saw and did.
  * `dryRun` is the same traversal without the lock or any change. Throws `ERR_SCRATCH_LOCKED` when
  * another run holds the store for longer than `lockWaitMs`.

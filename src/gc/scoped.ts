@@ -66,7 +66,7 @@ function liveLogBytes(root: string): number {
 }
 
 /**
- * The sweep the install hooks run (SPEC §4 "Scoped sweep"): records `projectDir` with its new
+ * The sweep the install hooks run (docs/design.md, "The gc rules"): records `projectDir` with its new
  * `names`, then judges only the spaces of packages the project kept alive before and no longer
  * lists, checking every other project through its cached names. Never throws for store
  * problems: a locked store skips the sweep (registration still lands in the access log), and

@@ -2,9 +2,9 @@ import { EARLIEST_TIME_MS } from '../runtime/access-log'
 import type { SpaceUsage } from '../store/history'
 
 export const DAY_MS = 24 * 60 * 60 * 1000
-/** Unattributed records keep a space alive this long (SPEC §4). */
+/** Unattributed records keep a space alive this long (docs/design.md, "The gc rules"). */
 export const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
-/** An untracked space modified this recently is kept (SPEC §4). */
+/** An untracked space modified this recently is kept (docs/design.md, "The gc rules"). */
 export const UNTRACKED_TTL_MS = 7 * DAY_MS
 
 /** The world a verdict is made in: which names and projects are alive, and the run's policy. */
@@ -85,7 +85,7 @@ function orphanReason(facts: SpaceFacts): string {
 }
 
 /**
- * The SPEC §4 verdict for one space: live or orphaned, and whether this run may delete it under
+ * The verdict (docs/design.md, "The gc rules") for one space: live or orphaned, and whether this run may delete it under
  * the grace period and `--max-age`. Pure: the race guard and "deletes nothing" rules are applied
  * by the caller, which knows about the run.
  */

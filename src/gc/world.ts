@@ -14,7 +14,7 @@ export interface World {
 }
 
 /**
- * Judges every project in the registry or the access history (SPEC §4), re-reading only the
+ * Judges every project in the registry or the access history (docs/design.md, "The gc rules"), re-reading only the
  * lockfiles whose size or mtime changed. `overrides` supplies projects whose names are already
  * known from elsewhere (the install hook's in-memory lockfile) and must not be read from disk.
  */

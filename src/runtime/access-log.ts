@@ -5,7 +5,7 @@ import { RUNTIME_COMPACT_AT_BYTES, requestCompaction } from './compaction-trigge
 import { accessLogPath, bookkeepingDir, parseSpaceId } from './layout'
 import { isPackageName } from './names'
 
-/** One use of a space by a package, appended by the runtime helper (SPEC §3 "Access tracking"). */
+/** One use of a space by a package, appended by the runtime helper (docs/design.md, "Access records and projects"). */
 export interface AccessRecord {
   t: 'access'
   /** Store-relative space id, `owner/key` (`_global/key` for the global namespace). */

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { GLOBAL_OWNER, isKey, isPackageName } from './names'
 
 /**
- * Names inside the store (SPEC §3). Spaces are `<root>/<owner>/<key>` (a scoped owner is two
+ * Names inside the store (docs/design.md, "Store format"). Spaces are `<root>/<owner>/<key>` (a scoped owner is two
  * levels, `<root>/@scope/name/<key>`); the global namespace is `<root>/_global/<key>`; all
  * bookkeeping lives under one dot-directory, which no owner name or key can collide with.
  */

@@ -8,7 +8,7 @@ export const PROJECT_MARKERS: readonly string[] = LOCKFILE_FILES
 const projectByStart = new Map<string, string | null>()
 
 /**
- * The project a caller package runs in (SPEC §3): from the package's real directory, or from the
+ * The project a caller package runs in (docs/design.md, "Access records and projects"): from the package's real directory, or from the
  * directory holding its outermost `node_modules` segment when it is installed, walk up to the
  * nearest directory with a lockfile; if there is none, do the same from `cwd`; else `null`
  * (unattributed). Covers pnpm's `node_modules/.pnpm/…`, npm's hoisted and nested layouts,

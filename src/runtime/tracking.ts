@@ -37,7 +37,7 @@ export interface AccessInput {
 }
 
 /**
- * Appends the access record of one use (SPEC §3) and remembers it for the 24 h dedupe.
+ * Appends the access record of one use (docs/design.md, "Access records and projects") and remembers it for the 24 h dedupe.
  * The project is the caller's (or, for a caller given by name only, the cwd's).
  * Throws the system error when the log cannot be written.
  */
