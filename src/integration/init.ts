@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError } from '../errors'
-import { dependsOn, readManifest, scriptsOf, writeManifest, writeTextFile, type Manifest } from './manifest'
+import { writeFileAtomic } from '../store/atomic'
+import { dependsOn, projectFileMode, readManifest, scriptsOf, writeManifest, type Manifest } from './manifest'
 import { chainScript, unchainScript } from './npm-script'
 import { detectPackageManager, hasConfigDependency, pnpmVersion, type PackageManagerName } from './package-manager'
 import { BRIDGE_TEXT, bridgeBlocker, bridgeState, PNPMFILE } from './pnpm-bridge'
@@ -98,7 +99,7 @@ class Edits {
     if (this.manifestDirty) writeManifest(this.manifest)
     for (const { file, text } of this.files) {
       if (text === null) fs.rmSync(file, { force: true })
-      else writeTextFile(file, text, 0o644 & ~process.umask())
+      else writeFileAtomic(file, text, projectFileMode(file))
     }
   }
 }

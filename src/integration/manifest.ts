@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { parsePackageJson } from '../lockfiles/package-json'
+import { writeFileAtomic } from '../store/atomic'
 
 /** A `package.json` as read, with what it takes to write it back in the same style. */
 export interface Manifest {
@@ -52,30 +53,17 @@ export function writeManifest(manifest: Manifest): void {
   if (manifest.eol === '\r\n') text = text.replace(/\n/g, '\r\n')
   if (manifest.finalNewline) text += manifest.eol
   if (manifest.bom) text = `\uFEFF${text}`
-  writeTextFile(manifest.file, text, manifest.mode)
+  writeFileAtomic(manifest.file, text, manifest.mode)
 }
 
-/** Replaces `file` with `text` atomically, with permission bits `mode`. Never writes through a symlink at `file`. */
-export function writeTextFile(file: string, text: string, mode: number): void {
-  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
-    throw Object.assign(new Error(`Refusing to write through symlink ${file}`), { code: 'ELOOP' })
-  }
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
-  let moved = false
-  try {
-    const fd = fs.openSync(temp, 'wx', 0o600)
-    try {
-      fs.writeFileSync(fd, text)
-      fs.fchmodSync(fd, mode)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
-    fs.renameSync(temp, file)
-    moved = true
-  } finally {
-    if (!moved) fs.rmSync(temp, { force: true })
-  }
+
+/**
+ * The mode a file written into the project gets: an existing file's own, else 0644 less the
+ * umask — the project's files are committed and read by everyone who checks it out.
+ */
+export function projectFileMode(file: string): number {
+  const mode = fs.statSync(file, { throwIfNoEntry: false })?.mode
+  return mode === undefined ? 0o644 & ~process.umask() : mode & 0o7777
 }
 
 /** The `scripts` map of a manifest, if it has one. */

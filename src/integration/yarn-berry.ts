@@ -4,6 +4,7 @@ import type * as Yaml from 'yaml'
 import { ScratchError, isErrno } from '../errors'
 import { YARN_CLASSIC_HEADER } from '../lockfiles/yarn-classic'
 import { writeFileAtomic } from '../store/atomic'
+import { projectFileMode } from './manifest'
 import { composeYarnPlugin, describePluginFile, type PluginSource } from './yarn-plugin-file'
 
 /**
@@ -114,14 +115,14 @@ export function wire(dir: string, opts: WiringOptions = {}): WiringChange[] {
     changes.push({ file: target, field: '(file)', before: current === null ? null : describePluginFile(current), after: `the yarn plugin of pnpm-plugin-scratch ${plugin.version}` })
     if (opts.dryRun !== true) {
       fs.mkdirSync(path.dirname(target), { recursive: true })
-      writeFileAtomic(target, source)
+      writeFileAtomic(target, source, projectFileMode(target))
     }
   }
   if (pluginIndex(plugins) === -1) {
     if (plugins === null) doc.set('plugins', doc.createNode([{ path: YARN_PLUGIN_PATH }]))
     else doc.addIn(['plugins'], doc.createNode({ path: YARN_PLUGIN_PATH }))
     changes.push({ file: rcFile, field: 'plugins', before: null, after: `- path: ${YARN_PLUGIN_PATH}` })
-    if (opts.dryRun !== true) writeFileAtomic(rcFile, doc.toString())
+    if (opts.dryRun !== true) writeFileAtomic(rcFile, doc.toString(), projectFileMode(rcFile))
   }
   return changes
 }
@@ -154,7 +155,7 @@ export function unwire(dir: string, opts: { dryRun?: boolean } = {}): WiringChan
       const rest = doc.toString()
       if (opts.dryRun !== true) {
         if (/^\s*(\{\}\s*)?$/.test(rest) && doc.commentBefore == null && doc.comment == null) fs.rmSync(rcFile, { force: true })
-        else writeFileAtomic(rcFile, rest)
+        else writeFileAtomic(rcFile, rest, projectFileMode(rcFile))
       }
     }
   }

@@ -25,9 +25,10 @@ export function withoutFsync<T>(fn: () => T): T {
 /**
  * Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename. Readers
  * see the old or the new content, never a mix; a crash leaves at most a `.*.tmp` file behind,
- * which the gc removes. Refuses to write through a symlink at `file`.
+ * which the gc removes. Refuses to write through a symlink at `file`. The file gets `mode`
+ * (default 0600, the store's own state), set on the descriptor so the umask cannot narrow it.
  */
-export function writeFileAtomic(file: string, data: string): void {
+export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
   const dir = path.dirname(file)
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
   try {
@@ -40,6 +41,7 @@ export function writeFileAtomic(file: string, data: string): void {
     const fd = fs.openSync(temp, 'wx', 0o600)
     try {
       fs.writeFileSync(fd, data)
+      if (mode !== 0o600) fs.fchmodSync(fd, mode)
       if (durable) fs.fsyncSync(fd)
     } finally {
       fs.closeSync(fd)

@@ -151,3 +151,21 @@ test('wire and unwire need nothing of yaml but parseDocument (the package bundle
     expect(rcOf(dir)).toBe('# keep\nplugins:\n  - path: .yarn/plugins/other.cjs\n')
   })
 })
+
+test('the files wire writes into the project are readable by everyone who checks it out: new ones 0644 (less the umask), an existing .yarnrc.yml keeps its mode', () => {
+  const previous = process.umask(0o022)
+  try {
+    const fresh = setup()
+    wire(fresh.dir, { distDir: fresh.distDir })
+    expect(fs.statSync(path.join(fresh.dir, ...YARN_PLUGIN_PATH.split('/'))).mode & 0o777).toBe(0o644)
+    expect(fs.statSync(path.join(fresh.dir, '.yarnrc.yml')).mode & 0o777).toBe(0o644)
+    const kept = setup('nodeLinker: node-modules\n')
+    fs.chmodSync(path.join(kept.dir, '.yarnrc.yml'), 0o664)
+    wire(kept.dir, { distDir: kept.distDir })
+    expect(fs.statSync(path.join(kept.dir, '.yarnrc.yml')).mode & 0o777).toBe(0o664)
+    unwire(kept.dir)
+    expect(fs.statSync(path.join(kept.dir, '.yarnrc.yml')).mode & 0o777).toBe(0o664)
+  } finally {
+    process.umask(previous)
+  }
+})
