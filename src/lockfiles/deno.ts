@@ -1,5 +1,5 @@
 import { isPackageName, nameFromKey, namesFromDescriptor } from './names'
-import { fail, isRecord, type NamesResult } from './types'
+import { fail, isRecord, jsonObject, type NamesResult } from './types'
 
 const NPM = 'npm:'
 
@@ -15,13 +15,9 @@ const NPM = 'npm:'
  * an entry of that name.
  */
 export function parseDenoLockfile(text: string): NamesResult {
-  let lock: unknown
-  try {
-    lock = JSON.parse(text)
-  } catch (err) {
-    return fail(`invalid JSON: ${(err as Error).message}`)
-  }
-  if (!isRecord(lock)) return fail('the lockfile is not a JSON object')
+  const read = jsonObject(text)
+  if (!read.ok) return read
+  const lock = read.value
   if (lock.version !== '4' && lock.version !== '5') return fail(`unsupported deno.lock version ${JSON.stringify(lock.version)}`)
   const npm = lock.npm ?? {}
   const specifiers = lock.specifiers ?? {}

@@ -1,5 +1,5 @@
 import { aliasTarget, isPackageName } from './names'
-import { fail, isRecord, type NamesResult } from './types'
+import { fail, isRecord, jsonObject, type NamesResult } from './types'
 
 const NODE_MODULES = 'node_modules/'
 
@@ -15,13 +15,9 @@ const NODE_MODULES = 'node_modules/'
  *   version adds the real name.
  */
 export function parseNpmLockfile(text: string, hidden: boolean): NamesResult {
-  let lock: unknown
-  try {
-    lock = JSON.parse(text)
-  } catch (err) {
-    return fail(`invalid JSON: ${(err as Error).message}`)
-  }
-  if (!isRecord(lock)) return fail('the lockfile is not a JSON object')
+  const read = jsonObject(text)
+  if (!read.ok) return read
+  const lock = read.value
   const version = lock.lockfileVersion
   if (version !== 1 && version !== 2 && version !== 3) return fail(`unsupported lockfileVersion ${String(version)}`)
   if (hidden && version === 1) return fail('unsupported lockfileVersion 1 for a hidden lockfile')

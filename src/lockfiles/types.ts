@@ -54,3 +54,14 @@ export function fail(reason: string): { ok: false; reason: string } {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/** A JSON lockfile's top-level object, or the failed read saying why it is not one. */
+export function jsonObject(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: string } {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    return fail(`invalid JSON: ${(err as Error).message}`)
+  }
+  return isRecord(value) ? { ok: true, value } : fail('the lockfile is not a JSON object')
+}
