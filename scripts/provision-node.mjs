@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { installIntoCache, installedVersion } from './npm-cache-install.mjs'
 import { e2eCacheDir } from './provision-pnpm.mjs'
 
 /** The majors CI runs the e2e suite and the packed package's tests on, besides the default Node. */
@@ -22,13 +23,6 @@ export const NODE_MATRIX = Object.freeze([22, 24])
 
 const PACKAGE = `node-${process.platform}-${process.arch}`
 
-function installedVersion(dir) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', PACKAGE, 'package.json'), 'utf8')).version
-  } catch {
-    return null
-  }
-}
 
 /** The `node` binary inside a provisioned directory. */
 export function nodeBinIn(dir) {
@@ -36,7 +30,7 @@ export function nodeBinIn(dir) {
 }
 
 function ready(dir, major) {
-  const version = installedVersion(dir)
+  const version = installedVersion(dir, PACKAGE)
   return version !== null && Number(version.split('.')[0]) === major && fs.existsSync(nodeBinIn(dir))
 }
 
@@ -46,29 +40,8 @@ function ready(dir, major) {
  */
 export function provisionNode(major, { cacheDir = e2eCacheDir() } = {}) {
   const dir = path.join(cacheDir, `node-${major}`)
-  const result = () => ({ major, version: installedVersion(dir), bin: nodeBinIn(dir), cacheDir, provisioned })
-  let provisioned = false
-  if (ready(dir, major)) return result()
-  fs.mkdirSync(cacheDir, { recursive: true })
-  const temp = fs.mkdtempSync(path.join(cacheDir, `.node-${major}.tmp-`))
-  try {
-    fs.writeFileSync(path.join(temp, 'package.json'), '{ "private": true }\n')
-    execFileSync('npm', ['install', '--prefix', temp, '--no-audit', '--no-fund', '--no-save', `${PACKAGE}@${major}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, npm_config_update_notifier: 'false' },
-    })
-    if (!ready(temp, major)) throw new Error(`npm install ${PACKAGE}@${major} did not install a Node ${major} binary into ${temp}`)
-    if (ready(dir, major)) return result()
-    fs.rmSync(dir, { recursive: true, force: true })
-    try {
-      fs.renameSync(temp, dir)
-      provisioned = true
-    } catch (err) {
-      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err
-    }
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true })
-  }
+  const result = () => ({ major, version: installedVersion(dir, PACKAGE), bin: nodeBinIn(dir), cacheDir, provisioned })
+  const provisioned = installIntoCache(dir, `${PACKAGE}@${major}`, { ready: (at) => ready(at, major) })
   return result()
 }
 

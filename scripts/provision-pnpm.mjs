@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { installIntoCache, installedVersion } from './npm-cache-install.mjs'
 
 export const PNPM12_VERSION = '12.21.0'
 export const PNPM11_VERSION = '11.28.6'
@@ -39,13 +40,6 @@ export function pnpmBinIn(dir) {
   return path.join(dir, 'node_modules', '.bin', 'pnpm')
 }
 
-function installedVersion(dir, pkg) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', ...pkg.split('/'), 'package.json'), 'utf8')).version
-  } catch {
-    return null
-  }
-}
 
 /**
  * Installs `<pkg>@version` (`pnpm`, or `@pnpm/exe` for pnpm 11) into `<cacheDir>/pnpm-<version>`
@@ -54,32 +48,11 @@ function installedVersion(dir, pkg) {
  */
 export function provisionPnpm({ version = PNPM12_VERSION, pkg = 'pnpm', cacheDir = e2eCacheDir(), onInstall } = {}) {
   const dir = path.join(cacheDir, `pnpm-${version}`)
-  const result = { version, bin: pnpmBinIn(dir), cacheDir, provisioned: false }
-  if (installedVersion(dir, pkg) === version && fs.existsSync(result.bin)) return result
-  onInstall?.(`${pkg}@${version}`)
-  fs.mkdirSync(cacheDir, { recursive: true })
-  const temp = fs.mkdtempSync(path.join(cacheDir, `.pnpm-${version}.tmp-`))
-  try {
-    fs.writeFileSync(path.join(temp, 'package.json'), '{ "private": true }\n')
-    execFileSync('npm', ['install', '--prefix', temp, '--no-audit', '--no-fund', '--no-save', `${pkg}@${version}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, npm_config_update_notifier: 'false' },
-    })
-    if (installedVersion(temp, pkg) !== version) throw new Error(`npm install ${pkg}@${version} did not install it into ${temp}`)
-    // Another run may have finished first; its copy is as good as ours. A broken copy goes.
-    if (installedVersion(dir, pkg) === version) return result
-    fs.rmSync(dir, { recursive: true, force: true })
-    // The .bin shims are relative symlinks, so the tree can move as a whole.
-    try {
-      fs.renameSync(temp, dir)
-      result.provisioned = true
-    } catch (err) {
-      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err
-    }
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true })
-  }
-  return result
+  const bin = pnpmBinIn(dir)
+  const ready = (at) => installedVersion(at, pkg) === version && fs.existsSync(pnpmBinIn(at))
+  if (!ready(dir)) onInstall?.(`${pkg}@${version}`)
+  const provisioned = installIntoCache(dir, `${pkg}@${version}`, { ready })
+  return { version, bin, cacheDir, provisioned }
 }
 
 /** Provisions the pnpm of one major version (11 or 12). */

@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { installIntoCache, installedVersion } from './npm-cache-install.mjs'
 import { e2eCacheDir } from './provision-pnpm.mjs'
 
 /**
@@ -35,13 +36,6 @@ export const TOOLS = Object.freeze({
   deno: { pkg: 'deno', version: '2.9.6', bin: '@deno/*/deno', script: false },
 })
 
-function installedVersion(dir, pkg) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', pkg, 'package.json'), 'utf8')).version
-  } catch {
-    return null
-  }
-}
 
 /** The binary a provisioned tool has inside `dir`. */
 function binIn(dir, tool) {
@@ -70,29 +64,8 @@ export function provisionTool(name, { cacheDir = e2eCacheDir() } = {}) {
   if (tool === undefined) throw new Error(`unknown tool ${name}; one of ${Object.keys(TOOLS).join(', ')}`)
   const dir = path.join(cacheDir, `${name}-${tool.version}`)
   const ready = (at) => installedVersion(at, tool.pkg) === tool.version && fs.existsSync(binIn(at, tool))
-  if (ready(dir)) return describe(name, tool, dir, cacheDir, false)
-  fs.mkdirSync(cacheDir, { recursive: true })
-  const temp = fs.mkdtempSync(path.join(cacheDir, `.${name}-${tool.version}.tmp-`))
-  let provisioned = false
-  try {
-    fs.writeFileSync(path.join(temp, 'package.json'), '{ "private": true }\n')
-    // No install scripts: bun's would only move the binary its platform package already has.
-    execFileSync('npm', ['install', '--prefix', temp, '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', `${tool.pkg}@${tool.version}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, npm_config_update_notifier: 'false' },
-    })
-    if (!ready(temp)) throw new Error(`npm install ${tool.pkg}@${tool.version} did not install it into ${temp}`)
-    if (ready(dir)) return describe(name, tool, dir, cacheDir, false)
-    fs.rmSync(dir, { recursive: true, force: true })
-    try {
-      fs.renameSync(temp, dir)
-      provisioned = true
-    } catch (err) {
-      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err
-    }
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true })
-  }
+  // No install scripts: bun's would only move the binary its platform package already has.
+  const provisioned = installIntoCache(dir, `${tool.pkg}@${tool.version}`, { ready, ignoreScripts: true })
   return describe(name, tool, dir, cacheDir, provisioned)
 }
 
