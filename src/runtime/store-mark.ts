@@ -63,11 +63,16 @@ export function storeMark(root: string): StoreMark {
   if (book !== null && book !== undefined) return 'foreign'
   if (hasOurTag(root)) return 'marked'
   const dir = fs.opendirSync(root)
+  let empty: boolean
   try {
-    return dir.readSync() === null ? 'empty' : 'foreign'
+    empty = dir.readSync() === null
   } finally {
     dir.closeSync()
   }
+  if (empty) return 'empty'
+  // Another process may have marked the root between the first look and the listing: the
+  // bookkeeping directory is the first thing a store's root ever holds, so look once more.
+  return lstatOrNull(path.join(root, BOOKKEEPING_DIR))?.isDirectory() === true ? 'marked' : 'foreign'
 }
 
 /** `ERR_SCRATCH_NOT_A_STORE` for `root`. */
