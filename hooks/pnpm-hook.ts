@@ -50,32 +50,23 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
   const record = (report: GcReport | null, warning?: string): void => {
     if (sweeping) recordLastSweep(sweepRecord(projectDir(), report, warning === undefined ? [] : [warning], Date.now()))
   }
+  // Names it cannot establish mean no sweep: one warning, shown now and kept for later.
+  const notSwept = (why: string): void => {
+    const warning = `${why}; scratch spaces not swept`
+    log(`${PREFIX} warning: ${warning}`)
+    record(null, warning)
+  }
   try {
     const read = namesFromPnpmLockfileObject(lockfile)
-    if (!read.ok) {
-      const warning = `cannot read the resolved lockfile (${read.reason}); scratch spaces not swept`
-      log(`${PREFIX} warning: ${warning}`)
-      record(null, warning)
-      return lockfile
-    }
+    if (!read.ok) { notSwept(`cannot read the resolved lockfile (${read.reason})`); return lockfile }
     const dir = projectDir()
     const names = new Set(read.names)
     const own = importerNames(dir, read.importerDirs)
-    if (!Array.isArray(own)) {
-      const warning = `cannot read a workspace member (${own.error}); scratch spaces not swept`
-      log(`${PREFIX} warning: ${warning}`)
-      record(null, warning)
-      return lockfile
-    }
+    if (!Array.isArray(own)) { notSwept(`cannot read a workspace member (${own.error})`); return lockfile }
     for (const name of own) names.add(name)
     // Config dependencies are installed too, but the in-memory lockfile leaves them out.
     const config = installedConfigDependencies(dir)
-    if (!Array.isArray(config)) {
-      const warning = `cannot read the config dependencies (${config.error}); scratch spaces not swept`
-      log(`${PREFIX} warning: ${warning}`)
-      record(null, warning)
-      return lockfile
-    }
+    if (!Array.isArray(config)) { notSwept(`cannot read the config dependencies (${config.error})`); return lockfile }
     for (const name of config) names.add(name)
     const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
