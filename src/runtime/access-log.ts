@@ -105,7 +105,7 @@ export class UnknownRecord {
  * when the line is damaged (torn, truncated, edited, or impossible values such as a path outside
  * the store or a time before 2000). See docs/design.md, "Record versions".
  */
-export function readLine(line: string): LogRecord | UnknownRecord | null {
+function readLine(line: string): LogRecord | UnknownRecord | null {
   if (line.length < 11 || line[8] !== ' ') return null
   const json = line.slice(9)
   if (checksum(json) !== line.slice(0, 8)) return null

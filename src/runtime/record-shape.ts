@@ -25,6 +25,14 @@ function fits(value: unknown, type: FieldType): boolean {
   return typeof value === 'string' || (type === 'string|null' && value === null)
 }
 
+/** "an access record": built only for a message, never on the path every line takes. */
+function named(kind: string): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} record`
+}
+
+// Each kind's fields as a list, checked in order on every line read (no allocation per line).
+const FIELD_LISTS = new Map(Object.entries(FIELDS).map(([kind, fields]) => [kind, Object.entries(fields)]))
+
 /**
  * What in `value` (the parsed JSON of a line whose checksum matched) this version does not
  * understand, in words, or null when it is a record of a known kind, version and shape: only
@@ -33,20 +41,25 @@ function fits(value: unknown, type: FieldType): boolean {
 export function unknownShape(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object'
   const record = value as Record<string, unknown>
-  const kind = typeof record.t === 'string' && Object.hasOwn(FIELDS, record.t) ? FIELDS[record.t] : undefined
-  if (kind === undefined) return `a record of unknown kind ${JSON.stringify(record.t)}`
-  const name = `${/^[aeiou]/.test(record.t as string) ? 'an' : 'a'} ${record.t as string} record`
+  const list = typeof record.t === 'string' ? FIELD_LISTS.get(record.t) : undefined
+  if (list === undefined) return `a record of unknown kind ${JSON.stringify(record.t)}`
+  const kind = FIELDS[record.t as string]
   const { v } = record
   if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= RECORD_VERSION)) {
-    return `${name} of version ${JSON.stringify(v)} (this version reads ${RECORD_VERSION})`
+    return `${named(record.t as string)} of version ${JSON.stringify(v)} (this version reads ${RECORD_VERSION})`
   }
-  for (const field of Object.keys(record)) {
-    if (field !== 'v' && !Object.hasOwn(kind, field)) return `unknown field ${JSON.stringify(field)} in ${name}`
+  let present = v === undefined ? 0 : 1
+  for (const [field, type] of list) {
+    const known = record[field]
+    if (known === undefined) {
+      if (type !== 'string?' || Object.hasOwn(record, field)) return `${named(record.t as string)} without field ${JSON.stringify(field)}`
+      continue
+    }
+    if (!fits(known, type)) return `field ${JSON.stringify(field)} of ${named(record.t as string)} is ${known === null ? 'null' : typeof known}`
+    present++
   }
-  for (const [field, type] of Object.entries(kind)) {
-    const present = Object.hasOwn(record, field)
-    if (!present && type !== 'string?') return `${name} without field ${JSON.stringify(field)}`
-    if (present && !fits(record[field], type)) return `field ${JSON.stringify(field)} of ${name} is ${record[field] === null ? 'null' : typeof record[field]}`
-  }
+  // JSON.parse makes own, enumerable properties only: a count beyond the known ones is an unknown field.
+  let count = 0
+  for (const field in record) if (++count > present) return `unknown field ${JSON.stringify(Object.keys(record).find((f) => f !== 'v' && !Object.hasOwn(kind, f)))} in ${named(record.t as string)}`
   return null
 }
