@@ -8,9 +8,9 @@ import { insideStore } from '../runtime/remove'
 import { ownerDirs } from '../runtime/scan'
 import { removeTree } from '../runtime/tree-remove'
 import { newerRecords, readHistory, type History } from '../store/history'
-import { lastSweepHold } from './last-sweep'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
+import { lastSweepHold } from './last-sweep'
 
 /** Everything a run reads from the store before judging. */
 export interface StoreState {
