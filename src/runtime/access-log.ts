@@ -80,7 +80,7 @@ export function isProjectDir(dir: unknown): dir is string {
  * by `unknownShape`): the space id is exactly
  * `<owner>/<key>` and agrees with `owner`, names are npm names, the project is an absolute
  * normalised path, the time is possible. A record with a valid checksum can still be hostile or
- * come from a broken clock; anything else is damaged (see docs/design.md, "Store format").
+ * come from a broken clock; anything else is damaged (see docs/design.md, "Record validation").
  */
 function isSound(record: LogRecord): boolean {
   if (recordTime(record.time) === null) return false
