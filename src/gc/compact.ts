@@ -1,7 +1,7 @@
 import { accessLogPath, spaceId } from '../runtime/layout'
 import { scanSpaces } from '../runtime/scan'
 import { formatHold, storeMark } from '../runtime/store-mark'
-import { compactHistory, readHistory, retireSegment, rotateLog, type History } from '../store/history'
+import { compactHistory, newerRecords, readHistory, retireSegment, rotateLog, type History } from '../store/history'
 import { tryAcquireLock } from '../store/lock'
 
 /**
@@ -9,9 +9,11 @@ import { tryAcquireLock } from '../store/lock'
  * the store lock, before the rotation): the newest record per (space, caller, project) of every
  * space still on disk or used since `since`. Older segments go, and the one rotated now is
  * retired once whatever was appended to it after `history` was read is carried over to the new
- * live log. See docs/design.md, "Store format".
+ * live log. See docs/design.md, "Store format". Does nothing when `history` skipped records
+ * this version does not understand (docs/design.md, "Record versions").
  */
 export function compactLog(root: string, history: History, since: number): void {
+  if (newerRecords(history) !== undefined) return
   const rotation = rotateLog(root)
   const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
   compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= since, rotation.olderSegments)

@@ -9,10 +9,12 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
-import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic } from '../store/atomic'
+import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic, type JsonRead } from '../store/atomic'
 import type { GcReport } from './report'
 
 export const LAST_SWEEP_FILE = 'last-sweep.json'
+/** The file's version: written since it carries one; a file without one (the first writer's) is version 1 too. */
+const LAST_SWEEP_VERSION = 1
 
 /** What `scratch status --json` shows as `lastSweep`. */
 export interface LastSweep {
@@ -50,18 +52,30 @@ export function sweepRecord(project: string, report: GcReport | null, warnings: 
  * Writes the record atomically into an existing, marked store: only where its bookkeeping
  * directory already is a real directory. It never creates one — a root that is not a store
  * (another program's directory, which the sweep refused) must be left exactly as it was, and
- * a store that could not be made has nowhere to keep it. Never throws: it runs inside
- * installs; returns whether it was written.
+ * a store that could not be made has nowhere to keep it. A file of a newer version is never
+ * replaced (docs/design.md, "State versions"). Never throws: it runs inside installs; returns
+ * whether it was written.
  */
 export function recordLastSweep(record: LastSweep, root: string = currentRoot()): boolean {
   try {
     if (fs.lstatSync(bookkeepingDir(root), { throwIfNoEntry: false })?.isDirectory() !== true) return false
+    if (readFile(root).state === 'newer') return false
     // Informative only, and written inside installs: never wait for the disk's write-back queue.
-    withoutFsync(() => writeFileAtomic(lastSweepPath(root), sealedJson(record)))
+    withoutFsync(() => writeFileAtomic(lastSweepPath(root), sealedJson({ version: LAST_SWEEP_VERSION, ...record })))
     return true
   } catch {
     return false
   }
+}
+
+function readFile(root: string): JsonRead<LastSweep> {
+  return readJsonFile(lastSweepPath(root), isLastSweep, [LAST_SWEEP_VERSION])
+}
+
+/** Why the store must be left alone because of this file (a newer version wrote it), or undefined. */
+export function lastSweepHold(root: string): string | undefined {
+  const read = readFile(root)
+  return read.state === 'newer' ? read.reason : undefined
 }
 
 function isLastSweep(value: unknown): value is LastSweep & { checksum?: string } {
@@ -73,7 +87,7 @@ function isLastSweep(value: unknown): value is LastSweep & { checksum?: string }
 /** The last recorded sweep, or null when none was recorded (or the file is damaged: it is only informative). */
 export function readLastSweep(root: string = currentRoot()): LastSweep | null {
   try {
-    const read = readJsonFile(lastSweepPath(root), isLastSweep)
+    const read = readFile(root)
     if (read.state !== 'ok') return null
     const { at, project, deleted, freedBytes, warnings } = read.value
     return { at, project, deleted, freedBytes, warnings }

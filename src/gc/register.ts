@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { appendRecord } from '../runtime/access-log'
+import { appendRecord, projectRecord } from '../runtime/access-log'
 import { currentRoot } from '../runtime/root'
 import { prepareStoreRoot } from '../runtime/store-root'
 import { checkProject } from './projects'
@@ -14,6 +14,6 @@ export function registerProject(dir: string, opts: { root?: string; now?: number
   const root = opts.root ?? currentRoot()
   const projectDir = path.resolve(dir)
   const now = opts.now ?? Date.now()
-  if (prepareStoreRoot(root)) appendRecord(root, { t: 'project', project: projectDir, time: new Date(now).toISOString(), pid: process.pid })
+  if (prepareStoreRoot(root)) appendRecord(root, projectRecord(projectDir, now))
   return checkProject(projectDir, undefined, now).report
 }

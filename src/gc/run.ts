@@ -65,6 +65,8 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     const rotation = dryRun ? { olderSegments: [], rotated: null } : rotateLog(root)
     const state = loadState(root, { except: rotation.olderSegments })
     warnings.push(...state.warnings)
+    // Records or state of a newer version: judged and reported, nothing changed (as for a newer format).
+    const readOnly = dryRun || state.newerWriter !== undefined
     if (formatProblem !== undefined) {
       warnings.push(`${formatProblem}; this run deletes nothing`)
       state.holdReason = [state.holdReason, formatProblem].filter((hold) => hold !== undefined).join('; ')
@@ -72,13 +74,13 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     const world = assessWorld(state.registry, state.history, now)
     const spaces = scanSpaces(root)
     const { reports, freedBytes } = sweepSpaces(spaces, state.history, {
-      root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
+      root, runStart, runStartFs: start.fsMs, dryRun: readOnly, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated, state.history),
       deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity,
       onProgress: opts.onProgress,
     })
-    if (!dryRun) {
+    if (!readOnly) {
       const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
       for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
       // State is written only after deleting, so a full disk never stops the run from freeing space;

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { appendRecord } from '../runtime/access-log'
+import { appendRecord, projectRecord } from '../runtime/access-log'
 import { requestCompaction } from '../runtime/compaction-trigger'
 import { accessLogPath } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
@@ -108,7 +108,7 @@ function sweep(opts: ScopedSweepOptions): GcReport {
   }
   const formatProblem = formatHold(root)
   if (!dryRun && prepareStoreRoot(root)) {
-    appendRecord(root, { t: 'project', project: projectDir, time: new Date(called).toISOString(), pid: process.pid })
+    appendRecord(root, projectRecord(projectDir, called))
   }
   if (formatProblem !== undefined) {
     report.warnings.push(`${formatProblem}; sweep skipped`)
@@ -134,6 +134,8 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     }
     const state = loadState(root, null)
     report.warnings.push(...state.warnings)
+    // Records or state of a newer version: the sweep is skipped, as for a newer format.
+    if (state.newerWriter !== undefined) return report
     const newNames = new Set(names)
     const previous = new Set(state.registry.projects[projectDir]?.names ?? [])
     for (const usage of state.history.spaces.values()) {

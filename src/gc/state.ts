@@ -7,9 +7,10 @@ import { creatorGone } from '../runtime/aside'
 import { insideStore } from '../runtime/remove'
 import { ownerDirs } from '../runtime/scan'
 import { removeTree } from '../runtime/tree-remove'
-import { readHistory, type History } from '../store/history'
+import { newerRecords, readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
+import { lastSweepHold } from './last-sweep'
 
 /** Everything a run reads from the store before judging. */
 export interface StoreState {
@@ -18,6 +19,12 @@ export interface StoreState {
   marks: Record<string, number>
   /** Why this run must delete nothing (a state file had to be rebuilt), or undefined. */
   holdReason?: string
+  /**
+   * Why this run must change nothing at all, or undefined: a newer version wrote records or
+   * state this one does not understand (docs/design.md, "Record versions"). Then `holdReason`
+   * says it too; the caller deletes nothing and rewrites no state, as for a newer `format`.
+   */
+  newerWriter?: string
   warnings: string[]
 }
 
@@ -46,7 +53,14 @@ export function loadState(root: string, reportDamage: { except: string[] } | nul
   const strays = dropUnsound(registry, marks)
   if (strays > 0) warnings.push(`skipped ${strays} damaged entr${strays === 1 ? 'y' : 'ies'} (a project that is not an absolute path, or a space that is not <owner>/<key>) in the registry or orphan marks`)
   for (const hold of holds) warnings.push(`${hold}; this run deletes nothing`)
-  return { history, registry, marks, holdReason: holds.length > 0 ? holds.join('; ') : undefined, warnings }
+  const newer = [newerRecords(history), ...[registryRead, marksRead].map((read) => read.state === 'newer' ? read.reason : undefined), lastSweepHold(root)]
+    .filter((reason) => reason !== undefined)
+  const newerWriter = newer.length > 0 ? newer.join('; ') : undefined
+  if (newerWriter !== undefined) {
+    holds.push(newerWriter)
+    warnings.push(`${newerWriter}; this run deletes nothing and rewrites no state; upgrade pnpm-plugin-scratch to clean this store`)
+  }
+  return { history, registry, marks, holdReason: holds.length > 0 ? holds.join('; ') : undefined, newerWriter, warnings }
 }
 
 /**

@@ -4,6 +4,8 @@ import { isErrno } from '../errors'
 import { RUNTIME_COMPACT_AT_BYTES, requestCompaction } from './compaction-trigger'
 import { accessLogPath, bookkeepingDir, parseSpaceId } from './layout'
 import { isPackageName } from './names'
+import { checksum } from './checksum'
+import { unknownShape } from './record-shape'
 
 /** One use of a space by a package, appended by the runtime helper (docs/design.md, "Access records and projects"). */
 export interface AccessRecord {
@@ -31,18 +33,14 @@ export interface ProjectRecord {
 
 export type LogRecord = AccessRecord | ProjectRecord
 
-/**
- * 32-bit FNV-1a over the UTF-16 code units, as 8 hex digits. It only has to catch torn or
- * truncated lines, not adversaries, and it avoids loading `node:crypto` (milliseconds) on the
- * first `getScratch` of a process.
- */
-export function checksum(json: string): string {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < json.length; i++) {
-    hash ^= json.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0')
+/** The access record of one use; every writer builds it here, so the field order (and the line's bytes) is one. */
+export function accessRecord(fields: Omit<AccessRecord, 't'>): AccessRecord {
+  return { t: 'access', ...fields }
+}
+
+/** The registration record of `project` at `now` (epoch ms) by this process. */
+export function projectRecord(project: string, now: number): ProjectRecord {
+  return { t: 'project', project, time: new Date(now).toISOString(), pid: process.pid }
 }
 
 /** One self-checking line: `<8 hex of FNV-1a(json)> <json>\n`. */
@@ -78,10 +76,11 @@ export function isProjectDir(dir: unknown): dir is string {
 }
 
 /**
- * True when every field a reader acts on is what this package writes: the space id is exactly
+ * True when every value a reader acts on is what this package writes (the shape was checked
+ * by `unknownShape`): the space id is exactly
  * `<owner>/<key>` and agrees with `owner`, names are npm names, the project is an absolute
  * normalised path, the time is possible. A record with a valid checksum can still be hostile or
- * come from a broken clock; anything else is damaged (see docs/design.md, "Store format").
+ * come from a broken clock; anything else is damaged (see docs/design.md, "Record validation").
  */
 function isSound(record: LogRecord): boolean {
   if (recordTime(record.time) === null) return false
@@ -92,40 +91,65 @@ function isSound(record: LogRecord): boolean {
     (record.project === null || isProjectDir(record.project))
 }
 
-/** The record on `line`, or null when the line is damaged (torn, truncated, edited, impossible) or of an unknown kind. */
-export function decodeLine(line: string): LogRecord | null {
+/**
+ * A line whose checksum matched but whose record this version does not understand (written by
+ * a newer version): `what` says what was not understood, `line` is the record's own text (a
+ * torn prefix dropped), so it can be carried over unchanged.
+ */
+export class UnknownRecord {
+  constructor(readonly what: string, readonly line: string) {}
+}
+
+/**
+ * What `line` holds: a record; an {@link UnknownRecord} (intact, but not understood); or null
+ * when the line is damaged (torn, truncated, edited, or impossible values such as a path outside
+ * the store or a time before 2000). See docs/design.md, "Record versions".
+ */
+function readLine(line: string): LogRecord | UnknownRecord | null {
   if (line.length < 11 || line[8] !== ' ') return null
   const json = line.slice(9)
   if (checksum(json) !== line.slice(0, 8)) return null
+  let value: unknown
   try {
-    const record = JSON.parse(json) as LogRecord
-    if (record === null || typeof record !== 'object') return null
-    if (record.t !== 'access' && record.t !== 'project') return null
-    return isSound(record) ? record : null
+    value = JSON.parse(json)
   } catch {
-    return null
+    return new UnknownRecord('not JSON', line)
   }
+  const unknown = unknownShape(value)
+  if (unknown !== null) return new UnknownRecord(unknown, line)
+  return isSound(value as LogRecord) ? value as LogRecord : null
+}
+
+/** {@link readLine}, or else the intact line a torn append glued onto a damaged prefix (see {@link salvage}). */
+export function readLineOrTail(line: string): LogRecord | UnknownRecord | null {
+  return readLine(line) ?? salvage(line)
+}
+
+/** The record on `line`, or null when the line is damaged or holds a record this version does not understand. */
+export function decodeLine(line: string): LogRecord | null {
+  const read = readLine(line)
+  return read instanceof UnknownRecord ? null : read
 }
 
 /**
  * A torn append (a write cut short, without its newline) glues the next record onto its tail.
  * That record is intact: find where it starts. Only its true start passes the checksum.
  */
-export function salvage(line: string): LogRecord | null {
+function salvage(line: string): LogRecord | UnknownRecord | null {
   const start = /[0-9a-f]{8} \{/g
   for (let match = start.exec(line); match !== null; match = start.exec(line)) {
-    const record = match.index === 0 ? null : decodeLine(line.slice(match.index))
-    if (record !== null) return record
+    const read = match.index === 0 ? null : readLine(line.slice(match.index))
+    if (read !== null) return read
   }
   return null
 }
 
-/** Every intact record in `text`; damaged lines are skipped, never fatal. */
+/** Every intact record in `text` this version understands; damaged lines are skipped, never fatal. */
 export function decodeLog(text: string): LogRecord[] {
   const records: LogRecord[] = []
   for (const line of text.split('\n')) {
-    const record = line === '' ? null : decodeLine(line) ?? salvage(line)
-    if (record !== null) records.push(record)
+    const read = line === '' ? null : readLineOrTail(line)
+    if (read !== null && !(read instanceof UnknownRecord)) records.push(read)
   }
   return records
 }

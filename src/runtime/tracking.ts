@@ -1,4 +1,4 @@
-import { appendRecord } from './access-log'
+import { accessRecord, appendRecord } from './access-log'
 import { switchOn } from './env-switch'
 import { isoTime } from './iso-time'
 import { detectProject } from './project'
@@ -42,8 +42,7 @@ export interface AccessInput {
  * Throws the system error when the log cannot be written.
  */
 export function recordAccess({ root, spaceId, spacePath, owner, caller, now }: AccessInput): void {
-  appendRecord(root, {
-    t: 'access',
+  appendRecord(root, accessRecord({
     space: spaceId,
     owner: owner?.name ?? null,
     ...(owner?.version !== undefined && { ownerVersion: owner.version }),
@@ -52,7 +51,7 @@ export function recordAccess({ root, spaceId, spacePath, owner, caller, now }: A
     project: detectProject(caller?.dir, process.cwd()),
     time: isoTime(now),
     pid: process.pid,
-  })
+  }))
   let byCaller = lastRecorded.get(spacePath)
   if (byCaller === undefined) lastRecorded.set(spacePath, byCaller = new Map())
   byCaller.set(caller?.name ?? '', now)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { checksum } from '../runtime/access-log'
+import { checksum } from '../runtime/checksum'
 
 let durable = true
 
@@ -73,15 +73,22 @@ function sealMatches(text: string): boolean | null {
   return checksum(`${text.slice(0, at)}}`) === text.slice(at + SEAL.length, at + SEAL.length + 8)
 }
 
-/** What reading a JSON state file found: its value, nothing (missing), or damage (with the reason). */
-export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { state: 'damaged'; reason: string }
+/**
+ * What reading a JSON state file found: its value, nothing (missing), damage (with the reason),
+ * or a version this code does not know (`newer`: written by a newer version of the package).
+ */
+export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { state: 'damaged' | 'newer'; reason: string }
+
 
 /**
  * Reads and parses a JSON state file, telling "missing" apart from "damaged" (unparseable, wrong
- * shape per `isValid`, a checksum that does not match, unreadable), because the gc treats them differently: a damaged file is
- * rebuilt and the run deletes nothing.
+ * shape per `isValid`, a checksum that does not match, unreadable) and from "newer" (an intact
+ * object with a `version` member that is not one of `versions`), because the gc treats them differently: a damaged
+ * file is rebuilt and the run deletes nothing; a newer one is never rewritten, and the run deletes
+ * nothing either. A file without `version` is for `isValid` to accept (an older writer's) or not
+ * (damaged); see docs/design.md, "State versions".
  */
-export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T): JsonRead<T> {
+export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T, versions: readonly number[]): JsonRead<T> {
   let text: string
   try {
     // Never blocks on a FIFO planted in its place, never reads without bound (see docs/design.md, "Store format").
@@ -102,6 +109,12 @@ export function readJsonFile<T>(file: string, isValid: (value: unknown) => value
   if (sealMatches(text) === false) return { state: 'damaged', reason: `${file}: checksum mismatch` }
   try {
     const value: unknown = JSON.parse(text)
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const { version } = value as { version?: unknown }
+      if (version !== undefined && !versions.includes(version as number)) {
+        return { state: 'newer', reason: `${file} has version ${JSON.stringify(version)}, which this version of pnpm-plugin-scratch does not know (it reads ${versions.join(', ')}): a newer version wrote it` }
+      }
+    }
     return isValid(value) ? { state: 'ok', value } : { state: 'damaged', reason: `${file}: unexpected content` }
   } catch {
     return { state: 'damaged', reason: `${file}: not valid JSON` }

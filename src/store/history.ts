@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { encodeRecord, recordTime, type AccessRecord, type LogRecord } from '../runtime/access-log'
+import { encodeRecord, recordTime, type AccessRecord, type LogRecord, type UnknownRecord } from '../runtime/access-log'
 import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
@@ -36,10 +36,29 @@ export interface History {
   damagedLines: Map<string, number>
   /** Log file → the byte offset up to which its complete lines were folded. */
   readTo: Map<string, number>
+  /**
+   * Log file → its intact lines holding records this version does not understand (a newer
+   * version wrote them): how many, and the first (`line N: what`). Any makes the store
+   * read-only for this version (see {@link newerRecords}).
+   */
+  unknownLines: Map<string, { count: number; first: string }>
 }
 
 export function emptyHistory(): History {
-  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map() }
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map(), unknownLines: new Map() }
+}
+
+/**
+ * Why `history` must not be acted on, or undefined: it skipped records this version does not
+ * understand, so what it says about the spaces is incomplete, and rewriting the log from it
+ * would drop them (docs/design.md, "Record versions").
+ */
+export function newerRecords(history: History): string | undefined {
+  const [found] = history.unknownLines
+  if (found === undefined) return undefined
+  let more = -1
+  for (const { count } of history.unknownLines.values()) more += count
+  return `${found[0]} ${found[1].first}, which this version of pnpm-plugin-scratch does not understand${more > 0 ? ` (and ${more} more such line${more === 1 ? '' : 's'})` : ''}: a newer version wrote it`
 }
 
 /** The parsed `time` of the records kept as newest (`latest`, `registrations`), so none is parsed twice. */
@@ -136,8 +155,9 @@ export function readHistory(root: string, clampMs = Date.now()): History {
   const history = emptyHistory()
   const { compact, live, segments } = logFiles(root)
   for (const file of [compact, ...segments, live]) {
-    const { damaged, end } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
+    const { damaged, end, unknown, firstUnknown } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
     if (damaged > 0) history.damagedLines.set(file, damaged)
+    if (firstUnknown !== undefined) history.unknownLines.set(file, { count: unknown, first: firstUnknown })
     history.readTo.set(file, end)
   }
   return history
@@ -160,21 +180,30 @@ export function rotateLog(root: string): { olderSegments: string[]; rotated: str
   return { olderSegments: segments, rotated }
 }
 
+/** Every space counts as touched: a record appended during the run that this version cannot read may name any of them. */
+class AllSpaces extends Set<string> {
+  override has(): boolean {
+    return true
+  }
+}
+
 /**
  * Space ids with a record at or after `since` in the live log or `segment` (the race guard's
  * check). With the `history` this run folded, only what was appended after its reading is read
- * again (the rest is in the history already), so a huge log is not read twice.
+ * again (the rest is in the history already), so a huge log is not read twice. A record appended
+ * meanwhile that this version does not understand makes every space touched (fail closed).
  */
 export function spacesTouchedSince(root: string, since: number, segment: string | null, history?: History): Set<string> {
   const touched = new Set<string>()
   for (const usage of history?.spaces.values() ?? []) if (usage.lastAccess >= since) touched.add(usage.id)
   const { live } = logFiles(root)
+  let unknown = 0
   for (const file of segment === null ? [live] : [segment, live]) {
-    forEachRecord(file, (record) => {
+    unknown += forEachRecord(file, (record) => {
       if (record.t === 'access' && Date.parse(record.time) >= since) touched.add(record.space)
-    }, history?.readTo.get(file) ?? 0)
+    }, history?.readTo.get(file) ?? 0).unknown
   }
-  return touched
+  return unknown > 0 ? new AllSpaces() : touched
 }
 
 /**
@@ -182,12 +211,14 @@ export function spacesTouchedSince(root: string, since: number, segment: string 
  * project) and per registered project, for the spaces `keep` accepts (those still on disk, or
  * used since the run started), less the records `forget` drops (those of projects that are gone:
  * kept, they would grow the log with every checkout a machine ever had). Then removes
- * `olderSegments`, whose records are now compacted.
+ * `olderSegments`, whose records are now compacted. Refuses (returns false, changing nothing)
+ * when `history` skipped records this version does not understand: they would be lost.
  */
 export function compactHistory(
   root: string, history: History, keep: (usage: SpaceUsage) => boolean, olderSegments: string[],
   forget: (record: LogRecord) => boolean = () => false,
-): void {
+): boolean {
+  if (newerRecords(history) !== undefined) return false
   const lines: string[] = []
   for (const usage of history.spaces.values()) {
     if (!keep(usage)) continue
@@ -196,6 +227,7 @@ export function compactHistory(
   for (const record of history.registrations.values()) if (!forget(record)) lines.push(encodeRecord(record))
   writeFileAtomic(logFiles(root).compact, lines.join(''))
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
+  return true
 }
 
 /**
@@ -203,11 +235,12 @@ export function compactHistory(
  * compacted: `from` is where this run's reading of it ended (given under the name it had), and
  * anything a writer appended after that (a writer that opened the log just before the rename)
  * is carried over to the live log first. So no segment outlives the run that rotated it, and the
- * log files stay proportional to the distinct uses (see docs/design.md, "Store format").
+ * log files stay proportional to the distinct uses (see docs/design.md, "Store format"). A late
+ * line this version does not understand is carried over as it is.
  */
 export function retireSegment(root: string, segment: string, from: number): void {
   const late: string[] = []
-  forEachRecord(segment, (record) => late.push(encodeRecord(record)), from)
+  forEachRecord(segment, (record) => late.push(encodeRecord(record)), from, (unknown: UnknownRecord) => late.push(`${unknown.line}\n`))
   if (late.length > 0) appendLines(logFiles(root).live, late.join(''))
   fs.rmSync(segment, { force: true })
 }

@@ -1,40 +1,58 @@
 import fs from 'node:fs'
 import { isErrno } from '../errors'
-import { decodeLine, salvage, type LogRecord } from '../runtime/access-log'
+import { UnknownRecord, readLineOrTail, type LogRecord } from '../runtime/access-log'
 
 const READ_CHUNK = 1024 * 1024
 // Records are well under 16 KiB (a project path is at most a few KiB); longer lines are garbage.
 const MAX_LINE = 64 * 1024
 
-function decodeRecordLine(text: string): LogRecord | null {
-  return decodeLine(text) ?? salvage(text)
+/** What one pass over a log file found besides its records. */
+export interface LogRead {
+  /** Non-empty lines that were damaged (bad checksum, torn, impossible values). */
+  damaged: number
+  /** The offset just past the last complete (newline-terminated) line, where a later read resumes. */
+  end: number
+  /** Intact lines holding records this version does not understand (a newer writer's). */
+  unknown: number
+  /** The first of them: its line number (counted from `from`) and what was not understood. */
+  firstUnknown?: string
 }
 
 /**
  * Calls `onRecord` for every intact record of `file` from byte `from` on, streaming (1 MiB at a
- * time, whatever the file's size). Returns how many non-empty lines were damaged, and `end`: the
- * offset just past the last complete (newline-terminated) line, where a later read resumes. A line longer than 64 KiB is
- * damaged without being kept in memory. A missing file has no records; a file that is not a
- * regular file (a FIFO planted in its place) is not read and counts as one damaged line.
+ * time, whatever the file's size), and `onUnknown` for every intact line whose record this
+ * version does not understand. Returns what else it found (see {@link LogRead}). A line longer
+ * than 64 KiB is damaged without being kept in memory. A missing file has no records; a file
+ * that is not a regular file (a FIFO planted in its place) is not read and counts as one
+ * damaged line.
  */
-export function forEachRecord(file: string, onRecord: (record: LogRecord) => void, from = 0): { damaged: number; end: number } {
+export function forEachRecord(
+  file: string, onRecord: (record: LogRecord) => void, from = 0, onUnknown?: (unknown: UnknownRecord) => void,
+): LogRead {
   let fd: number
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return { damaged: 0, end: 0 }
+    if (isErrno(err, 'ENOENT')) return { damaged: 0, end: 0, unknown: 0 }
     throw err
   }
+  const found: LogRead = { damaged: 0, end: from, unknown: 0 }
   let damaged = 0
   let end = from
+  let lineNo = 0
   const line = (text: string): void => {
+    lineNo++
     if (text === '') return
-    const record = decodeRecordLine(text)
-    if (record === null) damaged++
-    else onRecord(record)
+    const read = readLineOrTail(text)
+    if (read === null) damaged++
+    else if (!(read instanceof UnknownRecord)) onRecord(read)
+    else {
+      if (found.unknown++ === 0) found.firstUnknown = `line ${lineNo}: ${read.what}`
+      onUnknown?.(read)
+    }
   }
   try {
-    if (!fs.fstatSync(fd).isFile()) return { damaged: 1, end: from }
+    if (!fs.fstatSync(fd).isFile()) return { ...found, damaged: 1 }
     const buffer = Buffer.allocUnsafe(READ_CHUNK)
     let carry: Buffer[] = []
     let carried = 0
@@ -47,6 +65,7 @@ export function forEachRecord(file: string, onRecord: (record: LogRecord) => voi
       for (let stop = buffer.indexOf(10, 0); stop !== -1 && stop < read; stop = buffer.indexOf(10, start)) {
         if (overlong) {
           damaged++
+          lineNo++
           overlong = false
         } else if (carried > 0) {
           line(Buffer.concat([...carry, buffer.subarray(start, stop)]).toString('utf8'))
@@ -75,7 +94,7 @@ export function forEachRecord(file: string, onRecord: (record: LogRecord) => voi
   } finally {
     fs.closeSync(fd)
   }
-  return { damaged, end }
+  return { ...found, damaged, end }
 }
 
 /** Appends `text` (whole lines) to the log `file` in one write on an `O_APPEND` descriptor, as writers do. */

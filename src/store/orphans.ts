@@ -17,9 +17,12 @@ function isMarks(value: unknown): value is OrphanMarks {
     Object.values(marks).every((time) => typeof time === 'number')
 }
 
-/** The marks on disk: ok, missing, or damaged (rebuilt empty; that run deletes nothing). */
+/**
+ * The marks on disk: ok, missing, damaged (rebuilt empty; that run deletes nothing) or newer
+ * (a version other than 1: never rewritten, and the run deletes nothing).
+ */
 export function loadOrphanMarks(root: string): JsonRead<OrphanMarks> {
-  return readJsonFile(marksPath(root), isMarks)
+  return readJsonFile(marksPath(root), isMarks, [1])
 }
 
 export function saveOrphanMarks(root: string, marks: OrphanMarks): void {

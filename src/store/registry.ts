@@ -34,6 +34,9 @@ interface StoredRegistry {
   projects: Record<string, Omit<ProjectEntry, 'names'> & { names: number[] }>
 }
 
+/** The file versions this code reads: 1 (names per project) and 2 (the names table), which it writes. */
+const REGISTRY_VERSIONS = [1, 2]
+
 function registryPath(root: string): string {
   return path.join(bookkeepingDir(root), 'registry.json')
 }
@@ -152,10 +155,13 @@ function encode(file: string, registry: Registry): StoredRegistry {
   return { version: 2, names: table.names, projects }
 }
 
-/** The registry on disk: ok, missing (a new store), or damaged (the gc rebuilds it and deletes nothing). */
+/**
+ * The registry on disk: ok, missing (a new store), damaged (the gc rebuilds it and deletes
+ * nothing) or newer (a version this code does not know: never rewritten, the gc deletes nothing).
+ */
 export function loadRegistry(root: string): JsonRead<Registry> {
   const file = registryPath(root)
-  const read = readJsonFile(file, isStored)
+  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS)
   if (read.state !== 'ok') return read
   const registry = decode(file, read.value)
   return registry === null ? { state: 'damaged', reason: `${file}: unexpected content` } : { state: 'ok', value: registry }

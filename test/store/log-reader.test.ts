@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { encodeRecord, type AccessRecord, type LogRecord } from '../../src/runtime/access-log'
+import { checksum } from '../../src/runtime/checksum'
 import { readHistory, retireSegment } from '../../src/store/history'
 import { forEachRecord } from '../../src/store/log-reader'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
@@ -11,7 +12,7 @@ const record = (i: number, project = '/work/p'): AccessRecord => ({
   time: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(), pid: i,
 })
 
-function collect(file: string, from = 0): { records: LogRecord[]; damaged: number; end: number } {
+function collect(file: string, from = 0): { records: LogRecord[]; damaged: number; end: number; unknown: number; firstUnknown?: string } {
   const records: LogRecord[] = []
   const result = forEachRecord(file, (r) => records.push(r), from)
   return { records, ...result }
@@ -67,6 +68,20 @@ describe('the streaming access-log reader', () => {
     retireSegment(store, segment, history.readTo.get(segment)!)
     expect(fs.existsSync(segment)).toBe(false)
     expect(fs.readFileSync(path.join(store, '.scratch', 'access.log'), 'utf8')).toBe(encodeRecord(record(2)))
+  })
+
+  test('a late line of a newer writer is carried over unchanged, and a damaged one is not; lines are counted for the warning', () => {
+    const store = path.join(dir, 'store')
+    fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
+    const segment = path.join(store, '.scratch', 'access.seg-1-1.log')
+    fs.writeFileSync(segment, encodeRecord(record(1)))
+    const history = readHistory(store)
+    const json = JSON.stringify({ ...record(2), size: 7 })
+    const newer = `${checksum(json)} ${json}\n`
+    fs.appendFileSync(segment, `${encodeRecord(record(3)).slice(0, 20)}${newer}garbage\n${encodeRecord(record(4))}`)
+    expect(collect(segment)).toMatchObject({ damaged: 1, unknown: 1, firstUnknown: 'line 2: unknown field "size" in an access record' })
+    retireSegment(store, segment, history.readTo.get(segment)!)
+    expect(fs.readFileSync(path.join(store, '.scratch', 'access.log'), 'utf8')).toBe(newer + encodeRecord(record(4)))
   })
 
   test('memory stays bounded by distinct uses: 50,000 lines of 7 spaces fold into 7 usages', () => {

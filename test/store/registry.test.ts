@@ -100,11 +100,17 @@ describe('registry file', () => {
     ['a name that is not a string', { version: 2, names: ['a', 7], projects: {} }],
     ['no table', { version: 2, projects: {} }],
     ['format 1 with a non-string name', { version: 1, projects: { '/p': { names: [1], lockfiles: [] } } }],
-    ['an unknown format', { version: 3, names: [], projects: {} }],
     ['entries without lockfiles', { version: 2, names: [], projects: { '/p': { names: [] } } }],
   ])('%s is damage', (_what, content) => {
     write(content)
     expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged' })
+  })
+
+  test('a version this code does not know (a newer writer\'s) is newer, not damage: the gc neither rebuilds nor rewrites it', () => {
+    for (const version of [3, 999, '2', 2.5]) {
+      write({ version, names: [], projects: {} })
+      expect(loadRegistry(box.store)).toMatchObject({ state: 'newer', reason: expect.stringContaining(`has version ${JSON.stringify(version)}`) })
+    }
   })
 
   test('a missing file is missing', () => {
