@@ -90,6 +90,9 @@ fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratc
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
 await bundle('index.mjs', {
   format: 'esm',
+  // The runtime finds the gc bundle beside itself (its background processes run it); an ES module
+  // has no __dirname, but the same directory in import.meta.dirname (Node 20.11+).
+  define: { ...common.define, __dirname: 'import.meta.dirname' },
   stdin: {
     contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n`,
     resolveDir: root, sourcefile: 'index-esm.js', loader: 'js',
