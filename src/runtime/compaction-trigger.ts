@@ -80,14 +80,16 @@ export const UPKEEP_STAMP = 'upkeep.stamp'
 const notBefore = new Map<string, number>()
 
 /**
- * Called when a space was just created: starts the periodic upkeep (`gc.cjs`'s `upkeepStore`,
- * a full gc with a 7-day grace period, at low priority, detached and silent) when the store's
- * last full gc is older than 7 days, or it never had one and is older than 7 days. The claim is
- * taken atomically before spawning, so processes racing on one store start one upkeep: a
- * missing stamp is created exclusively (`wx`); a stale one is claimed by hard-linking it to a
- * name made of its mtime, which only one process can create. Never throws, never prints;
- * nothing when `SCRATCHSPACE_AUTO_GC` is off or the store cannot be written. Returns whether a
- * process was started.
+ * Called when a space was just created: when the store's last full gc is older than 7 days (or
+ * it never had one and is older than 7 days), schedules the periodic upkeep (`gc.cjs`'s
+ * `upkeepStore`: a full gc with a 7-day grace period, at low priority, detached and silent).
+ * The call itself only stats the stamp, once per process and store; the claim and the spawn
+ * (milliseconds) run on the next turn of the event loop, so the caller never waits for them,
+ * and a process that exits first claims nothing. The claim is atomic, so processes racing on
+ * one store start one upkeep: a missing stamp is created exclusively (`wx`); a stale one is
+ * claimed by hard-linking it to a name made of its mtime, which only one process can create.
+ * Never throws, never prints; nothing when `SCRATCHSPACE_AUTO_GC` is off or the store cannot
+ * be written. Returns whether the upkeep was scheduled.
  */
 export function requestUpkeep(root: string, now = Date.now()): boolean {
   if (now < (notBefore.get(root) ?? 0) || !autoGcEnabled()) return false
@@ -99,17 +101,27 @@ export function requestUpkeep(root: string, now = Date.now()): boolean {
     const seen = fs.statSync(stamp, { throwIfNoEntry: false })
     // The format file is written once, when the store is made: its mtime is the store's age.
     const since = seen?.mtimeMs ?? fs.statSync(path.join(book, FORMAT_FILE)).mtimeMs
-    if (now - since < UPKEEP_EVERY_MS) return notBefore.set(root, since + UPKEEP_EVERY_MS) && false
-    // The caller has just written a space into the store; the claim itself proves `.scratch/` writable.
-    if (seen === undefined) fs.writeFileSync(stamp, '', { flag: 'wx' })
-    else {
-      fs.linkSync(stamp, `${stamp}.${Math.floor(seen.mtimeMs)}`)
-      fs.utimesSync(stamp, now / 1000, now / 1000)
+    if (now - since < UPKEEP_EVERY_MS) {
+      notBefore.set(root, since + UPKEEP_EVERY_MS)
+      return false
     }
-    notBefore.set(root, now + UPKEEP_EVERY_MS)
-    return runDetached('upkeepStore', root)
+    setImmediate(() => {
+      try {
+        // The caller has just written a space into the store; the claim itself proves `.scratch/` writable.
+        if (seen === undefined) fs.writeFileSync(stamp, '', { flag: 'wx' })
+        else {
+          fs.linkSync(stamp, `${stamp}.${Math.floor(seen.mtimeMs)}`)
+          fs.utimesSync(stamp, now / 1000, now / 1000)
+        }
+        notBefore.set(root, now + UPKEEP_EVERY_MS)
+        runDetached('upkeepStore', root)
+      } catch {
+        // Not writable, or claimed by another process: no upkeep from this one.
+      }
+    })
+    return true
   } catch {
-    // Not writable, claimed by another process, no format file: no upkeep from this call.
+    // No stamp and no format file (not a store this process made), or unreadable: nothing to do.
     return false
   }
 }
