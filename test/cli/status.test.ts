@@ -128,3 +128,19 @@ describe('what a project has wired', () => {
     expect(projectWiring(path.join(box.tmp, 'bad'), {})).toMatchObject({ npmScript: false, any: false })
   })
 })
+
+describe('help', () => {
+  const box = useSandbox()
+
+  test('scratch help status and status --help: usage, options and examples; the command list names it', async () => {
+    const help = await scratch(box.store, ['help', 'status'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage:\n  scratch status [--json]')
+    expect(help.stdout).toMatch(/Examples:\n  scratch status\n  scratch status --json/)
+    expect((await scratch(box.store, ['status', '--help'])).stdout).toBe(help.stdout)
+    expect((await scratch(box.store, ['help'])).stdout).toMatch(/^  status\s+Show the store at a glance/m)
+    const list = (await scratch(box.store, ['help', 'list'])).stdout
+    expect(list).toContain('scratch list --by owner [--json]')
+    expect(list).toContain('  scratch list --by owner\n')
+  })
+})
