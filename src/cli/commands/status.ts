@@ -2,7 +2,7 @@ import { storeStatus, type StoreStatus } from '../../gc'
 import { projectWiring, type Wiring } from '../../integration/wiring'
 import { JSON_OPTION, printJson, type Command } from '../command'
 import { displayPath, formatAge, formatBytes, paint } from '../format'
-import { shorten, plural } from '../table'
+import { plural, shorten, visibleLength } from '../table'
 
 /** The routes a project has wired, in words (none: what to run). */
 export function describeWiring(wiring: Wiring | null): string {
@@ -17,7 +17,22 @@ export function describeWiring(wiring: Wiring | null): string {
   return routes.length > 0 ? `${where}: ${routes.join(', ')}` : `${where}: nothing wired; 'scratch init' sweeps after every install`
 }
 
-/** The human view of `scratch status`: one labelled line per fact, each fitted to `columns`. */
+/** `text` in lines of at most `width` visible characters, broken at spaces; a word longer than that is shortened, keeping its end (paths). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`
+    if (visibleLength(next) <= width) line = next
+    else {
+      if (line !== '') lines.push(line)
+      line = shorten(word, width, true)
+    }
+  }
+  return [...lines, line]
+}
+
+/** The human view of `scratch status`: one labelled line per fact, wrapped at spaces to fit `columns`. */
 export function formatStatus(status: StoreStatus, wiring: Wiring | null, opts: { color: boolean; now: number; columns?: number }): string {
   const p = paint(opts.color)
   const lines: [string, string][] = [
@@ -40,8 +55,8 @@ export function formatStatus(status: StoreStatus, wiring: Wiring | null, opts: {
   lines.push(['This project', describeWiring(wiring)])
   const width = Math.max(...lines.map(([label]) => label.length))
   return lines.map(([label, text]) => {
-    const line = `${p.bold(label.padEnd(width))}  ${text}`
-    return opts.columns === undefined ? line : shorten(line, opts.columns)
+    const room = opts.columns === undefined ? Infinity : Math.max(12, opts.columns - width - 2)
+    return wrapWords(text, room).map((part, i) => `${i === 0 ? p.bold(label.padEnd(width)) : ' '.repeat(width)}  ${part}`).join('\n')
   }).join('\n') + '\n'
 }
 
