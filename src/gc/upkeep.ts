@@ -40,6 +40,10 @@ export async function upkeepStore(root: string): Promise<void> {
   }
   try {
     pruneClaims(root)
+  } catch {
+    // Left for the next upkeep; the gc decides what this store is.
+  }
+  try {
     await runGc({ root, graceMs: UPKEEP_GRACE_MS, automatic: true })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
