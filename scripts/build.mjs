@@ -90,6 +90,9 @@ fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratc
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
 await bundle('index.mjs', {
   format: 'esm',
+  // The runtime finds the gc bundle beside itself (its background processes run it); an ES module
+  // has no __dirname, but the same directory in import.meta.dirname (Node 20.11+).
+  define: { ...common.define, __dirname: 'import.meta.dirname' },
   stdin: {
     contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n`,
     resolveDir: root, sourcefile: 'index-esm.js', loader: 'js',
@@ -105,10 +108,16 @@ fs.writeFileSync(path.join(dist, 'pnpm-hook.cjs'), '"use strict";\nmodule.export
 // (a getter per property) when the bundle loads: ~1.2 ms of the runtime entry's ~2.7 ms. Where
 // the bundle reads such a binding only as `.default`, `{ default: require(...) }` is the same
 // thing without the copy; any other use keeps esbuild's form.
+// Every module of the bundle has its own such binding (top-level vars, in evaluation order), so
+// the later ones of a builtin reuse the first one's object: ~30 bytes per module in each bundle.
 function plainBuiltinDefaults(code) {
+  const first = new Map()
   return code.replace(/\b(import_node_[\w$]+) = __toESM\((require\("node:[\w/]+"\))\)/g, (all, name, call) => {
     const uses = code.match(new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b(?!\\$)(\\.default\\b)?`, 'g')) ?? []
-    return uses.filter((use) => !use.endsWith('.default')).length === 1 ? `${name} = { default: ${call} }` : all
+    if (uses.filter((use) => !use.endsWith('.default')).length !== 1) return all
+    if (first.has(call)) return `${name} = ${first.get(call)}`
+    first.set(call, name)
+    return `${name} = { default: ${call} }`
   })
 }
 // In the gc bundle every module has its own copy (~40 of them): without the rewrite, loading the

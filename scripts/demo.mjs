@@ -8,7 +8,9 @@
 //   4. the same with npm: `npx pnpm-plugin-scratch init`, `npm install`, run, `npm uninstall fixture-a`;
 //   5. pnpm 12 with `pnpm add --config pnpm-plugin-scratch` (pnpm 12 is provisioned into the e2e
 //      cache first if it is missing, with a progress line; that needs the npm registry once);
-//   6. `scratch gc --dry-run` over the store.
+//   6. `scratch gc --dry-run` over the store;
+//   7. `scratch status` and `scratch list --by owner` of the store the demo built (with two more
+//      spaces: a global one, and one of a package no project installs).
 //
 // Every step checks its outcome and the demo exits 1 with a message at the first one that did
 // not happen, so it doubles as a smoke test. Packages come from a registry on 127.0.0.1 serving
@@ -251,6 +253,25 @@ async function main() {
     expectThat(report !== null && wouldDelete.length === 0 && report.spaces.some((s) => s.owner === 'fixture-b' && s.verdict === 'live'),
       'nothing left to collect (the installs already swept); fixture-b/cache is kept',
       report === null ? `scratch gc --dry-run --json exited with ${gc.code}:\n${gc.output}` : `would delete: ${JSON.stringify(wouldDelete)}`)
+
+    // -----------------------------------------------------------------------------------------
+    heading('8. The store at a glance, and where its disk went')
+    const more = "const fs = require('node:fs'), { getGlobalScratch, getScratch } = require('pnpm-plugin-scratch'); " +
+      "fs.writeFileSync(getGlobalScratch('downloads') + '/blob', Buffer.alloc(1 << 20)); " +
+      "fs.writeFileSync(getScratch('models', { name: 'old-tool' }) + '/weights', Buffer.alloc(3 << 20))"
+    note('two more spaces: 1 MiB in the global namespace, 3 MiB of old-tool (which no project installs)')
+    await sh(`node -e "…getGlobalScratch('downloads')…getScratch('models', { name: 'old-tool' })…"`, h.runNode(sandbox, more, { cwd: npmApp.dir }))
+    await sh('cd ~/npm-app && scratch status', scratch(['status'], npmApp.dir))
+    const status = await scratch(['status', '--json'], npmApp.dir)
+    const glance = status.code === 0 ? JSON.parse(status.stdout) : null
+    expectThat(glance !== null && glance.spaces === report.spaces.length + 2 && glance.lastSweep !== null && glance.lastSweep.deleted === 1 && glance.wired?.npmScript === true,
+      'status: every space, the last automatic sweep (npm would have hidden it), the npm script of ~/npm-app',
+      glance === null ? `scratch status --json exited with ${status.code}:\n${status.output}` : `status: ${JSON.stringify(glance)}`)
+    await sh('scratch list --by owner', scratch(['list', '--by', 'owner']))
+    const byOwner = await scratch(['list', '--by', 'owner', '--json'])
+    const owners = byOwner.code === 0 ? JSON.parse(byOwner.stdout).owners : null
+    expectThat(owners !== null && owners[0]?.owner === 'old-tool' && owners[0].orphaned === 1 && owners.some((o) => o.owner === 'fixture-b' && o.live === 1),
+      'one row per owner, largest first: old-tool (orphaned) leads; fixture-b is live', `scratch list --by owner --json: ${byOwner.output}`)
 
     console.log(`\n${green(bold('Demo complete'))} in ${seconds(Date.now() - started)}.`)
   } finally {

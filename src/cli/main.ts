@@ -8,12 +8,13 @@ import { initCommand } from './commands/init'
 import { listCommand } from './commands/list'
 import { pathCommand } from './commands/path'
 import { registerCommand } from './commands/register'
+import { statusCommand } from './commands/status'
 import { PromptInterrupted, processIo, usageError, type Io } from './io'
 import { parseCommandArgs } from './options'
 
 declare const SCRATCH_VERSION: string
 
-const COMMANDS: Command[] = [gcCommand, listCommand, clearCommand, deleteCommand, pathCommand, registerCommand, initCommand, exportCommand, importCommand]
+const COMMANDS: Command[] = [gcCommand, listCommand, statusCommand, clearCommand, deleteCommand, pathCommand, registerCommand, initCommand, exportCommand, importCommand]
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

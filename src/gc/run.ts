@@ -13,6 +13,7 @@ import { markRunStart } from './clock'
 import { emptyTrash, findLeftovers, loadState, removeStaleTemps } from './state'
 import { isErrno } from '../errors'
 import { sweepSpaces } from './sweep'
+import { recordLastGc } from './last-gc'
 import { assessWorld } from './world'
 
 export interface GcOptions {
@@ -30,6 +31,8 @@ export interface GcOptions {
   lockWaitMs?: number
   /** Called as spaces are judged (a progress indicator for people). */
   onProgress?: (done: number, total: number) => void
+  /** Started by the periodic upkeep, not by a person (kept in the run's record). */
+  automatic?: boolean
 }
 
 /**
@@ -100,7 +103,9 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
         warnings.push(`the disk is full (${err.code}): the store's state was not updated; the next run catches up`)
       }
     }
-    return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
+    const report = { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings }
+    if (!dryRun) recordLastGc(root, report, now, opts.automatic)
+    return report
   } finally {
     lock?.release()
   }

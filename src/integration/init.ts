@@ -8,7 +8,7 @@ import { detectPackageManager, hasConfigDependency, pnpmVersion, type PackageMan
 import { BRIDGE_TEXT, bridgeBlocker, bridgeState, PNPMFILE } from './pnpm-bridge'
 import { initOtherManager, undoOtherManagers } from './other-managers'
 
-const PACKAGE_NAME = 'pnpm-plugin-scratch'
+export const PACKAGE_NAME = 'pnpm-plugin-scratch'
 
 /** The one command of the recommended pnpm route (init cannot run it: it needs the registry). */
 export const PNPM_CONFIG_COMMAND = `pnpm add --config ${PACKAGE_NAME}`

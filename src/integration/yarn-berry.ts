@@ -19,7 +19,7 @@ import { composeYarnPlugin, describePluginFile, type PluginSource } from './yarn
 
 /** Where the plugin lives in a project, relative to its root, with `/` as yarn writes it. */
 export const YARN_PLUGIN_PATH = '.yarn/plugins/pnpm-plugin-scratch.cjs'
-const YARNRC = '.yarnrc.yml'
+export const YARNRC = '.yarnrc.yml'
 
 /** One edit wiring made or would make (`after: null`: removed). */
 export interface WiringChange {

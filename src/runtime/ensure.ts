@@ -7,6 +7,7 @@ import { makeTempDir } from './dirs'
 import { removeTrashed } from './remove'
 import { locateSpace, noteAccess } from './spaces'
 import { notWritable, prepareStoreRoot } from './store-root'
+import { requestUpkeep } from './compaction-trigger'
 
 function hasContent(dir: string): boolean {
   try {
@@ -41,8 +42,9 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
 
   // The temp name carries this process's pid and host: a gc removes it once this process is gone.
   let temp: string
+  let tracked: boolean
   try {
-    prepareStoreRoot(space.root)
+    tracked = prepareStoreRoot(space.root)
     temp = makeTempDir(path.dirname(space.path), `.${key}.tmp-${asideName('populate')}`)
   } catch (err) {
     // Every system error here is about the store location (full, read-only, too long, /proc).
@@ -60,5 +62,7 @@ export async function ensureScratch(key: string, owner: Owner, populate: (dir: s
     if (isErrno(err, 'ENOSPC', 'EDQUOT')) throw notWritable(space.path, err, 'fill scratch space')
     throw err
   }
+  // Created it: see docs/design.md, "Periodic upkeep".
+  if (tracked) requestUpkeep(space.root)
   return space.path
 }

@@ -12,6 +12,7 @@ import { removeSpace } from './remove'
 import { measureTree } from './tree'
 import { forgetSpace, recentlyRecorded, recordAccess, trackingEnabled } from './tracking'
 import { makeDirs } from './dirs'
+import { requestUpkeep } from './compaction-trigger'
 
 /** Options of `getScratch` and `getGlobalScratch`. */
 export interface GetScratchOptions {
@@ -81,8 +82,10 @@ function openSpace(space: SpaceLocation, caller: OwnerInfo | null): string {
   noteAccess(space, caller, exists, now)
   if (!exists) {
     try {
-      prepareStoreRoot(space.root)
+      const tracked = prepareStoreRoot(space.root)
       makeDirs(space.path)
+      // Only a call that creates a space looks at the upkeep stamp (docs/design.md, "Periodic upkeep").
+      if (tracked) requestUpkeep(space.root, now)
     } catch (err) {
       // Every system error here is about the store location (full, read-only, too long, /proc).
       if (isErrno(err)) throw notWritable(space.path, err)
