@@ -8,10 +8,12 @@ import { isErrno } from '../errors'
 import { UPKEEP_STAMP } from '../runtime/compaction-trigger'
 import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
-import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic } from '../store/atomic'
+import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic, type JsonRead } from '../store/atomic'
 import type { GcReport } from './report'
 
 export const LAST_GC_FILE = 'last-gc.json'
+/** The file's version (docs/design.md, "State versions"). */
+const LAST_GC_VERSION = 1
 
 /** What the last full gc did (`scratch status`). */
 export interface LastGc {
@@ -47,7 +49,9 @@ export function recordLastGc(root: string, report: GcReport, now: number, automa
   }
   try {
     if (fs.lstatSync(bookkeepingDir(root), { throwIfNoEntry: false })?.isDirectory() !== true) return
-    withoutFsync(() => writeFileAtomic(lastGcPath(root), sealedJson(record)))
+    // A newer version's file is never replaced (docs/design.md, "State versions").
+    if (readFile(root).state === 'newer') return
+    withoutFsync(() => writeFileAtomic(lastGcPath(root), sealedJson({ version: LAST_GC_VERSION, ...record })))
     const stamp = path.join(bookkeepingDir(root), UPKEEP_STAMP)
     fs.closeSync(fs.openSync(stamp, 'a'))
     fs.utimesSync(stamp, now / 1000, now / 1000)
@@ -63,10 +67,20 @@ function isLastGc(value: unknown): value is LastGc & { checksum?: string } {
     Array.isArray(v.warnings) && v.warnings.every((w) => typeof w === 'string')
 }
 
+function readFile(root: string): JsonRead<LastGc> {
+  return readJsonFile(lastGcPath(root), isLastGc, [LAST_GC_VERSION])
+}
+
+/** Why the store must be left alone because of this file (a newer version wrote it), or undefined. */
+export function lastGcHold(root: string): string | undefined {
+  const read = readFile(root)
+  return read.state === 'newer' ? read.reason : undefined
+}
+
 /** The last recorded full gc, or null when none was recorded (or the file is damaged: it is only informative). */
 export function readLastGc(root: string = currentRoot()): LastGc | null {
   try {
-    const read = readJsonFile(lastGcPath(root), isLastGc)
+    const read = readFile(root)
     if (read.state !== 'ok') return null
     const { at, deleted, freedBytes, warnings, automatic } = read.value
     return { at, deleted, freedBytes, warnings, automatic }

@@ -10,6 +10,7 @@ import { removeTree } from '../runtime/tree-remove'
 import { newerRecords, readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
+import { lastGcHold } from './last-gc'
 import { lastSweepHold } from './last-sweep'
 
 /** Everything a run reads from the store before judging. */
@@ -53,7 +54,7 @@ export function loadState(root: string, reportDamage: { except: string[] } | nul
   const strays = dropUnsound(registry, marks)
   if (strays > 0) warnings.push(`skipped ${strays} damaged entr${strays === 1 ? 'y' : 'ies'} (a project that is not an absolute path, or a space that is not <owner>/<key>) in the registry or orphan marks`)
   for (const hold of holds) warnings.push(`${hold}; this run deletes nothing`)
-  const newer = [newerRecords(history), ...[registryRead, marksRead].map((read) => read.state === 'newer' ? read.reason : undefined), lastSweepHold(root)]
+  const newer = [newerRecords(history), ...[registryRead, marksRead].map((read) => read.state === 'newer' ? read.reason : undefined), lastSweepHold(root), lastGcHold(root)]
     .filter((reason) => reason !== undefined)
   const newerWriter = newer.length > 0 ? newer.join('; ') : undefined
   if (newerWriter !== undefined) {
