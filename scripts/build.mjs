@@ -23,11 +23,12 @@ fs.rmSync(dist, { recursive: true, force: true })
 
 // Modules loaded lazily at run time stay separate files, so the entries that load them only
 // on first use (the runtime's archive functions, the lockfile readers' YAML fallback) never parse them.
-const lazyChunks = { '../archive/index': './archive.mjs', yaml: './yaml.cjs' }
+const archiveApi = path.join(root, 'src', 'archive', 'api.ts')
 const lazyChunkPlugin = {
   name: 'lazy-chunks',
   setup(b) {
-    b.onResolve({ filter: /^(\.\.\/archive\/index|yaml)$/ }, (args) => ({ path: lazyChunks[args.path], external: true }))
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true }))
+    b.onResolve({ filter: /^\.\/index$/ }, (args) => args.importer === archiveApi ? { path: './archive.mjs', external: true } : undefined)
   },
 }
 

@@ -1,16 +1,7 @@
 import os from 'node:os'
 import type { GcReport, SpaceReport } from '../gc/report'
 import { fitTable, plural } from './table'
-
-/** Bytes for people, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.2 GiB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`
-}
+import { formatBytes } from '../bytes'
 
 /** `~/…` for paths under the home directory, as people read them. */
 export function displayPath(file: string): string {

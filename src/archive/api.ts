@@ -1,16 +1,17 @@
 import path from 'node:path'
 import { ScratchError } from '../errors'
-import type { Owner } from './owner'
-import { locateSpace, noteAccess } from './spaces'
+import type { Owner } from '../runtime/owner'
+import { locateSpace, noteAccess } from '../runtime/spaces'
 
-type ArchiveModule = typeof import('../archive/index')
+type ArchiveModule = typeof import('./index')
 let archive: ArchiveModule | undefined
 
-// The build turns this import into the separate chunk ./archive.mjs, so node-tar is parsed only
-// by processes that export or import. A dynamic import (not require) so that the ESM entry has no
+// The archive room's door for the runtime entry: validation and access records here, the tar
+// code behind a lazy import. The build turns that import into the separate chunk ./archive.mjs,
+// so node-tar is parsed only by processes that export or import. A dynamic import (not require) so that the ESM entry has no
 // `require` and bundlers can follow it.
 async function loadArchive(): Promise<ArchiveModule> {
-  archive ??= await import('../archive/index')
+  archive ??= await import('./index')
   return archive
 }
 
