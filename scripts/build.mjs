@@ -15,38 +15,22 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import options from './esbuild-options.cjs'
 
-const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..')
+const { root, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks } = options
 const dist = path.join(root, 'dist')
-const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version
 fs.rmSync(dist, { recursive: true, force: true })
+const lazyChunkPlugin = lazyChunks()
 
-// Modules loaded lazily at run time stay separate files, so the entries that load them only
-// on first use (the runtime's archive functions, the lockfile readers' YAML fallback) never parse them.
-const archiveApi = path.join(root, 'src', 'archive', 'api.ts')
-const lazyChunkPlugin = {
-  name: 'lazy-chunks',
-  setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true }))
-    b.onResolve({ filter: /^\.\/index$/ }, (args) => args.importer === archiveApi ? { path: './archive.mjs', external: true } : undefined)
-  },
-}
-
-// The key of the shared runtime instance: one per version, so two versions in one process never
-// mix their state, while the ESM and CJS entries (and bundled copies) of one version share it.
-const RUNTIME_KEY = `pnpm-plugin-scratch/runtime@${version}`
-const shared = (importLine) => `${importLine}\nconst key = Symbol.for(${JSON.stringify(RUNTIME_KEY)})\n` +
+// The runtime instance: the first entry of this version loaded in a process keeps its exports
+// (key `api`) and the array of runtime functions the gc and archive bundles link to (key
+// `internal`) on globalThis, in one synchronous evaluation, so the two always come from one copy.
+const { list: runtimeList, links } = await runtimeLinks()
+const keyOf = (name) => `Symbol.for(${JSON.stringify(runtimeKeys[name])})`
+const internalImports = runtimeList.map(([file, name], i) => `import { ${name} as $${i} } from ${JSON.stringify(file)}`).join('\n')
+const internalLine = `globalThis[${keyOf('internal')}] ??= [${runtimeList.map((_, i) => `$${i}`).join(', ')}]\n`
+const shared = (importLine) => `${importLine}\nconst key = ${keyOf('api')}\n` +
   'const runtime = globalThis[key] ?? (globalThis[key] = local)\n'
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  minifySyntax: true,
-  legalComments: 'inline',
-  define: { SCRATCH_VERSION: JSON.stringify(version) },
-  logLevel: 'warning',
-}
 
 // node-tar's package entry is one pre-minified file, so a bundle of it keeps all of tar (create,
 // list, replace, write-entry…) though the archive code uses only Parser, Header and Pax. Its
@@ -66,9 +50,12 @@ async function bundle(out, opts) {
 }
 
 await Promise.all([
-  bundle('index.cjs', { entryPoints: [path.join(root, 'src/index.ts')] }),
+  bundle('index.cjs', {
+    stdin: { contents: `export * from './src/index.ts'\n${internalImports}\n${internalLine}`, resolveDir: root, sourcefile: 'index-cjs.js', loader: 'js' },
+  }),
   // Vendored code: minified, it is never read in a stack trace of ours.
-  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [pureTar], minify: true, format: 'esm' }),
+  // The gc and archive bundles link to the runtime instance instead of carrying a copy of it.
+  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [pureTar, sharedRuntime(links, { load: 'global' })], minify: true, format: 'esm' }),
   // Only the parsing half of yaml (from its ES build, so the rest is tree-shaken away): the
   // lockfile readers parse, they never stringify.
   bundle('yaml.cjs', {
@@ -76,7 +63,7 @@ await Promise.all([
     plugins: [], minify: true,
   }),
   // Minified below, after the builtin-default rewrite (which needs esbuild's readable names).
-  bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')] }),
+  bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')], plugins: [lazyChunkPlugin, sharedRuntime(links, { load: 'require' })] }),
 ])
 
 // The CJS entry exports the shared instance: esbuild's `module.exports = __toCommonJS(...)` (its
@@ -85,14 +72,14 @@ const cjsFile = path.join(dist, 'index.cjs')
 const cjsExport = /^module\.exports = (__toCommonJS\(\w+\));$/m
 const cjsCode = fs.readFileSync(cjsFile, 'utf8')
 if (!cjsExport.test(cjsCode)) throw new Error('build: the runtime entry has no module.exports = __toCommonJS(...) line to share')
-fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratchLocal = ${local}, __scratchKey = Symbol.for(${JSON.stringify(RUNTIME_KEY)});\n` +
+fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratchLocal = ${local}, __scratchKey = ${keyOf('api')};\n` +
   'module.exports = globalThis[__scratchKey] ?? (globalThis[__scratchKey] = __scratchLocal);'))
 
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
 await bundle('index.mjs', {
   format: 'esm',
   stdin: {
-    contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n`,
+    contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n${internalImports}\n${internalLine}`,
     resolveDir: root, sourcefile: 'index-esm.js', loader: 'js',
   },
 })
