@@ -35,13 +35,14 @@ const archiveApi = path.join(root, 'src', 'archive', 'api.ts')
 /**
  * Modules loaded lazily at run time stay separate files, so the entries that load them only on
  * first use (the runtime's archive functions, the lockfile readers' YAML fallback) never parse
- * them. `archive` names the chunk the archive door (`src/archive/api.ts`) imports.
+ * them. `archive` names the chunk the archive door (`src/archive/api.ts`) imports; `yaml: false`
+ * bundles the YAML parser in.
  */
-function lazyChunks({ archive = './archive.mjs' } = {}) {
+function lazyChunks({ archive = './archive.mjs', yaml = true } = {}) {
   return {
     name: 'lazy-chunks',
     setup(b) {
-      b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true }))
+      if (yaml) b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true }))
       b.onResolve({ filter: /^\.\/index$/ }, (args) => args.importer === archiveApi ? { path: archive, external: true } : undefined)
     },
   }

@@ -22,14 +22,9 @@ export interface Snapshot { dir: string; index: string; cli: string }
  */
 export async function buildSnapshot(): Promise<Snapshot> {
   const { build } = await import('esbuild')
+  // The repository's one esbuild configuration, as scripts/build.mjs uses it.
+  const { common, lazyChunks } = require('../../scripts/esbuild-options.cjs') as typeof import('../../scripts/esbuild-options.cjs')
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'scratch-stress-dist-'))
-  const version = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version as string
-  const lazyChunk = {
-    name: 'lazy-chunks',
-    setup(b: import('esbuild').PluginBuild) {
-      b.onResolve({ filter: /^\.\.\/archive\/index$/ }, () => ({ path: './archive.cjs', external: true }))
-    },
-  }
   const entries = [
     { in: 'src/index.ts', out: 'index.cjs', chunked: true },
     { in: 'src/archive/index.ts', out: 'archive.cjs', chunked: false },
@@ -38,11 +33,12 @@ export async function buildSnapshot(): Promise<Snapshot> {
     { in: 'src/gc/index.ts', out: 'gc.cjs', chunked: true },
   ]
   await Promise.all(entries.map((entry) => build({
+    ...common,
     entryPoints: [path.join(repoRoot, entry.in)],
     outfile: path.join(dir, entry.out),
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
-    plugins: entry.chunked ? [lazyChunk] : [],
-    define: { SCRATCH_VERSION: JSON.stringify(version) },
+    format: 'cjs', logLevel: 'error',
+    // The archive chunk is CommonJS here (the snapshot is required, never imported); YAML stays bundled.
+    plugins: entry.chunked ? [lazyChunks({ archive: './archive.cjs', yaml: false })] : [],
   })))
   return { dir, index: path.join(dir, 'index.cjs'), cli: path.join(dir, 'cli.cjs') }
 }
