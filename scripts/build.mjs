@@ -17,7 +17,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import options from './esbuild-options.cjs'
 
-const { root, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks } = options
+const { root, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks, internalLines } = options
 const dist = path.join(root, 'dist')
 fs.rmSync(dist, { recursive: true, force: true })
 const lazyChunkPlugin = lazyChunks()
@@ -27,8 +27,7 @@ const lazyChunkPlugin = lazyChunks()
 // `internal`) on globalThis, in one synchronous evaluation, so the two always come from one copy.
 const { list: runtimeList, links } = await runtimeLinks()
 const keyOf = (name) => `Symbol.for(${JSON.stringify(runtimeKeys[name])})`
-const internalImports = runtimeList.map(([file, name], i) => `import { ${name} as $${i} } from ${JSON.stringify(file)}`).join('\n')
-const internalLine = `globalThis[${keyOf('internal')}] ??= [${runtimeList.map((_, i) => `$${i}`).join(', ')}]\n`
+const internal = internalLines(runtimeList)
 const shared = (importLine) => `${importLine}\nconst key = ${keyOf('api')}\n` +
   'const runtime = globalThis[key] ?? (globalThis[key] = local)\n'
 
@@ -51,7 +50,7 @@ async function bundle(out, opts) {
 
 await Promise.all([
   bundle('index.cjs', {
-    stdin: { contents: `export * from './src/index.ts'\n${internalImports}\n${internalLine}`, resolveDir: root, sourcefile: 'index-cjs.js', loader: 'js' },
+    stdin: { contents: `export * from './src/index.ts'\n${internal}`, resolveDir: root, sourcefile: 'index-cjs.js', loader: 'js' },
   }),
   // Vendored code: minified, it is never read in a stack trace of ours.
   // The gc and archive bundles link to the runtime instance instead of carrying a copy of it.
@@ -76,10 +75,17 @@ fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratc
   'module.exports = globalThis[__scratchKey] ?? (globalThis[__scratchKey] = __scratchLocal);'))
 
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
+// An ES module has no `__dirname` and no `require`; the runtime uses both to start the
+// background compaction with the gc bundle beside it (src/runtime/compaction-trigger.ts). The
+// entry makes them from import.meta.url (builtins only: no file more is loaded).
+const esmScope = "import { createRequire as __scratchRequire } from 'node:module'\n" +
+  "import { fileURLToPath as __scratchPath } from 'node:url'\n" +
+  "const require = __scratchRequire(import.meta.url), __dirname = __scratchPath(new URL('.', import.meta.url))\n"
 await bundle('index.mjs', {
   format: 'esm',
+  banner: { js: esmScope },
   stdin: {
-    contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n${internalImports}\n${internalLine}`,
+    contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n${internal}`,
     resolveDir: root, sourcefile: 'index-esm.js', loader: 'js',
   },
 })

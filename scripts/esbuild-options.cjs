@@ -188,4 +188,13 @@ async function runtimeLinks(entry = path.join(root, 'src', 'index.ts')) {
   return { list, links }
 }
 
-module.exports = { root, version, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks, valueExports }
+/**
+ * The lines a runtime entry ends with to keep its internal array on globalThis: imports of the
+ * `list` names and the assignment (the first entry of this version to load keeps its own).
+ */
+function internalLines(list) {
+  const imports = list.map(([file, name], i) => `import { ${name} as $${i} } from ${JSON.stringify(file)}`).join('\n')
+  return `${imports}\nglobalThis[Symbol.for(${JSON.stringify(runtimeKeys.internal)})] ??= [${list.map((_, i) => `$${i}`).join(', ')}]\n`
+}
+
+module.exports = { root, version, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks, internalLines, valueExports }

@@ -10,3 +10,4 @@ export interface RuntimeLink { provided: [name: string, index: number][]; own: b
 export declare function sharedRuntime(links: Map<string, RuntimeLink>, opts: { load: 'require' | 'global' }): Plugin
 export declare function runtimeLinks(entry?: string): Promise<{ list: [file: string, name: string][]; links: Map<string, RuntimeLink> }>
 export declare function valueExports(file: string): string[]
+export declare function internalLines(list: [file: string, name: string][]): string

@@ -22,23 +22,23 @@ export interface Snapshot { dir: string; index: string; cli: string }
  */
 export async function buildSnapshot(): Promise<Snapshot> {
   const { build } = await import('esbuild')
-  // The repository's one esbuild configuration, as scripts/build.mjs uses it.
-  const { common, lazyChunks } = require('../../scripts/esbuild-options.cjs') as typeof import('../../scripts/esbuild-options.cjs')
+  // The repository's one esbuild configuration, as scripts/build.mjs uses it: the other bundles
+  // link to the runtime instance of index.cjs. The archive chunk is CommonJS here (the snapshot
+  // is required, never imported); YAML stays bundled.
+  const options = require('../../scripts/esbuild-options.cjs') as typeof import('../../scripts/esbuild-options.cjs')
+  const { list, links } = await options.runtimeLinks()
+  const chunks = options.lazyChunks({ archive: './archive.cjs', yaml: false })
+  const linked = options.sharedRuntime(links, { load: 'require' })
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'scratch-stress-dist-'))
-  const entries = [
-    { in: 'src/index.ts', out: 'index.cjs', chunked: true },
-    { in: 'src/archive/index.ts', out: 'archive.cjs', chunked: false },
-    { in: 'src/cli/main.ts', out: 'cli.cjs', chunked: true },
+  const entries: { out: string; input: Partial<import('esbuild').BuildOptions>; plugins: import('esbuild').Plugin[] }[] = [
+    { out: 'index.cjs', input: { stdin: { contents: `export * from './src/index.ts'\n${options.internalLines(list)}`, resolveDir: repoRoot, loader: 'js' } }, plugins: [chunks] },
+    { out: 'archive.cjs', input: { entryPoints: [path.join(repoRoot, 'src/archive/index.ts')] }, plugins: [options.sharedRuntime(links, { load: 'global' })] },
+    { out: 'cli.cjs', input: { entryPoints: [path.join(repoRoot, 'src/cli/main.ts')] }, plugins: [chunks, linked] },
     // Beside the runtime, as in dist/: the runtime starts it for background log compaction.
-    { in: 'src/gc/index.ts', out: 'gc.cjs', chunked: true },
+    { out: 'gc.cjs', input: { entryPoints: [path.join(repoRoot, 'src/gc/index.ts')] }, plugins: [chunks, linked] },
   ]
   await Promise.all(entries.map((entry) => build({
-    ...common,
-    entryPoints: [path.join(repoRoot, entry.in)],
-    outfile: path.join(dir, entry.out),
-    format: 'cjs', logLevel: 'error',
-    // The archive chunk is CommonJS here (the snapshot is required, never imported); YAML stays bundled.
-    plugins: entry.chunked ? [lazyChunks({ archive: './archive.cjs', yaml: false })] : [],
+    ...options.common, ...entry.input, outfile: path.join(dir, entry.out), format: 'cjs', logLevel: 'error', plugins: entry.plugins,
   })))
   return { dir, index: path.join(dir, 'index.cjs'), cli: path.join(dir, 'cli.cjs') }
 }
