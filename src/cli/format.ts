@@ -2,6 +2,7 @@ import os from 'node:os'
 import type { GcReport, SpaceReport } from '../gc/report'
 import { fitTable, plural } from './table'
 import { formatBytes } from '../bytes'
+import { DAY_MS } from '../runtime/iso-time'
 
 /** `~/…` for paths under the home directory, as people read them. */
 export function displayPath(file: string): string {
@@ -21,8 +22,8 @@ export function formatAge(iso: string | null, now: number): string {
   const ms = now - Date.parse(iso)
   if (ms < 60_000) return 'just now'
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`
-  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ago`
-  const days = Math.floor(ms / 86_400_000)
+  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`
+  const days = Math.floor(ms / DAY_MS)
   return `${days} day${days === 1 ? '' : 's'} ago`
 }
 
