@@ -11,7 +11,7 @@ export function displayPath(file: string): string {
 }
 
 /** `text` with every absolute path under the home directory shortened to `~/…`. */
-export function shortenHome(text: string): string {
+function shortenHome(text: string): string {
   const home = os.homedir()
   return home.length > 1 ? text.split(home + '/').join('~/') : text
 }

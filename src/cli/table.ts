@@ -20,12 +20,12 @@ const GAP = 2
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[\d+m/g
 
-export function visibleLength(text: string): number {
+function visibleLength(text: string): number {
   return [...text.replace(ANSI, '')].length
 }
 
 /** `text` cut to `width` visible characters, with `…` where it was cut; colour codes are dropped when cutting. */
-export function shorten(text: string, width: number, keepEnd = false): string {
+function shorten(text: string, width: number, keepEnd = false): string {
   if (visibleLength(text) <= width) return text
   const plain = [...text.replace(ANSI, '')]
   if (width <= 1) return '…'.slice(0, width)

@@ -12,7 +12,7 @@ import { currentRoot } from '../runtime/root'
 import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic } from '../store/atomic'
 import type { GcReport } from './report'
 
-export const LAST_SWEEP_FILE = 'last-sweep.json'
+const LAST_SWEEP_FILE = 'last-sweep.json'
 
 /** What `scratch status --json` shows as `lastSweep`. */
 export interface LastSweep {

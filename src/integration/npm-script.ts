@@ -72,6 +72,6 @@ export function unchainScript(existing: string): string | null {
 }
 
 /** Whether a script runs the scratch gc in any form (ours, the r1 text, or the user's own `scratch gc`). */
-export function runsGc(script: unknown): boolean {
+function runsGc(script: unknown): boolean {
   return typeof script === 'string' && (commands(script).some(isOurs) || /(^|[\s;&|(])(scratch|pnpm-plugin-scratch)\s+gc(\s|$)/.test(script))
 }
