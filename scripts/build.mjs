@@ -77,10 +77,13 @@ fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratc
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
 // An ES module has no `__dirname` and no `require`; the runtime uses both to start the
 // background compaction with the gc bundle beside it (src/runtime/compaction-trigger.ts). The
-// entry makes them from import.meta.url (builtins only: no file more is loaded).
+// entry makes them from import.meta.url (builtins only: no file more is loaded). Bundled into
+// CommonJS by a consumer's bundler, import.meta.url is undefined: then neither exists, and the
+// runtime starts no compaction (there is no gc bundle beside a consumer's bundle either).
 const esmScope = "import { createRequire as __scratchRequire } from 'node:module'\n" +
   "import { fileURLToPath as __scratchPath } from 'node:url'\n" +
-  "const require = __scratchRequire(import.meta.url), __dirname = __scratchPath(new URL('.', import.meta.url))\n"
+  'const __scratchUrl = import.meta.url\n' +
+  "const require = __scratchUrl ? __scratchRequire(__scratchUrl) : undefined, __dirname = __scratchUrl ? __scratchPath(new URL('.', __scratchUrl)) : undefined\n"
 await bundle('index.mjs', {
   format: 'esm',
   banner: { js: esmScope },
