@@ -8,6 +8,7 @@ import { loadOrphanMarks } from '../../src/store/orphans'
 import { loadRegistry } from '../../src/store/registry'
 import { repoRoot } from '../helpers/dist'
 import { tempDir } from '../helpers/tmp'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 export const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'stress')
 export const CRASH_PRELOAD = path.join(FIXTURES, 'crash-after.cjs')
@@ -133,7 +134,7 @@ export function leftovers(store: string): string[] {
       return []
     }
   }
-  const book = path.join(store, '.scratch')
+  const book = bookkeepingDir(store)
   for (const name of list(path.join(book, 'trash'))) found.push(`.scratch/trash/${name}`)
   for (const name of list(book)) {
     if (name === 'lock' || name.endsWith('.tmp') || name.includes('stale-lock') || name.startsWith('.')) found.push(`.scratch/${name}`)
@@ -151,7 +152,7 @@ export function leftovers(store: string): string[] {
 
 /** Every line of every access-log file (live, rotated segments, compacted), and how many fail to decode. */
 export function logHealth(store: string): { files: number; lines: number; damaged: number } {
-  const book = path.join(store, '.scratch')
+  const book = bookkeepingDir(store)
   let files = 0
   let lines = 0
   let damaged = 0
