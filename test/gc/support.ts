@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { appendRecord } from '../../src/runtime/access-log'
+import { DAY_MS } from '../../src/runtime/iso-time'
 import { bookkeepingDir } from '../../src/runtime/layout'
 
-export const DAY = 24 * 60 * 60 * 1000
+/** One day, for the fixtures' ages. */
+export const DAY = DAY_MS
 
 /**
  * Makes a project at `dir` depending on local packages `names` (created under `<dir>/../pkgs`),
