@@ -23,11 +23,12 @@ fs.rmSync(dist, { recursive: true, force: true })
 const lazyChunkPlugin = lazyChunks()
 
 // The runtime instance: the first entry of this version loaded in a process keeps its exports
-// (key `api`) and the array of runtime functions the gc and archive bundles link to (key
-// `internal`) on globalThis, in one synchronous evaluation, so the two always come from one copy.
-const { list: runtimeList, links } = await runtimeLinks()
+// (key `api`) and the array of runtime functions the gc and archive bundles link to (keyed by
+// version and the array's layout) on globalThis, in one synchronous evaluation, so for one
+// build the two always come from one copy (docs/design.md, "Package layout").
+const links = await runtimeLinks()
 const keyOf = (name) => `Symbol.for(${JSON.stringify(runtimeKeys[name])})`
-const internal = internalLines(runtimeList)
+const internal = internalLines(links)
 const shared = (importLine) => `${importLine}\nconst key = ${keyOf('api')}\n` +
   'const runtime = globalThis[key] ?? (globalThis[key] = local)\n'
 

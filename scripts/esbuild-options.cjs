@@ -22,8 +22,9 @@ const common = {
 /**
  * The keys of the runtime instance on `globalThis`: one per version, so two versions in one
  * process never mix their state, while the ESM and CJS entries (and bundled copies) of one
- * version share it. `api` holds the public exports; `internal` the array of the runtime
- * functions the other bundles link to (see {@link sharedRuntime}).
+ * version share it. `api` holds the public exports; the array of the runtime functions the
+ * other bundles link to (see {@link sharedRuntime}) is keyed by `internal` plus a digest of
+ * its layout, so two different builds of one version number never read each other's array.
  */
 const runtimeKeys = {
   api: `pnpm-plugin-scratch/runtime@${version}`,
@@ -57,7 +58,7 @@ function lazyChunks({ archive = './archive.mjs', yaml = true } = {}) {
  * `load` is how the bundle obtains the instance: `require` loads `./index.cjs` beside it (which
  * creates the instance when no entry of this version has), `global` expects it to exist.
  */
-function sharedRuntime(links, { load }) {
+function sharedRuntime({ links, key: internalKey }, { load }) {
   const INSTANCE = 'scratch-runtime-instance'
   return {
     name: 'shared-runtime',
@@ -71,7 +72,7 @@ function sharedRuntime(links, { load }) {
       b.onResolve({ filter: /^\.\/index\.cjs$/, namespace: 'shared-runtime' }, () => ({ path: './index.cjs', external: true }))
       b.onResolve({ filter: new RegExp(`^${INSTANCE}$`) }, () => ({ path: INSTANCE, namespace: 'shared-runtime' }))
       b.onLoad({ filter: /.*/, namespace: 'shared-runtime' }, (args) => {
-        const key = `Symbol.for(${JSON.stringify(runtimeKeys.internal)})`
+        const key = `Symbol.for(${JSON.stringify(internalKey)})`
         if (args.path === INSTANCE) {
           const get = load === 'require' ? `(require('./index.cjs'), globalThis[${key}])` : `globalThis[${key}]`
           return {
@@ -148,7 +149,8 @@ function namedImports(file, targets, into) {
  * What the runtime entry shares with the other bundles: each export of its modules that code
  * outside the entry imports and that the entry itself keeps (found in a plain build of it; the
  * rest stays out, so sharing never makes the entry bigger). Returns `list`, the [file, name]
- * pairs in the order of the instance's array, and `links`, for {@link sharedRuntime}.
+ * pairs in the order of the instance's array, `links`, for {@link sharedRuntime}, and `key`,
+ * the array's key on globalThis.
  */
 async function runtimeLinks(entry = path.join(root, 'src', 'index.ts')) {
   const { build } = require('esbuild')
@@ -185,16 +187,17 @@ async function runtimeLinks(entry = path.join(root, 'src', 'index.ts')) {
     const provided = names.filter(kept).map((name) => [name, list.push([file, name]) - 1])
     links.set(file, { provided, own: provided.length < names.length })
   }
-  return { list, links }
+  const digest = require('node:crypto').createHash('sha256').update(JSON.stringify(list.map(([file, name]) => [path.relative(root, file), name]))).digest('hex').slice(0, 12)
+  return { list, links, key: `${runtimeKeys.internal}#${digest}` }
 }
 
 /**
  * The lines a runtime entry ends with to keep its internal array on globalThis: imports of the
  * `list` names and the assignment (the first entry of this version to load keeps its own).
  */
-function internalLines(list) {
+function internalLines({ list, key }) {
   const imports = list.map(([file, name], i) => `import { ${name} as $${i} } from ${JSON.stringify(file)}`).join('\n')
-  return `${imports}\nglobalThis[Symbol.for(${JSON.stringify(runtimeKeys.internal)})] ??= [${list.map((_, i) => `$${i}`).join(', ')}]\n`
+  return `${imports}\nglobalThis[Symbol.for(${JSON.stringify(key)})] ??= [${list.map((_, i) => `$${i}`).join(', ')}]\n`
 }
 
 module.exports = { root, version, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks, internalLines, valueExports }

@@ -7,7 +7,8 @@ export declare const common: BuildOptions
 export declare const runtimeKeys: { api: string; internal: string }
 export declare function lazyChunks(opts?: { archive?: string; yaml?: boolean }): Plugin
 export interface RuntimeLink { provided: [name: string, index: number][]; own: boolean }
-export declare function sharedRuntime(links: Map<string, RuntimeLink>, opts: { load: 'require' | 'global' }): Plugin
-export declare function runtimeLinks(entry?: string): Promise<{ list: [file: string, name: string][]; links: Map<string, RuntimeLink> }>
+export interface RuntimeLinks { list: [file: string, name: string][]; links: Map<string, RuntimeLink>; key: string }
+export declare function sharedRuntime(shared: RuntimeLinks, opts: { load: 'require' | 'global' }): Plugin
+export declare function runtimeLinks(entry?: string): Promise<RuntimeLinks>
 export declare function valueExports(file: string): string[]
-export declare function internalLines(list: [file: string, name: string][]): string
+export declare function internalLines(shared: RuntimeLinks): string

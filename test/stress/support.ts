@@ -27,13 +27,13 @@ export async function buildSnapshot(): Promise<Snapshot> {
   // link to the runtime instance of index.cjs. The archive chunk is CommonJS here (the snapshot
   // is required, never imported); YAML stays bundled.
   const options = require('../../scripts/esbuild-options.cjs') as typeof import('../../scripts/esbuild-options.cjs')
-  const { list, links } = await options.runtimeLinks()
+  const shared = await options.runtimeLinks()
   const chunks = options.lazyChunks({ archive: './archive.cjs', yaml: false })
-  const linked = options.sharedRuntime(links, { load: 'require' })
+  const linked = options.sharedRuntime(shared, { load: 'require' })
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'scratch-stress-dist-'))
   const entries: { out: string; input: Partial<import('esbuild').BuildOptions>; plugins: import('esbuild').Plugin[] }[] = [
-    { out: 'index.cjs', input: { stdin: { contents: `export * from './src/index.ts'\n${options.internalLines(list)}`, resolveDir: repoRoot, loader: 'js' } }, plugins: [chunks] },
-    { out: 'archive.cjs', input: { entryPoints: [path.join(repoRoot, 'src/archive/index.ts')] }, plugins: [options.sharedRuntime(links, { load: 'global' })] },
+    { out: 'index.cjs', input: { stdin: { contents: `export * from './src/index.ts'\n${options.internalLines(shared)}`, resolveDir: repoRoot, loader: 'js' } }, plugins: [chunks] },
+    { out: 'archive.cjs', input: { entryPoints: [path.join(repoRoot, 'src/archive/index.ts')] }, plugins: [options.sharedRuntime(shared, { load: 'global' })] },
     { out: 'cli.cjs', input: { entryPoints: [path.join(repoRoot, 'src/cli/main.ts')] }, plugins: [chunks, linked] },
     // Beside the runtime, as in dist/: the runtime starts it for background log compaction.
     { out: 'gc.cjs', input: { entryPoints: [path.join(repoRoot, 'src/gc/index.ts')] }, plugins: [chunks, linked] },
