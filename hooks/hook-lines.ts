@@ -3,7 +3,7 @@
  * `SCRATCHSPACE_AUTO_GC` switch, and the one summary line and one warning line a sweep is
  * worth. Hooks never print anything else.
  */
-import { formatBytes } from '../src/cli/format'
+import { formatBytes } from '../src/bytes'
 import type { GcReport } from '../src/gc'
 
 export const PREFIX = 'pnpm-plugin-scratch:'

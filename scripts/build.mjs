@@ -15,37 +15,22 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import options from './esbuild-options.cjs'
 
-const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..')
+const { root, common, runtimeKeys, lazyChunks, sharedRuntime, runtimeLinks, internalLines } = options
 const dist = path.join(root, 'dist')
-const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version
 fs.rmSync(dist, { recursive: true, force: true })
+const lazyChunkPlugin = lazyChunks()
 
-// Modules loaded lazily at run time stay separate files, so the entries that load them only
-// on first use (the runtime's archive functions, the lockfile readers' YAML fallback) never parse them.
-const lazyChunks = { '../archive/index': './archive.mjs', yaml: './yaml.cjs' }
-const lazyChunkPlugin = {
-  name: 'lazy-chunks',
-  setup(b) {
-    b.onResolve({ filter: /^(\.\.\/archive\/index|yaml)$/ }, (args) => ({ path: lazyChunks[args.path], external: true }))
-  },
-}
-
-// The key of the shared runtime instance: one per version, so two versions in one process never
-// mix their state, while the ESM and CJS entries (and bundled copies) of one version share it.
-const RUNTIME_KEY = `pnpm-plugin-scratch/runtime@${version}`
-const shared = (importLine) => `${importLine}\nconst key = Symbol.for(${JSON.stringify(RUNTIME_KEY)})\n` +
+// The runtime instance: the first entry of this version loaded in a process keeps its exports
+// (key `api`) and the array of runtime functions the gc and archive bundles link to (keyed by
+// version and the array's layout) on globalThis, in one synchronous evaluation, so for one
+// build the two always come from one copy (docs/design.md, "Package layout").
+const links = await runtimeLinks()
+const keyOf = (name) => `Symbol.for(${JSON.stringify(runtimeKeys[name])})`
+const internal = internalLines(links)
+const shared = (importLine) => `${importLine}\nconst key = ${keyOf('api')}\n` +
   'const runtime = globalThis[key] ?? (globalThis[key] = local)\n'
-
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  minifySyntax: true,
-  legalComments: 'inline',
-  define: { SCRATCH_VERSION: JSON.stringify(version) },
-  logLevel: 'warning',
-}
 
 // node-tar's package entry is one pre-minified file, so a bundle of it keeps all of tar (create,
 // list, replace, write-entry…) though the archive code uses only Parser, Header and Pax. Its
@@ -65,9 +50,12 @@ async function bundle(out, opts) {
 }
 
 await Promise.all([
-  bundle('index.cjs', { entryPoints: [path.join(root, 'src/index.ts')] }),
+  bundle('index.cjs', {
+    stdin: { contents: `export * from './src/index.ts'\n${internal}`, resolveDir: root, sourcefile: 'index-cjs.js', loader: 'js' },
+  }),
   // Vendored code: minified, it is never read in a stack trace of ours.
-  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [pureTar], minify: true, format: 'esm' }),
+  // The gc and archive bundles link to the runtime instance instead of carrying a copy of it.
+  bundle('archive.mjs', { entryPoints: [path.join(root, 'src/archive/index.ts')], plugins: [pureTar, sharedRuntime(links, { load: 'global' })], minify: true, format: 'esm' }),
   // Only the parsing half of yaml (from its ES build, so the rest is tree-shaken away): the
   // lockfile readers parse, they never stringify.
   bundle('yaml.cjs', {
@@ -75,7 +63,7 @@ await Promise.all([
     plugins: [], minify: true,
   }),
   // Minified below, after the builtin-default rewrite (which needs esbuild's readable names).
-  bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')] }),
+  bundle('gc.cjs', { entryPoints: [path.join(root, 'hooks/gc-entry.ts')], plugins: [lazyChunkPlugin, sharedRuntime(links, { load: 'require' })] }),
 ])
 
 // The CJS entry exports the shared instance: esbuild's `module.exports = __toCommonJS(...)` (its
@@ -84,17 +72,24 @@ const cjsFile = path.join(dist, 'index.cjs')
 const cjsExport = /^module\.exports = (__toCommonJS\(\w+\));$/m
 const cjsCode = fs.readFileSync(cjsFile, 'utf8')
 if (!cjsExport.test(cjsCode)) throw new Error('build: the runtime entry has no module.exports = __toCommonJS(...) line to share')
-fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratchLocal = ${local}, __scratchKey = Symbol.for(${JSON.stringify(RUNTIME_KEY)});\n` +
+fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratchLocal = ${local}, __scratchKey = ${keyOf('api')};\n` +
   'module.exports = globalThis[__scratchKey] ?? (globalThis[__scratchKey] = __scratchLocal);'))
 
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
+// An ES module has no `__dirname` and no `require`; the runtime uses both to start the
+// background compaction with the gc bundle beside it (src/runtime/compaction-trigger.ts). The
+// entry makes them from import.meta.url (builtins only: no file more is loaded). Bundled into
+// CommonJS by a consumer's bundler, import.meta.url is undefined: then neither exists, and the
+// runtime starts no compaction (there is no gc bundle beside a consumer's bundle either).
+const esmScope = "import { createRequire as __scratchRequire } from 'node:module'\n" +
+  "import { fileURLToPath as __scratchPath } from 'node:url'\n" +
+  'const __scratchUrl = import.meta.url\n' +
+  "const require = __scratchUrl ? __scratchRequire(__scratchUrl) : undefined, __dirname = __scratchUrl ? __scratchPath(new URL('.', __scratchUrl)) : undefined\n"
 await bundle('index.mjs', {
   format: 'esm',
-  // The runtime finds the gc bundle beside itself (its background processes run it); an ES module
-  // has no __dirname, but the same directory in import.meta.dirname (Node 20.11+).
-  define: { ...common.define, __dirname: 'import.meta.dirname' },
+  banner: { js: esmScope },
   stdin: {
-    contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n`,
+    contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n${internal}`,
     resolveDir: root, sourcefile: 'index-esm.js', loader: 'js',
   },
 })

@@ -37,9 +37,9 @@ export class ScratchError extends Error {
  * realm (jest's sandbox, a vm context) are not instances of this realm's `Error`.
  */
 export function isErrno(err: unknown, ...codes: string[]): err is NodeJS.ErrnoException {
-  // A ScratchError carries a `code` too, but it is ours, never a system error (by name: the
-  // archive chunk bundles its own copy of the class).
-  if (!types.isNativeError(err) || err.name === 'ScratchError') return false
+  // A ScratchError carries a `code` too, but it is ours, never a system error. Every bundle of
+  // the package shares the runtime entry's class (docs/design.md, "Package layout").
+  if (!types.isNativeError(err) || err instanceof ScratchError) return false
   const { code } = err as NodeJS.ErrnoException
   return typeof code === 'string' && (codes.length === 0 || codes.includes(code))
 }

@@ -10,4 +10,4 @@ export {
   getScratch, getGlobalScratch, deleteScratch, clearScratchspaces, scratchDir, scratchPath, type GetScratchOptions,
 } from './runtime/spaces'
 export { ensureScratch } from './runtime/ensure'
-export { exportScratch, importScratch } from './runtime/archive-bridge'
+export { exportScratch, importScratch } from './archive/api'

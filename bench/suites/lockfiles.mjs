@@ -27,9 +27,12 @@ const ROWS = [
 async function bundleReader(work) {
   const outfile = path.join(work, 'lockfile-reader.cjs')
   const { build } = await import('esbuild')
+  // The repository's one esbuild configuration (scripts/esbuild-options.cjs), YAML bundled in.
+  const { common } = (await import('../../scripts/esbuild-options.cjs')).default
   await build({
+    ...common,
     stdin: { contents: "export { readLockfile } from './src/lockfiles'", resolveDir: REPO, loader: 'ts' },
-    outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minifySyntax: true, logLevel: 'silent',
+    outfile, format: 'cjs', logLevel: 'silent',
   })
   return outfile
 }

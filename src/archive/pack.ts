@@ -5,7 +5,7 @@ import { ScratchError } from '../errors'
 import { assertLinkInside, assertLinkTarget, safeEntryPath, unsafe } from './safety'
 
 /** The fixed mtime of every entry: 2000-01-01T00:00:00Z, so content alone decides the bytes. */
-export const ARCHIVE_MTIME = new Date(Date.UTC(2000, 0, 1))
+const ARCHIVE_MTIME = new Date(Date.UTC(2000, 0, 1))
 
 const BLOCK = 512
 const READ_CHUNK = 64 * 1024
@@ -63,7 +63,7 @@ export function collectEntries(root: string): PackEntry[] {
 }
 
 /** The header block(s) of `entry`: a pax header first when a name, link or size does not fit ustar. */
-export function entryHeader(entry: PackEntry): Buffer {
+function entryHeader(entry: PackEntry): Buffer {
   const name = entry.kind === 'dir' ? `${entry.rel}/` : entry.rel
   const header = new Header({
     path: name,

@@ -1,16 +1,8 @@
 import os from 'node:os'
 import type { GcReport, SpaceReport } from '../gc/report'
 import { fitTable, plural } from './table'
-
-/** Bytes for people, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.2 GiB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`
-}
+import { formatBytes } from '../bytes'
+import { DAY_MS } from '../runtime/iso-time'
 
 /** `~/…` for paths under the home directory, as people read them. */
 export function displayPath(file: string): string {
@@ -19,7 +11,7 @@ export function displayPath(file: string): string {
 }
 
 /** `text` with every absolute path under the home directory shortened to `~/…`. */
-export function shortenHome(text: string): string {
+function shortenHome(text: string): string {
   const home = os.homedir()
   return home.length > 1 ? text.split(home + '/').join('~/') : text
 }
@@ -30,8 +22,8 @@ export function formatAge(iso: string | null, now: number): string {
   const ms = now - Date.parse(iso)
   if (ms < 60_000) return 'just now'
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`
-  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ago`
-  const days = Math.floor(ms / 86_400_000)
+  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`
+  const days = Math.floor(ms / DAY_MS)
   return `${days} day${days === 1 ? '' : 's'} ago`
 }
 

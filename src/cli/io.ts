@@ -1,4 +1,5 @@
 import { ScratchError } from '../errors'
+import { DAY_MS } from '../runtime/iso-time'
 
 /** Where a command writes, and what it may assume about the terminal. Tests pass their own. */
 export interface Io {
@@ -75,7 +76,7 @@ export function usageError(message: string, command?: string): ScratchError {
   })
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }
 
 /** Parses a duration: `30s`, `10m`, `12h`, `7d`, `2w`, or a number of milliseconds. */
 export function parseDuration(text: string, option: string, command: string): number {

@@ -32,7 +32,7 @@ function mainHelp(): string {
 }
 
 /** The exit code of a command interrupted at a prompt (Ctrl+C / Ctrl+D), as shells report SIGINT. */
-export const EXIT_INTERRUPTED = 130
+const EXIT_INTERRUPTED = 130
 
 function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name)

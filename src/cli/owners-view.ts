@@ -5,7 +5,8 @@
  * row never wraps); plain `#` without colour.
  */
 import type { OwnersReport, OwnerUsage } from '../gc/owners'
-import { formatBytes, paint, type Paint } from './format'
+import { formatBytes } from '../bytes'
+import { paint, type Paint } from './format'
 import { fitTable, plural, visibleLength } from './table'
 
 const BAR_MAX = 40

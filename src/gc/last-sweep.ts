@@ -12,7 +12,7 @@ import { currentRoot } from '../runtime/root'
 import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic, type JsonRead } from '../store/atomic'
 import type { GcReport } from './report'
 
-export const LAST_SWEEP_FILE = 'last-sweep.json'
+const LAST_SWEEP_FILE = 'last-sweep.json'
 /** The file's version: written since it carries one; a file without one (the first writer's) is version 1 too. */
 const LAST_SWEEP_VERSION = 1
 

@@ -10,6 +10,7 @@ import { removeTree } from '../runtime/tree-remove'
 import { newerRecords, readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
+import { DAY_MS } from '../runtime/iso-time'
 import { lastGcHold } from './last-gc'
 import { lastSweepHold } from './last-sweep'
 
@@ -112,7 +113,7 @@ export function emptyTrash(root: string, deadline = Infinity): string[] {
   return left
 }
 
-const STALE_TEMP_MS = 24 * 60 * 60 * 1000
+const STALE_TEMP_MS = DAY_MS
 
 /** A temp or aside entry that crashed writers may have left, and whether the gc may remove it now. */
 export interface Leftover { file: string; removable: boolean }

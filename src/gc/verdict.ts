@@ -1,7 +1,7 @@
 import { EARLIEST_TIME_MS } from '../runtime/access-log'
+import { DAY_MS } from '../runtime/iso-time'
 import type { SpaceUsage } from '../store/history'
 
-export const DAY_MS = 24 * 60 * 60 * 1000
 /** Unattributed records keep a space alive this long (docs/design.md, "The gc rules"). */
 export const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
 /** An untracked space modified this recently is kept (docs/design.md, "The gc rules"). */

@@ -11,7 +11,7 @@ import path from 'node:path'
 export const DENO_GC_COMMAND = 'deno run -A npm:pnpm-plugin-scratch gc'
 
 /** The files that make a directory a Deno project (`deno.json`/`deno.jsonc` config, `deno.lock`). */
-export const DENO_PROJECT_FILES: readonly string[] = Object.freeze(['deno.json', 'deno.jsonc', 'deno.lock'])
+const DENO_PROJECT_FILES: readonly string[] = Object.freeze(['deno.json', 'deno.jsonc', 'deno.lock'])
 
 /** The first Deno project file in `dir`, or null. */
 export function denoProjectFile(dir: string): string | null {

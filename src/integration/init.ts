@@ -11,7 +11,7 @@ import { initOtherManager, undoOtherManagers } from './other-managers'
 export const PACKAGE_NAME = 'pnpm-plugin-scratch'
 
 /** The one command of the recommended pnpm route (init cannot run it: it needs the registry). */
-export const PNPM_CONFIG_COMMAND = `pnpm add --config ${PACKAGE_NAME}`
+const PNPM_CONFIG_COMMAND = `pnpm add --config ${PACKAGE_NAME}`
 
 /**
  * One edit `init` made (or, in a dry run, would make). `field` is the dotted path of a

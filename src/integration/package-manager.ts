@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { kindFromFileName, LOCKFILE_FILES } from '../lockfiles'
+import { LOCKFILE_KINDS } from '../lockfiles/kinds'
+import type { PackageManagerName } from '../lockfiles/types'
 import type { Manifest } from './manifest'
 
-export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun' | 'deno'
+export type { PackageManagerName }
 
 export const PACKAGE_MANAGERS: readonly PackageManagerName[] = ['npm', 'pnpm', 'yarn', 'bun', 'deno']
 
@@ -14,11 +15,10 @@ export interface Detection {
   from: string
 }
 
-// The lockfiles at the top of a project, with the package manager each belongs to.
-const LOCKFILES: ReadonlyArray<[string, PackageManagerName]> = LOCKFILE_FILES
-  .filter((file) => !file.includes('/') && !file.includes('\\'))
-  .map((file): [string, PackageManagerName] => [file, kindFromFileName(file) as PackageManagerName])
-  .filter(([, name]) => PACKAGE_MANAGERS.includes(name))
+// The lockfiles at the top of a project, with the package manager each belongs to (from the
+// kinds table, so a new kind names its manager or does not compile).
+const LOCKFILES: ReadonlyArray<[string, PackageManagerName]> = Object.values(LOCKFILE_KINDS)
+  .flatMap((info) => info.files.filter((file) => !file.includes('/')).map((file): [string, PackageManagerName] => [file, info.manager]))
 
 function nameIn(text: unknown): PackageManagerName | null {
   if (typeof text !== 'string') return null

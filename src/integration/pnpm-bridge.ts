@@ -15,7 +15,7 @@ import path from 'node:path'
 export const PNPMFILE = '.pnpmfile.cjs'
 
 /** The first line of the bridge: how init and `--undo` recognise the file as theirs. */
-export const BRIDGE_HEADER = '// Written by `scratch init` (pnpm-plugin-scratch); `scratch init --undo` removes it.'
+const BRIDGE_HEADER = '// Written by `scratch init` (pnpm-plugin-scratch); `scratch init --undo` removes it.'
 
 /** The whole file init writes. */
 export const BRIDGE_TEXT = `${BRIDGE_HEADER}

@@ -6,8 +6,8 @@ import { ScratchError } from '../errors'
 /**
  * The yarn plugin file, composed when `scratch init` wires a yarn berry project. yarn loads a
  * plugin from the project before it installs anything, so the file must hold all the code it
- * runs; the package ships that code once, in `dist/gc.cjs` (which lazily requires
- * `dist/yaml.cjs`). The plugin file is a small loader followed by the text of those two bundles
+ * runs; the package ships that code once, in `dist/gc.cjs` (which requires the runtime entry
+ * `dist/index.cjs` and lazily `dist/yaml.cjs`). The plugin file is a small loader followed by the text of those bundles
  * as string literals in a module table. yarn loads every plugin on every command, and a string
  * costs next to nothing to load (the same code as function source: V8 pre-parses it, ~4 ms), so a
  * bundle is compiled and evaluated only when the hook first needs it (docs/design.md, "yarn berry").
@@ -17,7 +17,7 @@ import { ScratchError } from '../errors'
  */
 
 /** The bundles the plugin embeds, by the id the code requires them with (`require('./yaml.cjs')`). */
-const EMBEDDED = ['./gc.cjs', './yaml.cjs'] as const
+const EMBEDDED = ['./gc.cjs', './index.cjs', './yaml.cjs'] as const
 
 /** The first line: who wrote the file, which package version, and the digest of the rest. */
 const HEADER = /^\/\* pnpm-plugin-scratch (\S+) yarn plugin, sha256 ([0-9a-f]{64}) \*\/\n/
@@ -134,8 +134,8 @@ export function composeYarnPlugin(opts: PluginSource = {}): ComposedPlugin {
   const distDir = distDirOf(opts)
   const version = versionOf(distDir)
   const entries = EMBEDDED.map((id) => entry(id, readShipped(path.join(distDir, id)), version))
-  const body = '/* Written by `scratch init` from the dist/gc.cjs and dist/yaml.cjs of pnpm-plugin-scratch: a loader,\n' +
-    ' * then the text of the two bundles. Commit it with the project; run `scratch init` again after\n' +
+  const body = '/* Written by `scratch init` from the dist/gc.cjs, index.cjs and yaml.cjs of pnpm-plugin-scratch: a\n' +
+    ' * loader, then the text of the bundles. Commit it with the project; run `scratch init` again after\n' +
     ' * upgrading the package to update it. Do not edit: init replaces a file that differs. */\n' +
     `${LOADER}${entries.join(',\n')}\n});\n`
   const digest = sha256(body)

@@ -1,5 +1,5 @@
 import { parseJsonc } from './jsonc'
-import { aliasTarget, isPackageName, nameFromKey } from './names'
+import { aliasTarget, isLoosePackageName, nameFromKey } from './names'
 import { fail, isRecord, type NamesResult } from './types'
 
 /** Why `bun.lockb` is never read. */
@@ -42,7 +42,7 @@ export function parseBunLockfile(text: string): NamesResult {
       if (deps === undefined) continue
       if (!isRecord(deps)) return fail(`workspace ${JSON.stringify(dir)} ${field} is not an object`)
       for (const [name, spec] of Object.entries(deps)) {
-        if (!isPackageName(name)) return fail(`malformed dependency name ${JSON.stringify(name)}`)
+        if (!isLoosePackageName(name)) return fail(`malformed dependency name ${JSON.stringify(name)}`)
         names.add(name)
         const target = typeof spec === 'string' && spec.startsWith('npm:') ? aliasTarget(spec) : null
         if (target !== null) names.add(target)
@@ -67,5 +67,5 @@ function lastSegment(location: string): string | null {
   const last = parts.length >= 2 && parts[parts.length - 2].startsWith('@')
     ? parts.slice(-2).join('/')
     : parts[parts.length - 1]
-  return isPackageName(last) ? last : null
+  return isLoosePackageName(last) ? last : null
 }

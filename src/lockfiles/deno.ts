@@ -1,4 +1,4 @@
-import { isPackageName, nameFromKey, namesFromDescriptor } from './names'
+import { isLoosePackageName, nameFromKey, namesFromDescriptor } from './names'
 import { fail, isRecord, jsonObject, type NamesResult } from './types'
 
 const NPM = 'npm:'
@@ -39,7 +39,7 @@ export function parseDenoLockfile(text: string): NamesResult {
         // A name, `name@version[_peers]` when several versions are locked, or an npm alias
         // `alias@npm:name@version` (the alias is installed under its own name too).
         const found = typeof dep !== 'string' ? null
-          : isPackageName(dep) ? [dep]
+          : isLoosePackageName(dep) ? [dep]
             : dep.includes('@npm:') ? namesFromDescriptor(dep)
               : nameOrNull(nameFromKey(dep))
         if (found === null) return fail(`npm entry ${JSON.stringify(key)} has a malformed dependency ${JSON.stringify(dep)}`)

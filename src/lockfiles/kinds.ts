@@ -1,9 +1,11 @@
-import type { LockfileKind } from './types'
+import type { LockfileKind, PackageManagerName } from './types'
 
 /** What identifies one lockfile kind on disk. */
 export interface LockfileKindInfo {
   /** Project-relative, `/`-separated file names of this kind, in detection order. */
   files: readonly string[]
+  /** The package manager that writes it (what `scratch init` wires for a project with this lockfile). */
+  manager: PackageManagerName
 }
 
 /**
@@ -13,12 +15,12 @@ export interface LockfileKindInfo {
  * type error.
  */
 export const LOCKFILE_KINDS = {
-  pnpm: { files: ['pnpm-lock.yaml'] },
-  npm: { files: ['package-lock.json', 'npm-shrinkwrap.json'] },
-  yarn: { files: ['yarn.lock'] },
-  bun: { files: ['bun.lock', 'bun.lockb'] },
-  deno: { files: ['deno.lock'] },
-  'npm-hidden': { files: ['node_modules/.package-lock.json'] },
+  pnpm: { files: ['pnpm-lock.yaml'], manager: 'pnpm' },
+  npm: { files: ['package-lock.json', 'npm-shrinkwrap.json'], manager: 'npm' },
+  yarn: { files: ['yarn.lock'], manager: 'yarn' },
+  bun: { files: ['bun.lock', 'bun.lockb'], manager: 'bun' },
+  deno: { files: ['deno.lock'], manager: 'deno' },
+  'npm-hidden': { files: ['node_modules/.package-lock.json'], manager: 'npm' },
 } as const satisfies Record<LockfileKind, LockfileKindInfo>
 
 /** Every lockfile file name of {@link LOCKFILE_KINDS}, in detection order. */

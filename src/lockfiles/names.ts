@@ -10,9 +10,10 @@ const ALIAS_TARGET = new RegExp(`^(?:npm:)?((?:@${SEGMENT}/)?${SEGMENT})@`)
 /**
  * True for strings shaped like an npm package name: `name` or `@scope/name`, no whitespace, no
  * `@`, `:` or parentheses inside. Deliberately looser than npm's publish rules (old packages have
- * upper case and other oddities), strict enough to reject a key cut in half.
+ * upper case and other oddities), strict enough to reject a key cut in half. The strict check,
+ * for space owners, is `isPackageName` of `src/runtime/names.ts`.
  */
-export function isPackageName(name: string): boolean {
+export function isLoosePackageName(name: string): boolean {
   return PACKAGE_NAME.test(name)
 }
 
@@ -24,7 +25,7 @@ export function nameFromKey(key: string): string | null {
   const at = key.indexOf('@', 1)
   if (at === -1) return null
   const name = key.slice(0, at)
-  return isPackageName(name) ? name : null
+  return isLoosePackageName(name) ? name : null
 }
 
 /**

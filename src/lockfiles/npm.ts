@@ -1,4 +1,4 @@
-import { aliasTarget, isPackageName } from './names'
+import { aliasTarget, isLoosePackageName } from './names'
 import { fail, isRecord, jsonObject, type NamesResult } from './types'
 
 const NODE_MODULES = 'node_modules/'
@@ -46,12 +46,12 @@ function readPackages(packages: Record<string, unknown>, names: Set<string>, imp
         importerDirs.push(location)
       } else {
         const installed = location.slice(at + NODE_MODULES.length)
-        if (!isPackageName(installed)) return `malformed install path ${JSON.stringify(location)}`
+        if (!isLoosePackageName(installed)) return `malformed install path ${JSON.stringify(location)}`
         names.add(installed)
       }
     }
     if (entry.name !== undefined) {
-      if (typeof entry.name !== 'string' || !isPackageName(entry.name)) {
+      if (typeof entry.name !== 'string' || !isLoosePackageName(entry.name)) {
         return `malformed name in packages entry ${JSON.stringify(location)}`
       }
       names.add(entry.name)
@@ -62,7 +62,7 @@ function readPackages(packages: Record<string, unknown>, names: Set<string>, imp
 
 function readDependencies(dependencies: Record<string, unknown>, names: Set<string>): string | null {
   for (const [name, entry] of Object.entries(dependencies)) {
-    if (!isPackageName(name)) return `malformed dependency name ${JSON.stringify(name)}`
+    if (!isLoosePackageName(name)) return `malformed dependency name ${JSON.stringify(name)}`
     if (!isRecord(entry) || typeof entry.version !== 'string') return `dependency ${name} has no version`
     names.add(name)
     if (entry.version.startsWith('npm:')) {

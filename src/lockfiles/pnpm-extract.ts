@@ -1,4 +1,4 @@
-import { aliasTarget, isPackageName, nameFromKey } from './names'
+import { aliasTarget, isLoosePackageName, nameFromKey } from './names'
 import { fail, isRecord, type NamesResult } from './types'
 
 /** The dependency sections of an importer whose keys are package names or aliases. */
@@ -45,7 +45,7 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
     importerDirs.push(dir)
     importerDeps.set(dir, deps.map((dep) => dep.name))
     for (const dep of deps) {
-      if (!isPackageName(dep.name)) return fail(`malformed dependency name ${JSON.stringify(dep.name)} in importer ${dir}`)
+      if (!isLoosePackageName(dep.name)) return fail(`malformed dependency name ${JSON.stringify(dep.name)} in importer ${dir}`)
       names.add(dep.name)
       const target = dep.version === null ? null : aliasTarget(dep.version)
       if (target !== null) names.add(target)

@@ -1,5 +1,5 @@
 import { IMPORTER_DEP_FIELDS, strayDependency } from './pnpm-extract'
-import { isPackageName, nameFromKey } from './names'
+import { isLoosePackageName, nameFromKey } from './names'
 import { fail, isRecord, type NamesResult } from './types'
 
 /**
@@ -25,7 +25,7 @@ export function namesFromV6(doc: Record<string, unknown>): NamesResult {
   const names = new Set<string>()
   for (const [key, entry] of Object.entries(packages)) {
     if (!isRecord(entry)) return fail(`packages entry ${key} is not a mapping (truncated?)`)
-    const name = key.startsWith('/') ? nameOfPath(key.slice(1)) : typeof entry.name === 'string' && isPackageName(entry.name) ? entry.name : null
+    const name = key.startsWith('/') ? nameOfPath(key.slice(1)) : typeof entry.name === 'string' && isLoosePackageName(entry.name) ? entry.name : null
     if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
     names.add(name)
     // Every package is reachable from an importer, so a cut that drops entries leaves a dangling reference.
@@ -62,7 +62,7 @@ export function namesFromV6(doc: Record<string, unknown>): NamesResult {
       if (!isRecord(section)) return fail(`importer ${dir} ${field} is not a mapping`)
       for (const [dep, spec] of Object.entries(section)) {
         const version = isRecord(spec) ? spec.version : spec
-        if (!isPackageName(dep) || typeof version !== 'string') return fail(`importer ${dir} dependency ${dep} has no version`)
+        if (!isLoosePackageName(dep) || typeof version !== 'string') return fail(`importer ${dir} dependency ${dep} has no version`)
         deps.push(dep)
         names.add(dep)
         const target = packageKeyOf(dep, version)
@@ -95,7 +95,7 @@ function nameOfPath(path: string): string | null {
   if (byAt !== null) return byAt
   const segments = path.split('/')
   const name = segments[0].startsWith('@') ? segments.slice(0, 2).join('/') : segments[0]
-  return segments.length > name.split('/').length && isPackageName(name) ? name : null
+  return segments.length > name.split('/').length && isLoosePackageName(name) ? name : null
 }
 
 /** The `packages` key an importer dependency's version points at; null for `link:` (a directory). */

@@ -4,6 +4,9 @@
  */
 export type LockfileKind = 'pnpm' | 'npm' | 'npm-hidden' | 'yarn' | 'bun' | 'deno'
 
+/** The package managers `scratch init` can wire a project for. */
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun' | 'deno'
+
 /** What one lockfile says about the package names a project uses. */
 export interface LockfileNames {
   /** Every package name the lockfile lists (any version), plus dependency aliases and real names behind them. */

@@ -10,7 +10,7 @@ import { isErrno } from '../errors'
 let tag: string | undefined
 
 /** Eight hex digits naming this host (FNV-1a of the hostname): enough to tell hosts sharing a store apart. */
-export function hostTag(): string {
+function hostTag(): string {
   if (tag === undefined) {
     let hash = 0x811c9dc5
     for (const char of os.hostname()) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
@@ -30,7 +30,7 @@ const ASIDE = /^([0-9a-z]+)-(\d{1,10})-([0-9a-f]{8})-/
  * The creator of an aside name: the part after `.trash-`, or after the last `.tmp-`, or the
  * whole name, parsed as {@link asideName} writes it. Null for names it did not write.
  */
-export function asideCreator(name: string): { pid: number; host: string } | null {
+function asideCreator(name: string): { pid: number; host: string } | null {
   const tmp = name.lastIndexOf('.tmp-')
   const start = name.startsWith('.trash-') ? 7 : tmp >= 0 ? tmp + 5 : name.startsWith('.') ? 1 : 0
   const match = ASIDE.exec(name.slice(start))

@@ -1,4 +1,5 @@
-const DAY_MS = 86_400_000
+/** One day in milliseconds: the one definition every age and interval uses. */
+export const DAY_MS = 86_400_000
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0')

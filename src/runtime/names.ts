@@ -23,7 +23,12 @@ export function isKey(key: unknown): key is string {
   return typeof key === 'string' && KEY.test(key)
 }
 
-/** True when `name` is a valid npm package name (lowercase, ≤ 214 characters, optional `@scope/`). */
+/**
+ * True when `name` is a valid npm package name (lowercase, ≤ 214 characters, optional `@scope/`):
+ * the strict check, for owners of spaces and records. What the lockfile readers accept from a
+ * lockfile is the loose `isLoosePackageName` of `src/lockfiles/names.ts` (old packages break
+ * today's rules).
+ */
 export function isPackageName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= 214 && PACKAGE_NAME.test(name)
 }

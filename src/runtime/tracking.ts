@@ -1,10 +1,9 @@
 import { accessRecord, appendRecord } from './access-log'
 import { switchOn } from './env-switch'
-import { isoTime } from './iso-time'
+import { DAY_MS, isoTime } from './iso-time'
 import { detectProject } from './project'
 import type { OwnerInfo } from './owner'
 
-const DAY_MS = 24 * 60 * 60 * 1000
 
 // space path → caller name ('' for none) → when this process last appended a record for it.
 // Keyed path first, with the path string locateSpace keeps per space, so the warm check builds

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { list } from 'tar'
 import { exportScratch, getScratch, importScratch, scratchPath } from '../../src/index'
 import { listAll, readTree, useTempStore, writeTree, type TreeSpec } from './helpers'
+import { accessLogPath, trashDir } from '../../src/runtime/layout'
 
 const env = useTempStore()
 const A = { name: 'pkg-a' }
@@ -107,7 +108,7 @@ describe('exportScratch → importScratch round trip', () => {
 
     await importScratch(file, 'data', B)
     expect(readTree(existing)).toEqual({ 'new.txt': `file ${umasked(0o644)} new` })
-    const trash = path.join(env.store(), '.scratch', 'trash')
+    const trash = trashDir(env.store())
     expect(fs.existsSync(trash) ? fs.readdirSync(trash) : []).toEqual([])
     expect(fs.readdirSync(path.dirname(existing))).toEqual(['data'])
   })
@@ -117,7 +118,7 @@ describe('exportScratch → importScratch round trip', () => {
     const file = path.join(env.tmp(), 'data.tar.gz')
     await exportScratch('data', A, file)
     await importScratch(file, 'imported', A)
-    const log = fs.readFileSync(path.join(env.store(), '.scratch', 'access.log'), 'utf8')
+    const log = fs.readFileSync(accessLogPath(env.store()), 'utf8')
     expect(log).toContain('"space":"pkg-a/imported"')
   })
 

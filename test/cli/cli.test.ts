@@ -4,6 +4,7 @@ import { writeCachedirTag } from '../../src/runtime/store-root'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
 import { scratch } from './support'
+import { BOOKKEEPING_DIR, bookkeepingDir } from '../../src/runtime/layout'
 
 describe('scratch CLI', () => {
   const box = useSandbox()
@@ -115,8 +116,8 @@ describe('scratch CLI', () => {
     fs.mkdirSync(path.join(outside, '.data.tmp-123'), { recursive: true })
     // Marked by its CACHEDIR.TAG, with .scratch and a namespace replaced by links to a home directory.
     writeCachedirTag(box.store)
-    fs.rmSync(path.join(box.store, '.scratch'), { recursive: true, force: true })
-    fs.symlinkSync(outside, path.join(box.store, '.scratch'))
+    fs.rmSync(bookkeepingDir(box.store), { recursive: true, force: true })
+    fs.symlinkSync(outside, bookkeepingDir(box.store))
     fs.symlinkSync(outside, path.join(box.store, 'linked-pkg'))
     for (const args of [['gc'], ['gc', '--dry-run'], ['list']]) await scratch(box.store, args)
     expect(fs.readdirSync(outside).sort()).toEqual(['.config.tmp', '.data.tmp-123', '.trash-mine'])
@@ -143,7 +144,7 @@ describe('scratch CLI', () => {
     expect((await scratch(box.store, ['clear', '--global'])).stdout).toMatch(/Deleted 1 space/)
     const all = await scratch(box.store, ['clear', '--all', '--force'])
     expect(all.code).toBe(0)
-    expect(fs.readdirSync(box.store).sort()).toEqual(['.scratch', 'CACHEDIR.TAG'])
+    expect(fs.readdirSync(box.store).sort()).toEqual([BOOKKEEPING_DIR, 'CACHEDIR.TAG'])
   })
 
   test('register records a project for later runs', async () => {
@@ -162,8 +163,8 @@ describe('scratch CLI', () => {
     // The bookkeeping directory is a regular file: the lock cannot be made there, and the root is
     // refused (a coded error either way, never a stack trace).
     writeCachedirTag(box.store)
-    fs.rmSync(path.join(box.store, '.scratch'), { recursive: true })
-    fs.writeFileSync(path.join(box.store, '.scratch'), 'not a directory')
+    fs.rmSync(bookkeepingDir(box.store), { recursive: true })
+    fs.writeFileSync(bookkeepingDir(box.store), 'not a directory')
     const result = await scratch(box.store, ['clear', 'pkg-a'])
     expect(result.stderr).not.toMatch(/\n\s+at /)
     expect(result.stderr).toMatch(/^ERR_SCRATCH_\w+: .*\.scratch[^]*hint: /)

@@ -65,7 +65,7 @@ test('no internal declarations, and no text meant for the developers in what shi
   await tar.x({ file: tarball, cwd: dir })
   const types = pack.files.map((f) => f.path).filter((f) => f.endsWith('.d.ts') || f.endsWith('.d.mts'))
   // Only the modules the public index.d.ts reaches.
-  for (const file of types) expect(file).toMatch(/^dist\/(index\.d\.m?ts|types\/(index|errors|runtime\/(archive-bridge|ensure|names|owner|root|spaces))\.d\.ts)$/)
+  for (const file of types) expect(file).toMatch(/^dist\/(index\.d\.m?ts|types\/(index|errors|archive\/api|runtime\/(ensure|names|owner|root|spaces))\.d\.ts)$/)
   for (const file of [...types, 'README.md']) {
     const text = fs.readFileSync(path.join(dir, 'package', file), 'utf8')
     expect({ file, found: text.match(/SPEC §|the seed'?s?\b/gi) }).toEqual({ file, found: null })

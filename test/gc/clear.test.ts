@@ -3,6 +3,7 @@ import path from 'node:path'
 import { clearSpaces } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
 import { makeSpace } from './support'
+import { BOOKKEEPING_DIR } from '../../src/runtime/layout'
 
 describe('clearSpaces', () => {
   const box = useSandbox()
@@ -16,7 +17,7 @@ describe('clearSpaces', () => {
     const report = await clearSpaces({ owners: ['pkg-a', '@scope/pkg-b'] })
     expect(report.spaces.map((s) => [s.owner, s.key, s.action])).toEqual([['pkg-a', 'one', 'deleted'], ['@scope/pkg-b', 'two', 'deleted']])
     expect(report.freedBytes).toBe(30)
-    expect(fs.readdirSync(box.store).sort()).toEqual(['.scratch', 'pkg-c'])
+    expect(fs.readdirSync(box.store).sort()).toEqual([BOOKKEEPING_DIR, 'pkg-c'])
   })
 
   test('a space moved to the trash counts as deleted even when removing the trash copy fails', async () => {

@@ -5,6 +5,7 @@ import { runGc } from '../../src/gc'
 import { appendRecord } from '../../src/runtime/access-log'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, npmProject, recordUse } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 describe('compaction and gone projects', () => {
   const box = useSandbox()
@@ -23,7 +24,7 @@ describe('compaction and gone projects', () => {
     const report = await runGc({ root: box.store })
     expect(report.projects).toContainEqual(expect.objectContaining({ dir: gone, status: 'gone' }))
     expect(report.spaces.map((s) => [s.owner, s.action])).toEqual([['pkg-a', 'keep'], ['pkg-b', 'deleted']])
-    const compact = fs.readFileSync(path.join(box.store, '.scratch', 'access.compact.log'), 'utf8')
+    const compact = fs.readFileSync(path.join(bookkeepingDir(box.store), 'access.compact.log'), 'utf8')
     expect(compact).toContain(JSON.stringify(p1).slice(1, -1))
     expect(compact).not.toContain('checkout-17')
     // The next run reads the compacted log: the space is still tracked and kept.

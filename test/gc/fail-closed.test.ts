@@ -3,6 +3,7 @@ import path from 'node:path'
 import { runGc } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
 import { makeSpace, npmProject, recordUse } from './support'
+import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 
 // If liveness is unknown, keep the space and say why (SPEC §4: unknown projects fail closed).
 describe('gc fails closed', () => {
@@ -68,7 +69,7 @@ describe('gc fails closed', () => {
 
   test('a damaged registry is rebuilt from the access log and that run deletes nothing', async () => {
     const p1 = projectUsingCacheOfA(['pkg-b'])
-    fs.writeFileSync(path.join(box.store, '.scratch', 'registry.json'), '{"version": 1, "proj')
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'registry.json'), '{"version": 1, "proj')
     const first = await runGc()
     expect(first.spaces[0]).toMatchObject({ verdict: 'orphaned', action: 'keep' })
     expect(first.warnings.join('\n')).toMatch(/registry was damaged/)
@@ -79,8 +80,8 @@ describe('gc fails closed', () => {
 
   test('damaged orphan marks reset, and that run deletes nothing', async () => {
     const p1 = projectUsingCacheOfA(['pkg-b'])
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
-    fs.writeFileSync(path.join(box.store, '.scratch', 'orphans.json'), 'garbage')
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'orphans.json'), 'garbage')
     const report = await runGc()
     expect(report.spaces[0].action).toBe('keep')
     expect(report.warnings.join('\n')).toMatch(/orphan marks were damaged/)
@@ -88,7 +89,7 @@ describe('gc fails closed', () => {
 
   test('damaged log lines are skipped, counted, and never abort the run', async () => {
     const p1 = projectUsingCacheOfA(['pkg-a'])
-    fs.appendFileSync(path.join(box.store, '.scratch', 'access.log'), 'deadbeef {"t":"access"\nnot a record\n')
+    fs.appendFileSync(accessLogPath(box.store), 'deadbeef {"t":"access"\nnot a record\n')
     const report = await runGc()
     expect(report.warnings).toContain('skipped 2 damaged line(s) in the access log')
     expect(report.spaces[0]).toMatchObject({ verdict: 'live', tracked: true })
@@ -97,7 +98,7 @@ describe('gc fails closed', () => {
   test('a changed byte that leaves the registry valid JSON is caught by its checksum: rebuilt, nothing deleted', async () => {
     const p1 = projectUsingCacheOfA(['pkg-a', 'pkg-b'])
     await runGc()
-    const file = path.join(box.store, '.scratch', 'registry.json')
+    const file = path.join(bookkeepingDir(box.store), 'registry.json')
     const text = fs.readFileSync(file, 'utf8')
     // pkg-a's entry in the names table becomes another valid name, as a flipped bit would make it.
     expect(text).toContain('"pkg-a"')

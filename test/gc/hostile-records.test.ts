@@ -5,6 +5,7 @@ import { appendRecord, decodeLine, encodeRecord } from '../../src/runtime/access
 import { sealedJson } from '../../src/store/atomic'
 import { useSandbox } from '../runtime/support'
 import { makeSpace, npmProject, recordUse } from './support'
+import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 
 /** A directory outside the store that must survive everything. */
 function victim(dir: string): string {
@@ -33,7 +34,7 @@ describe('paths taken from records are validated as <root>/<owner>/<key>', () =>
     hostileRecord(box.store, `${path.relative(box.store, '/')}/${absolute.slice(1)}/sub`, p1)
     hostileRecord(box.store, 'pkg-a/../../victim/sub', p1)
     // The lines really are intact: only their content is hostile.
-    const lines = fs.readFileSync(path.join(box.store, '.scratch', 'access.log'), 'utf8').trim().split('\n')
+    const lines = fs.readFileSync(accessLogPath(box.store), 'utf8').trim().split('\n')
     for (const line of lines.slice(1)) expect(line.slice(0, 8)).toBe(line.slice(0, 8).replace(/[^0-9a-f]/g, ''))
     expect(lines.slice(1).map(decodeLine)).toEqual([null, null, null, null, null])
 
@@ -53,7 +54,7 @@ describe('paths taken from records are validated as <root>/<owner>/<key>', () =>
   test('a valid id whose owner directory is a link out of the store is never followed by the sweep', () => {
     const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
     const outside = victim(path.join(box.tmp, 'victim'))
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
     fs.symlinkSync(outside, path.join(box.store, 'pkg-b'))
     hostileRecord(box.store, 'pkg-b/sub', p1, 'pkg-b')
     const sweep = scopedSweep({ projectDir: p1, names: ['p1'] })
@@ -77,8 +78,8 @@ describe('paths taken from records are validated as <root>/<owner>/<key>', () =>
   test('registry projects that are not absolute paths and orphan marks that are not <owner>/<key> are skipped and counted', async () => {
     makeSpace(box.store, 'pkg-a', 'cache')
     const registry = { version: 1, projects: { '../outside': { names: ['pkg-a'], lockfiles: [], checkedAt: new Date().toISOString(), source: 'hook' } } }
-    fs.writeFileSync(path.join(box.store, '.scratch', 'registry.json'), JSON.stringify(registry))
-    fs.writeFileSync(path.join(box.store, '.scratch', 'orphans.json'), sealedJson({ version: 1, marks: { '../victim/sub': 1, 'pkg-a/cache': 1 } }))
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'registry.json'), JSON.stringify(registry))
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'orphans.json'), sealedJson({ version: 1, marks: { '../victim/sub': 1, 'pkg-a/cache': 1 } }))
     const gc = await runGc({ dryRun: true })
     expect(gc.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^skipped 2 damaged entries/)]))
     expect(gc.projects.map((p) => p.dir)).toEqual([])
@@ -90,7 +91,7 @@ describe('state files that are not what this package writes', () => {
 
   test('a FIFO or a 200 MiB sparse file in place of registry.json is damaged without being read: the run deletes nothing and rebuilds it', async () => {
     const doomed = makeSpace(box.store, 'gone-pkg', 'cache', 10, 30 * 24 * 3_600_000)
-    const registry = path.join(box.store, '.scratch', 'registry.json')
+    const registry = path.join(bookkeepingDir(box.store), 'registry.json')
     require('node:child_process').execFileSync('mkfifo', [registry])
     const first = await runGc()
     expect(first.warnings).toEqual(expect.arrayContaining([expect.stringContaining('not a regular file')]))

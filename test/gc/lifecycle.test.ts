@@ -3,6 +3,7 @@ import path from 'node:path'
 import { runGc } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
 import { npmProject, projectUsingAandB, recordUse, makeSpace } from './support'
+import { bookkeepingDir, trashDir } from '../../src/runtime/layout'
 
 // Scratch.jl's "Scratch Space Lifecycling" set (cases 14–16), in our semantics: liveness comes
 // from what lockfiles list, not from whether a parent file exists.
@@ -17,7 +18,7 @@ describe('gc lifecycle', () => {
     expect(report.spaces.map((s) => [s.owner, s.verdict, s.action])).toEqual([['pkg-a', 'live', 'keep'], ['pkg-b', 'live', 'keep']])
     expect(report.projects).toEqual([{ dir: path.join(box.tmp, 'p1'), status: 'present', lockfiles: [path.join(box.tmp, 'p1', 'package-lock.json')] }])
     expect(fs.existsSync(a) && fs.existsSync(b)).toBe(true)
-    expect(JSON.parse(fs.readFileSync(path.join(box.store, '.scratch', 'orphans.json'), 'utf8')).marks).toEqual({})
+    expect(JSON.parse(fs.readFileSync(path.join(bookkeepingDir(box.store), 'orphans.json'), 'utf8')).marks).toEqual({})
   })
 
   test('removing A from the lockfile deletes A\'s spaces and keeps B\'s', async () => {
@@ -32,7 +33,7 @@ describe('gc lifecycle', () => {
     expect(fs.existsSync(a)).toBe(false)
     expect(fs.existsSync(path.join(box.store, 'pkg-a'))).toBe(false) // emptied namespace pruned
     expect(fs.existsSync(b)).toBe(true)
-    expect(fs.readdirSync(path.join(box.store, '.scratch', 'trash'))).toEqual([])
+    expect(fs.readdirSync(trashDir(box.store))).toEqual([])
   })
 
   test('a second registered project that still lists A keeps A\'s spaces', async () => {
@@ -52,7 +53,7 @@ describe('gc lifecycle', () => {
     expect(report.projects).toEqual([expect.objectContaining({ dir: p1, status: 'gone' })])
     expect(report.spaces.every((s) => s.action === 'deleted')).toBe(true)
     expect(fs.existsSync(a) || fs.existsSync(b)).toBe(false)
-    const registry = JSON.parse(fs.readFileSync(path.join(box.store, '.scratch', 'registry.json'), 'utf8'))
+    const registry = JSON.parse(fs.readFileSync(path.join(bookkeepingDir(box.store), 'registry.json'), 'utf8'))
     expect(registry.projects).toEqual({}) // gone projects leave the registry
   })
 
@@ -62,7 +63,7 @@ describe('gc lifecycle', () => {
     const first = await runGc({ graceMs: 3_600_000 })
     expect(first.spaces.find((s) => s.owner === 'pkg-a')).toMatchObject({ verdict: 'orphaned', action: 'keep' })
     expect(fs.existsSync(a)).toBe(true)
-    const marksFile = path.join(box.store, '.scratch', 'orphans.json')
+    const marksFile = path.join(bookkeepingDir(box.store), 'orphans.json')
     expect(Object.keys(JSON.parse(fs.readFileSync(marksFile, 'utf8')).marks)).toEqual(['pkg-a/cache'])
 
     // Still within the grace period an hour later minus a minute: kept.

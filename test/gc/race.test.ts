@@ -4,6 +4,7 @@ import { runGc } from '../../src/gc'
 import { acquireLock } from '../../src/store/lock'
 import { useSandbox } from '../runtime/support'
 import { makeSpace, npmProject, recordUse } from './support'
+import { bookkeepingDir, trashDir } from '../../src/runtime/layout'
 
 describe('gc race guard and store lock', () => {
   const box = useSandbox()
@@ -71,7 +72,7 @@ describe('gc race guard and store lock', () => {
 
   test('a stale lock left by a dead process is taken over', async () => {
     orphanedSpace()
-    const lockDir = path.join(box.store, '.scratch', 'lock')
+    const lockDir = path.join(bookkeepingDir(box.store), 'lock')
     fs.mkdirSync(lockDir, { recursive: true })
     // A pid that cannot be alive: above the kernel's pid_max.
     fs.writeFileSync(path.join(lockDir, 'owner.json'), JSON.stringify({ pid: 4_194_305, host: require('node:os').hostname(), since: new Date().toISOString(), command: 'crashed gc' }))
@@ -81,9 +82,9 @@ describe('gc race guard and store lock', () => {
   })
 
   test('trash left by a crashed run is emptied by the next run', async () => {
-    fs.mkdirSync(path.join(box.store, '.scratch', 'trash', 'x-crashed', 'deep'), { recursive: true })
-    fs.writeFileSync(path.join(box.store, '.scratch', 'trash', 'x-crashed', 'deep', 'f'), 'x')
+    fs.mkdirSync(path.join(trashDir(box.store), 'x-crashed', 'deep'), { recursive: true })
+    fs.writeFileSync(path.join(trashDir(box.store), 'x-crashed', 'deep', 'f'), 'x')
     await runGc()
-    expect(fs.readdirSync(path.join(box.store, '.scratch', 'trash'))).toEqual([])
+    expect(fs.readdirSync(trashDir(box.store))).toEqual([])
   })
 })

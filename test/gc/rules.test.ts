@@ -3,6 +3,7 @@ import path from 'node:path'
 import { runGc } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
 import { DAY, age, makeSpace, npmProject, recordUse } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 describe('gc rules for global, untracked and unattributed spaces, --max-age and dry runs', () => {
   const box = useSandbox()
@@ -87,7 +88,7 @@ describe('gc rules for global, untracked and unattributed spaces, --max-age and 
     fs.mkdirSync(outside)
     fs.writeFileSync(path.join(outside, 'precious'), 'keep me')
     fs.mkdirSync(path.join(box.store, 'pkg-a'), { recursive: true })
-    fs.mkdirSync(path.join(box.store, '.scratch'))
+    fs.mkdirSync(bookkeepingDir(box.store))
     fs.symlinkSync(outside, path.join(box.store, 'pkg-a', 'linked'))
     fs.lutimesSync(path.join(box.store, 'pkg-a', 'linked'), new Date(Date.now() - 8 * DAY), new Date(Date.now() - 8 * DAY))
     const report = await runGc()

@@ -5,6 +5,7 @@ import { acquireLock } from '../../src/store/lock'
 import { loadRegistry } from '../../src/store/registry'
 import { useSandbox } from '../runtime/support'
 import { makeSpace, npmProject, projectUsingAandB, recordUse } from './support'
+import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 
 // The sweep the install hooks run: names come from the hook's argument, not from disk.
 describe('scoped sweep', () => {
@@ -60,7 +61,7 @@ describe('scoped sweep', () => {
       expect(report.warnings).toHaveLength(1)
       expect(report.warnings[0]).toMatch(/locked.*sweep skipped/)
       expect(fs.existsSync(a)).toBe(true)
-      expect(fs.readFileSync(path.join(box.store, '.scratch', 'access.log'), 'utf8')).toContain(`"t":"project","project":${JSON.stringify(p1)}`)
+      expect(fs.readFileSync(accessLogPath(box.store), 'utf8')).toContain(`"t":"project","project":${JSON.stringify(p1)}`)
     } finally {
       held.release()
     }
@@ -93,7 +94,7 @@ describe('scoped sweep', () => {
 
   test('damaged log lines do not make the hook warn (the full gc reports them, once)', async () => {
     const { p1 } = installed()
-    fs.appendFileSync(path.join(box.store, '.scratch', 'access.log'), 'garbage line\n')
+    fs.appendFileSync(accessLogPath(box.store), 'garbage line\n')
     expect(scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b'] }).warnings).toEqual([])
     expect((await runGc()).warnings).toEqual(['skipped 1 damaged line(s) in the access log'])
     expect((await runGc()).warnings).toEqual([])
@@ -102,11 +103,11 @@ describe('scoped sweep', () => {
   test('a large live log is rotated and compacted by the sweep, keeping what it says', () => {
     const { p1 } = installed()
     for (let i = 0; i < 1800; i++) recordUse(box.store, { owner: 'pkg-b', key: 'cache', caller: `caller-${i}` }, p1)
-    const log = path.join(box.store, '.scratch', 'access.log')
+    const log = accessLogPath(box.store)
     expect(fs.statSync(log).size).toBeGreaterThan(256 * 1024)
     scopedSweep({ projectDir: p1, names: ['p1', 'pkg-a', 'pkg-b'] })
     expect(fs.existsSync(log)).toBe(false)
-    const compact = fs.readFileSync(path.join(box.store, '.scratch', 'access.compact.log'), 'utf8')
+    const compact = fs.readFileSync(path.join(bookkeepingDir(box.store), 'access.compact.log'), 'utf8')
     expect(compact.split('\n').filter((line) => line.includes('"caller":"caller-')).length).toBe(1800)
     const report = scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'] })
     // pkg-b's space is judged too (its recorded callers were dropped) and kept: its owner is installed.

@@ -8,6 +8,10 @@ import { scratch } from '../cli/support'
 import { captureStderr, useSandbox } from '../runtime/support'
 import { DAY, age, makeSpace, npmProject, recordUse } from './support'
 
+// The name that marks a store is a contract other versions of the package rely on: spelled out
+// here on purpose (not taken from the layout module), so renaming it breaks this test.
+const BOOKKEEPING = '.scratch'
+
 /** A directory like `~/.cache`: other programs' `<name>/<subdir>` trees, untouched for 30 days. */
 function fakeCache(dir: string): void {
   for (const [name, sub] of [['fontconfig', 'cache'], ['pip', 'http'], ['node-gyp', '20.0.0'], ['@org', 'tool']]) {
@@ -67,16 +71,16 @@ describe('a store is marked', () => {
     const dir = getScratch('k', { name: 'my-lib' })
     getScratch('k2', { name: 'my-lib' })
     expect(fs.statSync(dir).isDirectory()).toBe(true)
-    expect(fs.existsSync(path.join(box.store, '.scratch'))).toBe(false)
+    expect(fs.existsSync(path.join(box.store, BOOKKEEPING))).toBe(false)
     expect(stderr.filter((line) => line.includes('is not a scratch store'))).toHaveLength(1)
     await expect(runGc()).rejects.toMatchObject({ code: 'ERR_SCRATCH_NOT_A_STORE' })
   })
 
   test('the runtime\'s first write marks the store: .scratch/format holds "1\\n", and CACHEDIR.TAG is written', () => {
     getScratch('k', { name: 'my-lib' })
-    expect(fs.readFileSync(path.join(box.store, '.scratch', 'format'), 'utf8')).toBe('1\n')
+    expect(fs.readFileSync(path.join(box.store, BOOKKEEPING, 'format'), 'utf8')).toBe('1\n')
     expect(fs.readFileSync(path.join(box.store, 'CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55\n/)
-    expect(fs.readdirSync(path.join(box.store, '.scratch')).filter((name) => name.endsWith('.tmp'))).toEqual([])
+    expect(fs.readdirSync(path.join(box.store, BOOKKEEPING)).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 
   test('SCRATCHSPACE_DIR=/ : list refuses with ERR_SCRATCH_NOT_A_STORE, and the scan itself never aborts on /proc', async () => {
@@ -94,20 +98,20 @@ describe('a store is marked', () => {
   })
 
   test('a store written by the first revision (.scratch/ without format) is accepted and gets its format file', async () => {
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.mkdirSync(path.join(box.store, BOOKKEEPING), { recursive: true })
     const old = makeSpace(box.store, 'gone-pkg', 'cache', 10)
     recordUse(box.store, { owner: 'gone-pkg', key: 'cache' }, path.join(box.tmp, 'gone-project'), Date.now() - 3 * DAY)
-    fs.rmSync(path.join(box.store, '.scratch', 'format'), { force: true })
+    fs.rmSync(path.join(box.store, BOOKKEEPING, 'format'), { force: true })
     const report = await runGc()
     expect(report.spaces).toMatchObject([{ owner: 'gone-pkg', action: 'deleted' }])
     expect(fs.existsSync(old)).toBe(false)
-    expect(fs.readFileSync(path.join(box.store, '.scratch', 'format'), 'utf8')).toBe('1\n')
+    expect(fs.readFileSync(path.join(box.store, BOOKKEEPING, 'format'), 'utf8')).toBe('1\n')
   })
 
   test('a store marked only by our CACHEDIR.TAG (tracking was off) is a store', async () => {
     process.env.SCRATCHSPACE_TRACK_ACCESS = '0'
     getScratch('k', { name: 'my-lib' })
-    fs.rmSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.rmSync(path.join(box.store, BOOKKEEPING), { recursive: true })
     age(path.join(box.store, 'my-lib', 'k'), 8 * DAY)
     const report = await runGc()
     expect(report.spaces).toMatchObject([{ owner: 'my-lib', key: 'k', action: 'deleted' }])
@@ -115,14 +119,14 @@ describe('a store is marked', () => {
 
   test('a newer format: gc and the sweep delete nothing and say why, clear refuses with ERR_SCRATCH_NEWER_FORMAT, getScratch works', async () => {
     const doomed = makeSpace(box.store, 'gone-pkg', 'cache', 10, 30 * DAY)
-    fs.writeFileSync(path.join(box.store, '.scratch', 'format'), '2\n')
+    fs.writeFileSync(path.join(box.store, BOOKKEEPING, 'format'), '2\n')
     const gc = await runGc()
     expect(gc.spaces).toMatchObject([{ owner: 'gone-pkg', action: 'keep', reason: expect.stringContaining('format 2') }])
     expect(gc.warnings).toEqual(expect.arrayContaining([expect.stringContaining('format 2, newer than this version')]))
     expect(gc.dryRun).toBe(false)
     expect(fs.existsSync(doomed)).toBe(true)
     // Nothing of the newer version's state was rewritten.
-    expect(fs.readdirSync(path.join(box.store, '.scratch')).sort()).toEqual(['format'])
+    expect(fs.readdirSync(path.join(box.store, BOOKKEEPING)).sort()).toEqual(['format'])
     await expect(clearSpaces({ all: true })).rejects.toMatchObject({ code: 'ERR_SCRATCH_NEWER_FORMAT' })
     expect(fs.existsSync(doomed)).toBe(true)
     const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
@@ -132,12 +136,12 @@ describe('a store is marked', () => {
     expect(sweep.warnings).toEqual([expect.stringContaining('format 2')])
     expect(fs.existsSync(path.join(box.store, 'pkg-a', 'cache'))).toBe(true)
     expect(fs.statSync(getScratch('new', { name: 'my-lib' })).isDirectory()).toBe(true)
-    expect(fs.readFileSync(path.join(box.store, '.scratch', 'format'), 'utf8')).toBe('2\n')
+    expect(fs.readFileSync(path.join(box.store, BOOKKEEPING, 'format'), 'utf8')).toBe('2\n')
   })
 
   test('an unreadable format file holds deletion too', async () => {
     const doomed = makeSpace(box.store, 'gone-pkg', 'cache', 10, 30 * DAY)
-    fs.writeFileSync(path.join(box.store, '.scratch', 'format'), 'two\n')
+    fs.writeFileSync(path.join(box.store, BOOKKEEPING, 'format'), 'two\n')
     const gc = await runGc()
     expect(gc.warnings).toEqual(expect.arrayContaining([expect.stringContaining('does not hold a format number')]))
     expect(fs.existsSync(doomed)).toBe(true)

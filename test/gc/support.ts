@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { appendRecord } from '../../src/runtime/access-log'
+import { DAY_MS } from '../../src/runtime/iso-time'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
-export const DAY = 24 * 60 * 60 * 1000
+/** One day, for the fixtures' ages. */
+export const DAY = DAY_MS
 
 /**
  * Makes a project at `dir` depending on local packages `names` (created under `<dir>/../pkgs`),
@@ -38,7 +41,7 @@ export function recordUse(store: string, space: { owner: string | null; key: str
 /** Creates the space directory `<store>/<owner>/<key>` with one file of `bytes` bytes, aged `ageMs`. */
 export function makeSpace(store: string, owner: string | null, key: string, bytes = 100, ageMs = 0): string {
   // A store is marked by its bookkeeping directory, as the runtime's first write makes it.
-  fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
+  fs.mkdirSync(bookkeepingDir(store), { recursive: true })
   const dir = path.join(store, ...(owner ?? '_global').split('/'), key)
   fs.mkdirSync(dir, { recursive: true })
   fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(bytes, 1))

@@ -6,34 +6,47 @@ import { withBuildLock } from './build-lock'
 /** The repository root (the package itself). */
 export const repoRoot = path.resolve(__dirname, '..', '..')
 
-const RUNTIME_SOURCES = ['src/index.ts', 'src/errors.ts', 'src/runtime']
+/** Everything the build reads: when any of it is newer than a built file, dist/ is stale. */
+export const BUILD_INPUTS = ['src', 'hooks', 'scripts/build.mjs', 'scripts/esbuild-options.cjs', 'package.json']
+/** Every file the build writes that a test runs. */
+export const BUILD_OUTPUTS = ['index.cjs', 'index.mjs', 'gc.cjs', 'archive.mjs', 'yaml.cjs', 'cli.cjs', 'pnpm-hook.cjs']
 
-function newestSourceMtime(): number {
-  let newest = 0
-  const visit = (file: string): void => {
-    const stat = fs.statSync(file)
-    if (stat.isDirectory()) for (const name of fs.readdirSync(file)) visit(path.join(file, name))
-    else newest = Math.max(newest, stat.mtimeMs)
+function newest(file: string): { file: string; mtimeMs: number } {
+  const stat = fs.statSync(file)
+  if (!stat.isDirectory()) return { file, mtimeMs: stat.mtimeMs }
+  let best = { file, mtimeMs: 0 }
+  for (const name of fs.readdirSync(file)) {
+    const found = newest(path.join(file, name))
+    if (found.mtimeMs > best.mtimeMs) best = found
   }
-  for (const rel of RUNTIME_SOURCES) visit(path.join(repoRoot, rel))
-  return newest
-}
-
-function isFresh(files: string[]): boolean {
-  const newest = newestSourceMtime()
-  return files.every((file) => fs.existsSync(file) && fs.statSync(file).mtimeMs >= newest)
+  return best
 }
 
 /**
- * Paths of the built runtime entry points, running `npm run build` first when they are missing
- * or older than the runtime sources (`npm test` builds in `pretest`, so usually nothing runs).
+ * Why `root`'s dist/ does not match its sources (a missing output, or the input newer than the
+ * oldest output), or null when it does. Any source counts, not only the runtime's: a test of
+ * dist/cli.cjs after an edit of src/gc must not run the old gc.
+ */
+export function staleReason(root: string): string | null {
+  const outputs = BUILD_OUTPUTS.map((name) => path.join(root, 'dist', name))
+  const missing = outputs.find((file) => !fs.existsSync(file))
+  if (missing !== undefined) return `${missing} is missing`
+  const oldest = Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs))
+  const inputs = BUILD_INPUTS.map((rel) => path.join(root, rel)).filter((file) => fs.existsSync(file)).map(newest)
+  const newer = inputs.find((input) => input.mtimeMs > oldest)
+  return newer === undefined ? null : `${newer.file} is newer than the build`
+}
+
+/**
+ * Paths of the built runtime entry points, running `npm run build` first when dist/ is missing
+ * a file or older than any source (`npm test` builds in `pretest`, so usually nothing runs).
  */
 export function builtRuntime(): { cjs: string; mjs: string } {
   const cjs = path.join(repoRoot, 'dist', 'index.cjs')
   const mjs = path.join(repoRoot, 'dist', 'index.mjs')
-  if (!isFresh([cjs, mjs])) {
+  if (staleReason(repoRoot) !== null) {
     withBuildLock(repoRoot, 180_000, () => {
-      if (!isFresh([cjs, mjs])) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'pipe' })
+      if (staleReason(repoRoot) !== null) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'pipe' })
     })
   }
   return { cjs, mjs }

@@ -15,6 +15,7 @@ function setup(rc?: string): { dir: string; distDir: string } {
   fs.writeFileSync(path.join(pkg, 'package.json'), '{ "name": "pnpm-plugin-scratch", "version": "1.0.0" }\n')
   fs.writeFileSync(path.join(distDir, 'gc.cjs'), 'exports.yarnHooks = { afterAllInstalled() {} }\n')
   fs.writeFileSync(path.join(distDir, 'yaml.cjs'), 'exports.parse = () => null\n')
+  fs.writeFileSync(path.join(distDir, 'index.cjs'), 'exports.runtime = true\n')
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "app" }\n')
   if (rc !== undefined) fs.writeFileSync(path.join(dir, '.yarnrc.yml'), rc)
   return { dir, distDir }

@@ -62,13 +62,14 @@ function runPlugin(text: string, cwd: string, store: string, runs = 1): YarnRun 
   return JSON.parse(out.stdout) as YarnRun
 }
 
-/** A stand-in package: its package.json and the two bundles the plugin is made of. */
+/** A stand-in package: its package.json and the bundles the plugin is made of. */
 function fakePackage(gc: string, yaml = 'exports.hello = "yaml"\n'): string {
   const pkg = tempDir()
   fs.writeFileSync(path.join(pkg, 'package.json'), '{ "name": "pnpm-plugin-scratch", "version": "9.9.9" }\n')
   fs.mkdirSync(path.join(pkg, 'dist'))
   fs.writeFileSync(path.join(pkg, 'dist', 'gc.cjs'), gc)
   fs.writeFileSync(path.join(pkg, 'dist', 'yaml.cjs'), yaml)
+  fs.writeFileSync(path.join(pkg, 'dist', 'index.cjs'), 'exports.runtime = true\n')
   return path.join(pkg, 'dist')
 }
 
@@ -90,7 +91,7 @@ test('the same package composes the same bytes; the header names the version and
   expect(sha256(rest.join('\n'))).toBe(first.digest)
   expect(describePluginFile(first.text)).toBe(`the yarn plugin of pnpm-plugin-scratch ${version}`)
   // Each bundle is embedded whole, with the digest of the file the package ships.
-  for (const name of ['gc.cjs', 'yaml.cjs']) {
+  for (const name of ['gc.cjs', 'index.cjs', 'yaml.cjs']) {
     const shipped = fs.readFileSync(path.join(DIST, name))
     expect(first.text).toContain(`// ./${name}: dist/${name} of pnpm-plugin-scratch ${version}, sha256 ${sha256(shipped)}\n"./${name}": ${JSON.stringify(shipped.toString('utf8'))}`)
   }

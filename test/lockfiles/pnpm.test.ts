@@ -79,7 +79,8 @@ describe('pnpm-lock.yaml', () => {
     const configDoc = TWO_DOCS.slice(0, TWO_DOCS.indexOf('\n---\n') + 1)
     expect(reason(configDoc)).toMatch(/truncated/)
     expect(parsePnpmLockfileSlow(configDoc)).toMatchObject({ ok: false })
-    expect(reason(`${configDoc}---\n`)).toBeTruthy()
+    // An empty second document is no lockfile either.
+    expect(reason(`${configDoc}---\n`)).toBe('the lockfile document is not a mapping')
   })
 
   test("v13 (tab-indented JSON-like YAML with trailing commas, `projects`) reads like v9", () => {

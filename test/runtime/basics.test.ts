@@ -5,6 +5,7 @@ import { deleteScratch, getGlobalScratch, getScratch, scratchDir, scratchPath } 
 import { builtRuntime } from '../helpers/dist'
 import { runNode } from '../helpers/tmp'
 import { logSize, readLog, useSandbox, writePackage } from './support'
+import { BOOKKEEPING_DIR } from '../../src/runtime/layout'
 
 const box = useSandbox()
 let cjs: string
@@ -69,7 +70,7 @@ describe('scratch space basics', () => {
     expect(getScratch('k', { name: '@scope/pkg' })).toBe(path.join(box.store, '@scope', 'pkg', 'k'))
     expect(getGlobalScratch('k')).toBe(path.join(box.store, '_global', 'k'))
     expect(scratchPath('k', null)).toBe(path.join(box.store, '_global', 'k'))
-    expect(fs.readdirSync(box.store).sort()).toEqual(['.scratch', '@scope', 'CACHEDIR.TAG', '_global'])
+    expect(fs.readdirSync(box.store).sort()).toEqual([BOOKKEEPING_DIR, '@scope', 'CACHEDIR.TAG', '_global'])
   })
 })
 

@@ -5,6 +5,7 @@ import { deleteScratch, getScratch } from '../../src'
 import { measureTree } from '../../src/runtime/tree'
 import { removeTree } from '../../src/runtime/tree-remove'
 import { useSandbox } from './support'
+import { trashDir } from '../../src/runtime/layout'
 
 /** Writes, inside `dir`, a 0xff-named directory holding a 0xfe-named 300-byte file, and a 0xfd-named 200-byte file. */
 function plantByteNames(dir: string): void {
@@ -32,6 +33,6 @@ describe('names that are not UTF-8', () => {
     plantByteNames(space)
     expect(deleteScratch('cache', { name: 'pkg-a' })).toBe(true)
     expect(fs.existsSync(space)).toBe(false)
-    expect(fs.readdirSync(path.join(box.store, '.scratch', 'trash'), { encoding: 'buffer' })).toEqual([])
+    expect(fs.readdirSync(trashDir(box.store), { encoding: 'buffer' })).toEqual([])
   })
 })

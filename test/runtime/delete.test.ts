@@ -4,6 +4,7 @@ import path from 'node:path'
 import { clearScratchspaces, deleteScratch, getScratch } from '../../src'
 import { listTree } from '../helpers/tmp'
 import { errnoError, useSandbox } from './support'
+import { trashDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 const owner = { name: 'p' }
@@ -42,7 +43,7 @@ test('deletion leaves no trash behind and prunes the emptied namespace, but not 
   expect(fs.readdirSync(path.join(box.store, 'p'))).toEqual(['b'])
   expect(deleteScratch('b', owner)).toBe(true)
   expect(fs.existsSync(path.join(box.store, 'p'))).toBe(false)
-  expect(fs.readdirSync(path.join(box.store, '.scratch', 'trash'))).toEqual([])
+  expect(fs.readdirSync(trashDir(box.store))).toEqual([])
 })
 
 test('read-only content inside a space is made writable and deleted', () => {
@@ -61,7 +62,7 @@ test('read-only content inside a space is made writable and deleted', () => {
   expect(deleteScratch('k', owner)).toBe(true)
   expect(modes).toEqual(['700'])
   expect(fs.existsSync(dir)).toBe(false)
-  expect(fs.readdirSync(path.join(box.store, '.scratch', 'trash'))).toEqual([])
+  expect(fs.readdirSync(trashDir(box.store))).toEqual([])
 })
 
 test('when the trash is on another filesystem (EXDEV) the space is moved aside next to itself, then removed', () => {

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { clearScratchspaces, getGlobalScratch, getScratch } from '../../src'
-import { CACHEDIR_TAG_CONTENT } from '../../src/runtime/layout'
+import { accessLogPath, BOOKKEEPING_DIR, CACHEDIR_TAG_CONTENT } from '../../src/runtime/layout'
 import { builtRuntime, linkSelf, repoRoot } from '../helpers/dist'
 import { listTree, runNodeFile } from '../helpers/tmp'
 import { readLog, useSandbox } from './support'
@@ -59,7 +59,7 @@ test('per-version, per-major and global spaces of three versions, each run in it
   expect(result.bytes).toBe(6 * '1.0.0'.length)
   expect(fs.existsSync(path.join(box.store, 'scratch-usage'))).toBe(false)
   expect(files('_global', 'GlobalSpace')).toHaveLength(3)
-  expect(files().sort()).toEqual(['.scratch', 'CACHEDIR.TAG', '_global'])
+  expect(files().sort()).toEqual([BOOKKEEPING_DIR, 'CACHEDIR.TAG', '_global'])
 })
 
 describe('clearScratchspaces', () => {
@@ -95,7 +95,7 @@ describe('clearScratchspaces', () => {
 
   test('with no argument wipes every space, keeps the bookkeeping and recreates a missing CACHEDIR.TAG', () => {
     populate()
-    const log = fs.readFileSync(path.join(box.store, '.scratch', 'access.log'), 'utf8')
+    const log = fs.readFileSync(accessLogPath(box.store), 'utf8')
     fs.rmSync(path.join(box.store, 'CACHEDIR.TAG'))
     const result = clearScratchspaces()
     expect(result.removed).toHaveLength(5)
@@ -103,7 +103,7 @@ describe('clearScratchspaces', () => {
     expect(listTree(box.store).filter((p) => !/^\.scratch\/./.test(p))).toEqual([
       '.scratch/', 'CACHEDIR.TAG', 'Not-A-Package/', 'Not-A-Package/k/', 'README.txt',
     ])
-    expect(fs.readFileSync(path.join(box.store, '.scratch', 'access.log'), 'utf8')).toBe(log)
+    expect(fs.readFileSync(accessLogPath(box.store), 'utf8')).toBe(log)
     expect(fs.readFileSync(path.join(box.store, 'CACHEDIR.TAG'), 'utf8')).toBe(CACHEDIR_TAG_CONTENT)
   })
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { deleteScratch, ensureScratch, getGlobalScratch, getScratch } from '../../src'
-import { CACHEDIR_TAG_CONTENT } from '../../src/runtime/layout'
+import { BOOKKEEPING_DIR, CACHEDIR_TAG_CONTENT } from '../../src/runtime/layout'
 import { listTree } from '../helpers/tmp'
 import { logPath, useSandbox } from './support'
 
@@ -44,9 +44,9 @@ describe('modes', () => {
     await ensureScratch('e', { name: 'p' }, (dir) => fs.writeFileSync(path.join(dir, 'f'), ''))
     getScratch('gone', { name: 'p' })
     deleteScratch('gone', { name: 'p' })
-    const dirs = [[], ['.scratch'], ['.scratch', 'trash'], ['@scope'], ['@scope', 'pkg'], ['@scope', 'pkg', 'k'], ['_global'], ['_global', 'g'], ['p'], ['p', 'e']]
+    const dirs = [[], [BOOKKEEPING_DIR], [BOOKKEEPING_DIR, 'trash'], ['@scope'], ['@scope', 'pkg'], ['@scope', 'pkg', 'k'], ['_global'], ['_global', 'g'], ['p'], ['p', 'e']]
     expect(dirs.map((parts) => `${parts.join('/')} ${mode(...parts)}`)).toEqual(dirs.map((parts) => `${parts.join('/')} 700`))
-    expect(mode('.scratch', 'access.log')).toBe('600')
+    expect(mode(BOOKKEEPING_DIR, 'access.log')).toBe('600')
     expect(mode('CACHEDIR.TAG')).toBe('644')
   })
 

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { decodeLog, type AccessRecord } from '../../src/runtime/access-log'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
+import { accessLogPath } from '../../src/runtime/layout'
 
 export interface ScratchSandbox {
   /** The test's temp dir; fixtures go here. */
@@ -39,7 +40,7 @@ export function useSandbox(): ScratchSandbox {
 }
 
 export function logPath(store: string): string {
-  return path.join(store, '.scratch', 'access.log')
+  return accessLogPath(store)
 }
 
 /** The raw lines of the store's access log (none when it does not exist) and its decoded access records. */

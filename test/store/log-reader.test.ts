@@ -6,6 +6,7 @@ import { checksum } from '../../src/runtime/checksum'
 import { readHistory, retireSegment } from '../../src/store/history'
 import { forEachRecord } from '../../src/store/log-reader'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
+import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 
 const record = (i: number, project = '/work/p'): AccessRecord => ({
   t: 'access', space: `pkg-${i % 7}/k`, owner: `pkg-${i % 7}`, caller: `pkg-${i % 7}`, project: project + 'x'.repeat(i % 50),
@@ -59,15 +60,15 @@ describe('the streaming access-log reader', () => {
 
   test('retiring a rotated segment carries what was appended after the run read it over to the live log', () => {
     const store = path.join(dir, 'store')
-    fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
-    const segment = path.join(store, '.scratch', 'access.seg-1-1.log')
+    fs.mkdirSync(bookkeepingDir(store), { recursive: true })
+    const segment = path.join(bookkeepingDir(store), 'access.seg-1-1.log')
     fs.writeFileSync(segment, encodeRecord(record(1)))
     const history = readHistory(store)
     // A writer that opened the log before the rotation appends after the run read it.
     fs.appendFileSync(segment, encodeRecord(record(2)))
     retireSegment(store, segment, history.readTo.get(segment)!)
     expect(fs.existsSync(segment)).toBe(false)
-    expect(fs.readFileSync(path.join(store, '.scratch', 'access.log'), 'utf8')).toBe(encodeRecord(record(2)))
+    expect(fs.readFileSync(accessLogPath(store), 'utf8')).toBe(encodeRecord(record(2)))
   })
 
   test('a late line of a newer writer is carried over unchanged, and a damaged one is not; lines are counted for the warning', () => {
@@ -86,9 +87,9 @@ describe('the streaming access-log reader', () => {
 
   test('memory stays bounded by distinct uses: 50,000 lines of 7 spaces fold into 7 usages', () => {
     const store = path.join(dir, 'store')
-    fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
+    fs.mkdirSync(bookkeepingDir(store), { recursive: true })
     const block = Array.from({ length: 1000 }, (_, i) => encodeRecord({ ...record(i), project: '/work/p' })).join('')
-    fs.writeFileSync(path.join(store, '.scratch', 'access.log'), block.repeat(50))
+    fs.writeFileSync(accessLogPath(store), block.repeat(50))
     const history = readHistory(store)
     expect(history.spaces.size).toBe(7)
     expect([...history.spaces.values()].reduce((sum, usage) => sum + usage.latest.size, 0)).toBe(7)

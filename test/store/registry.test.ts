@@ -3,10 +3,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { loadRegistry, saveRegistry, type Registry } from '../../src/store/registry'
 import { useSandbox } from '../runtime/support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 describe('registry file', () => {
   const box = useSandbox()
-  const file = (): string => path.join(box.store, '.scratch', 'registry.json')
+  const file = (): string => path.join(bookkeepingDir(box.store), 'registry.json')
   const write = (content: unknown): void => {
     fs.mkdirSync(path.dirname(file()), { recursive: true })
     fs.writeFileSync(file(), JSON.stringify(content))
@@ -22,7 +23,7 @@ describe('registry file', () => {
   }
 
   test('round-trips every entry, names sorted', () => {
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
     saveRegistry(box.store, registry)
     const read = loadRegistry(box.store)
     expect(read).toEqual({ state: 'ok', value: {
@@ -36,7 +37,7 @@ describe('registry file', () => {
   })
 
   test('stores each name once', () => {
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
     saveRegistry(box.store, registry)
     const stored = JSON.parse(fs.readFileSync(file(), 'utf8'))
     expect(stored).toMatchObject({ version: 2, names: ['@types/node', 'a', 'react', 'zeta'] })
@@ -45,7 +46,7 @@ describe('registry file', () => {
   })
 
   test('a save after a load re-encodes only what changed, and a new name makes a new sorted table', () => {
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
     saveRegistry(box.store, registry)
     const loaded = loadRegistry(box.store)
     if (loaded.state !== 'ok') throw new Error('not ok')
@@ -74,7 +75,7 @@ describe('registry file', () => {
   test('a save to one store never writes the names table loaded from another', () => {
     const storeA = path.join(box.tmp, 'a')
     const storeB = path.join(box.tmp, 'b')
-    for (const store of [storeA, storeB]) fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
+    for (const store of [storeA, storeB]) fs.mkdirSync(bookkeepingDir(store), { recursive: true })
     saveRegistry(storeA, { version: 1, projects: {
       '/private': { names: ['a', 'b', 'secret-a', 'secret-b'], lockfiles: [], checkedAt: '2024-01-01T00:00:00.000Z', source: 'hook' },
     } })
@@ -83,7 +84,7 @@ describe('registry file', () => {
     saveRegistry(storeB, { version: 1, projects: {
       '/b': { names: ['a', 'b', 'secret-a'], lockfiles: [], checkedAt: '2024-01-02T00:00:00.000Z', source: 'hook' },
     } })
-    const stored = JSON.parse(fs.readFileSync(path.join(storeB, '.scratch', 'registry.json'), 'utf8'))
+    const stored = JSON.parse(fs.readFileSync(path.join(bookkeepingDir(storeB), 'registry.json'), 'utf8'))
     expect(stored.names).toEqual(['a', 'b', 'secret-a'])
     expect(loadRegistry(storeB)).toMatchObject({ state: 'ok', value: { projects: { '/b': { names: ['a', 'b', 'secret-a'] } } } })
   })

@@ -12,6 +12,7 @@ import { importScratch, exportScratch } from '../../src'
 import { listTree } from '../helpers/tmp'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
+import { bookkeepingDir, trashDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 
@@ -35,9 +36,9 @@ function trashLinkedOut(): { outside: string; before: string[] } {
   const outside = path.join(box.tmp, 'outside')
   fs.mkdirSync(outside, { recursive: true })
   fs.writeFileSync(path.join(outside, 'precious'), 'p')
-  fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
-  fs.rmSync(path.join(box.store, '.scratch', 'trash'), { recursive: true, force: true })
-  fs.symlinkSync(outside, path.join(box.store, '.scratch', 'trash'))
+  fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
+  fs.rmSync(trashDir(box.store), { recursive: true, force: true })
+  fs.symlinkSync(outside, trashDir(box.store))
   return { outside, before: listTree(outside) }
 }
 
@@ -59,7 +60,7 @@ describe('a trash replaced by a link to outside the store is never renamed into'
     expect(fs.existsSync(dir)).toBe(false)
     expectOnlyInside(landed, outside)
     expect(listTree(outside)).toEqual(before)
-    expect(fs.lstatSync(path.join(box.store, '.scratch', 'trash')).isDirectory()).toBe(true)
+    expect(fs.lstatSync(trashDir(box.store)).isDirectory()).toBe(true)
   })
 
   test('clearScratchspaces and clearSpaces', async () => {
@@ -68,8 +69,8 @@ describe('a trash replaced by a link to outside the store is never renamed into'
     const { outside, before } = trashLinkedOut()
     const landed = watchRenames()
     expect(clearScratchspaces({ name: 'pkg-a' }).removed).toHaveLength(1)
-    fs.rmSync(path.join(box.store, '.scratch', 'trash'), { recursive: true })
-    fs.symlinkSync(outside, path.join(box.store, '.scratch', 'trash'))
+    fs.rmSync(trashDir(box.store), { recursive: true })
+    fs.symlinkSync(outside, trashDir(box.store))
     expect((await clearSpaces({ owners: ['pkg-b'] })).spaces).toMatchObject([{ action: 'deleted' }])
     expectOnlyInside(landed, outside)
     expect(listTree(outside)).toEqual(before)
@@ -97,8 +98,8 @@ describe('a trash replaced by a link to outside the store is never renamed into'
     const { outside, before } = trashLinkedOut()
     const landed = watchRenames()
     expect(scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'] }).spaces).toMatchObject([{ owner: 'pkg-a', action: 'deleted' }])
-    fs.rmSync(path.join(box.store, '.scratch', 'trash'), { recursive: true })
-    fs.symlinkSync(outside, path.join(box.store, '.scratch', 'trash'))
+    fs.rmSync(trashDir(box.store), { recursive: true })
+    fs.symlinkSync(outside, trashDir(box.store))
     const report = await runGc()
     expect(report.spaces.find((s) => s.owner === 'gone')).toMatchObject({ action: 'deleted' })
     expectOnlyInside(landed, outside)
@@ -109,8 +110,8 @@ describe('a trash replaced by a link to outside the store is never renamed into'
     const dir = getScratch('k', { name: 'pkg-a' })
     const outside = path.join(box.tmp, 'outside-book')
     fs.mkdirSync(path.join(outside, 'trash'), { recursive: true })
-    fs.renameSync(path.join(box.store, '.scratch'), path.join(box.tmp, 'real-book'))
-    fs.symlinkSync(outside, path.join(box.store, '.scratch'))
+    fs.renameSync(bookkeepingDir(box.store), path.join(box.tmp, 'real-book'))
+    fs.symlinkSync(outside, bookkeepingDir(box.store))
     const landed = watchRenames()
     expect(deleteScratch('k', { name: 'pkg-a' })).toBe(true)
     expect(fs.existsSync(dir)).toBe(false)

@@ -11,6 +11,7 @@ import type { GcReport } from '../../src/gc'
 import { loadRegistry } from '../../src/store/registry'
 import { npmProject, recordUse } from '../gc/support'
 import { removeTempDirs } from '../helpers/tmp'
+import { bookkeepingDir } from '../../src/runtime/layout'
 import {
   FIXTURES, buildSnapshot, figure, leftovers, logHealth, prng, removeSnapshot, runChild, scratchCli, seedOf, sleep, spacesOnDisk,
   stressDir, type ChildResult, type Snapshot,
@@ -186,8 +187,8 @@ test('gc runs started at once never both delete: deleted lists are disjoint, fre
     }
     if (round % 2 === 1) {
       // A lock left by a gc that died: every contender may try to take it over at once.
-      fs.mkdirSync(path.join(store, '.scratch', 'lock'), { recursive: true })
-      fs.writeFileSync(path.join(store, '.scratch', 'lock', 'owner.json'), JSON.stringify({ pid: 4_194_305, host: os.hostname(), since: new Date().toISOString(), command: 'dead gc' }))
+      fs.mkdirSync(path.join(bookkeepingDir(store), 'lock'), { recursive: true })
+      fs.writeFileSync(path.join(bookkeepingDir(store), 'lock', 'owner.json'), JSON.stringify({ pid: 4_194_305, host: os.hostname(), since: new Date().toISOString(), command: 'dead gc' }))
     }
     const children = [
       scratchCli(snapshot, store, ['gc', '--json'], { cwd: project }),
@@ -222,7 +223,7 @@ test('gc runs started at once never both delete: deleted lists are disjoint, fre
     expect(freed).toBe(expected)
     for (const report of reports) expect(report.freedBytes).toBe(deletedIn([report]).reduce((sum, s) => sum + s.bytes, 0))
     expect(fs.existsSync(liveDir)).toBe(true)
-    expect(fs.existsSync(path.join(store, '.scratch', 'lock'))).toBe(false)
+    expect(fs.existsSync(path.join(bookkeepingDir(store), 'lock'))).toBe(false)
   }
   figure(`gc contention: ${rounds} rounds × 5 runs at once (3 gc, 1 scoped sweep, 1 in-process without waiting; a dead gc's lock in ${rounds / 2} rounds): ` +
     `${deletedTotal} orphaned spaces deleted, ${overlaps} deleted twice, freed ${freedTotal} of ${expectedTotal} bytes expected, ` +

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { registerProject, runGc } from '../../src/gc'
 import { DAY, npmProject, recordUse } from '../gc/support'
 import { removeTempDirs } from '../helpers/tmp'
+import { bookkeepingDir } from '../../src/runtime/layout'
 import {
   CRASH_PRELOAD, FIXTURES, buildSnapshot, figure, leftovers, logHealth, removeSnapshot, runChild, scratchCli, spacesOnDisk,
   stateFiles, stressDir, treeOf, type Snapshot,
@@ -75,7 +76,7 @@ async function makeTemplate(): Promise<Template> {
   await runGc({ root: store })
   for (const owner of DEAD_OWNERS) for (const key of ['k1', 'k2']) add(owner, key, orphaned, project)
   add('old-pkg', 'k1', orphaned, null, Date.now() - 40 * DAY)
-  const book = path.join(store, '.scratch')
+  const book = bookkeepingDir(store)
   fs.writeFileSync(path.join(book, 'access.seg-0-1.log'), fs.readFileSync(path.join(book, 'access.log')))
   fs.mkdirSync(path.join(book, 'trash', 'earlier-crash', 'deep'), { recursive: true })
   fs.writeFileSync(path.join(book, 'trash', 'earlier-crash', 'deep', 'f'), 'left by a crash')

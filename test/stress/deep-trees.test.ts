@@ -12,6 +12,7 @@ import { DAY, age, npmProject } from '../gc/support'
 import { deepChain } from '../helpers/deep-tree'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, scratchCli, waitFor, type Snapshot } from './support'
+import { bookkeepingDir, trashDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 let snapshot: Snapshot | undefined
@@ -24,7 +25,7 @@ const LEVELS = 2000
 function deepSpace(owner: string, key: string, ageMs: number, seg = 'dd'): { dir: string; deepest: number } {
   const ns = path.join(box.store, owner)
   // A store is marked by its bookkeeping directory, as the runtime's first write makes it.
-  fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+  fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
   fs.mkdirSync(ns, { recursive: true })
   const { top, deepest } = deepChain(ns, key, LEVELS, seg)
   if (ageMs > 0) age(top, ageMs)
@@ -33,7 +34,7 @@ function deepSpace(owner: string, key: string, ageMs: number, seg = 'dd'): { dir
 
 function trashEntries(): string[] {
   try {
-    return fs.readdirSync(path.join(box.store, '.scratch', 'trash'))
+    return fs.readdirSync(trashDir(box.store))
   } catch {
     return []
   }
@@ -71,7 +72,7 @@ test('names of 255 bytes: a path of ~500 KiB is sized and removed', async () => 
 })
 
 test('a deep tree left in the trash by an earlier run is emptied by the next gc', async () => {
-  const trash = path.join(box.store, '.scratch', 'trash')
+  const trash = trashDir(box.store)
   fs.mkdirSync(trash, { recursive: true })
   deepChain(trash, 'left-by-a-crash', LEVELS)
   const gc = await scratchCli(snapshot!, box.store, ['gc'])

@@ -13,6 +13,7 @@ import { acquireLock, lockPath, tryAcquireLock } from '../../src/store/lock'
 import { makeSpace, npmProject, recordUse } from '../gc/support'
 import { captureStderr, errnoError, freshRuntime, useSandbox } from '../runtime/support'
 import { figure, leftovers, stateFiles } from './support'
+import { accessLogPath, bookkeepingDir, trashDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 
@@ -80,7 +81,7 @@ function expectCoded(err: unknown): void {
 }
 
 describe('access-log append (getScratch must keep working, and warn once)', () => {
-  const logFile = (): string => path.join(box.store, '.scratch', 'access.log')
+  const logFile = (): string => accessLogPath(box.store)
   // EXDEV cannot hit an append (nothing crosses a filesystem); EBUSY is what Windows gives for a log another process has locked.
   test.each([
     ['openSync', 'EACCES'], ['openSync', 'EPERM'], ['openSync', 'EROFS'], ['openSync', 'ENOSPC'], ['openSync', 'EDQUOT'], ['openSync', 'EBUSY'],
@@ -119,14 +120,17 @@ describe('access-log append (getScratch must keep working, and warn once)', () =
 
 describe('registry write during gc (coded error or warning, nothing lost, next run fine)', () => {
   const isRegistryTemp = (file: unknown): boolean => /\.registry\.json\.\d+\.[a-z0-9]+\.tmp$/.test(String(file))
-  const isRegistry = (_from: unknown, to: unknown): boolean => String(to) === path.join(box.store, '.scratch', 'registry.json')
+  const isRegistry = (_from: unknown, to: unknown): boolean => String(to) === path.join(bookkeepingDir(box.store), 'registry.json')
 
+  // A full disk is weather: the run finishes and warns. Any other failure to save is an error the
+  // caller sees, carrying the errno code.
+  const full = (code: string): string => `warnings: the disk is full (${code}): the store's state was not updated; the next run catches up`
   test.each([
-    ['openSync', 'ENOSPC'], ['openSync', 'EDQUOT'], ['openSync', 'EACCES'], ['openSync', 'EROFS'],
-    ['renameSync', 'EBUSY'], ['renameSync', 'EPERM'], ['renameSync', 'EACCES'],
-  ] as const)('%s of the registry fails with %s', async (method, code) => {
+    ['openSync', 'ENOSPC', full('ENOSPC')], ['openSync', 'EDQUOT', full('EDQUOT')], ['openSync', 'EACCES', 'error'], ['openSync', 'EROFS', 'error'],
+    ['renameSync', 'EBUSY', 'error'], ['renameSync', 'EPERM', 'error'], ['renameSync', 'EACCES', 'error'],
+  ] as const)('%s of the registry fails with %s: %s', async (method, code, expected) => {
     const { live, orphan } = await world()
-    const before = fs.readFileSync(path.join(box.store, '.scratch', 'registry.json'), 'utf8')
+    const before = fs.readFileSync(path.join(bookkeepingDir(box.store), 'registry.json'), 'utf8')
     const hits = method === 'openSync' ? inject('openSync', code, isRegistryTemp) : inject('renameSync', code, isRegistry)
     let outcome: string
     try {
@@ -137,11 +141,11 @@ describe('registry write during gc (coded error or warning, nothing lost, next r
       expect((err as NodeJS.ErrnoException).code).toBe(code)
       outcome = 'error'
     }
-    expect(outcome).toBeDefined()
+    expect(outcome).toBe(expected)
     tally.injected += hits.hits
     expect(hits.hits).toBe(1)
     // The old registry is still there and whole; no temp file is left; the live space is intact.
-    expect(fs.readFileSync(path.join(box.store, '.scratch', 'registry.json'), 'utf8')).toBe(before)
+    expect(fs.readFileSync(path.join(bookkeepingDir(box.store), 'registry.json'), 'utf8')).toBe(before)
     expect(leftovers(box.store)).toEqual([])
     expect(liveIntact(live)).toBe(true)
     await nextRunClean(live, orphan)
@@ -169,7 +173,7 @@ describe('registry write during gc (coded error or warning, nothing lost, next r
 })
 
 describe('rename of a space into the trash', () => {
-  const intoTrash = (_from: unknown, to: unknown): boolean => String(to).startsWith(path.join(box.store, '.scratch', 'trash') + path.sep)
+  const intoTrash = (_from: unknown, to: unknown): boolean => String(to).startsWith(trashDir(box.store) + path.sep)
 
   test('EXDEV (trash on another filesystem) falls back to a rename next to the space, then removes it', async () => {
     const { live, orphan } = await world()
@@ -200,7 +204,7 @@ describe('rename of a space into the trash', () => {
 })
 
 describe('rm of a space already in the trash', () => {
-  const inTrash = (target: unknown): boolean => String(target).startsWith(path.join(box.store, '.scratch', 'trash') + path.sep)
+  const inTrash = (target: unknown): boolean => String(target).startsWith(trashDir(box.store) + path.sep)
 
   test.each(['EBUSY', 'EPERM', 'EACCES', 'ENOTEMPTY'])('%s: the space is gone from view and reported deleted; the next run empties the trash', async (code) => {
     const { live, orphan } = await world()
@@ -212,7 +216,7 @@ describe('rm of a space already in the trash', () => {
     expect(report.spaces.find((s) => s.path === orphan)).toMatchObject({ action: 'deleted', reason: expect.stringContaining(code) })
     expect(report.freedBytes).toBe(700)
     expect(fs.existsSync(orphan)).toBe(false)
-    expect(fs.readdirSync(path.join(box.store, '.scratch', 'trash'))).toHaveLength(1)
+    expect(fs.readdirSync(trashDir(box.store))).toHaveLength(1)
     expect(liveIntact(live)).toBe(true)
     await nextRunClean(live, orphan)
   })
@@ -279,8 +283,8 @@ describe('store lock', () => {
         raced = true
         // Between this process's staleness check and its rename, another process (here: our
         // parent, alive) takes the stale lock over and holds a fresh one.
-        realRename(lockPath(box.store), path.join(box.store, '.scratch', '.other-aside.tmp'))
-        fs.rmSync(path.join(box.store, '.scratch', '.other-aside.tmp'), { recursive: true })
+        realRename(lockPath(box.store), path.join(bookkeepingDir(box.store), '.other-aside.tmp'))
+        fs.rmSync(path.join(bookkeepingDir(box.store), '.other-aside.tmp'), { recursive: true })
         fs.mkdirSync(lockPath(box.store))
         fs.writeFileSync(ownerFile(), JSON.stringify({ pid: process.ppid, host: os.hostname(), since: new Date().toISOString(), command: 'winner' }))
       }

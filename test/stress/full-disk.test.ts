@@ -9,6 +9,7 @@ import { DAY, makeSpace } from '../gc/support'
 import { mountTmpfs } from '../helpers/mounts'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, scratchCli, type Snapshot } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 let snapshot: Snapshot | undefined
@@ -67,7 +68,7 @@ test('on a full tmpfs, scratch gc takes the lock, deletes the orphaned space and
     expect(fs.existsSync(doomed)).toBe(false)
     const after = freeBytes(disk)
     expect(after - before).toBeGreaterThanOrEqual(2 * 1024 * 1024)
-    expect(fs.existsSync(path.join(store, '.scratch', 'lock'))).toBe(false)
+    expect(fs.existsSync(path.join(bookkeepingDir(store), 'lock'))).toBe(false)
     figure(`full disk (real 4 MiB tmpfs, ${filled} filler bytes, ${before} bytes free): scratch gc exit 0 in ${gc.ms} ms, freed ${report.freedBytes} bytes (${after} free after)`)
   } finally {
     unmount()

@@ -14,6 +14,7 @@ import { DAY, npmProject, recordUse } from '../gc/support'
 import { repoRoot } from '../helpers/dist'
 import { useSandbox } from '../runtime/support'
 import { figure, prng, seedOf, treeOf } from './support'
+import { bookkeepingDir, trashDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
@@ -80,7 +81,7 @@ describe('symlinks', () => {
     ageLink(space('orphan-0', 'linked'), 9 * DAY)
     expected += fs.lstatSync(space('orphan-0', 'linked')).size
     fs.symlinkSync(path.join(outside, 'dir'), path.join(box.store, 'linked-owner'))
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true }) // the store's mark
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true }) // the store's mark
     const report = await runGc()
     const deleted = report.spaces.filter((s) => s.action === 'deleted')
     figure(`hostile symlinks: ${links} links out of ${deleted.length} deleted spaces (one space itself a link, one owner dir a link), ` +
@@ -95,8 +96,8 @@ describe('symlinks', () => {
   test('a trash directory replaced by a link to the outside: the gc never empties the outside directory', async () => {
     const outside = outsideTree()
     const before = treeOf(outside)
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
-    fs.symlinkSync(outside, path.join(box.store, '.scratch', 'trash'))
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
+    fs.symlinkSync(outside, trashDir(box.store))
     const orphan = space('orphan', 'k')
     fs.mkdirSync(orphan, { recursive: true })
     fs.writeFileSync(path.join(orphan, 'f'), 'x')
@@ -177,7 +178,7 @@ describe('damaged lockfiles (real fixtures, seeded damage)', () => {
         recordUse(store, { owner, key: 'data' }, project, Date.now() - 60_000)
       }
       await runGc({ root: store }) // the registry learns the project's names
-      const registry = fs.readFileSync(path.join(store, '.scratch', 'registry.json'))
+      const registry = fs.readFileSync(path.join(bookkeepingDir(store), 'registry.json'))
       for (let v = 0; v < 36; v++) {
         const damage = DAMAGES[v % DAMAGES.length]
         const file = files[Math.floor(random() * files.length)]
@@ -186,7 +187,7 @@ describe('damaged lockfiles (real fixtures, seeded damage)', () => {
         fs.writeFileSync(file, damaged)
         const stamp = new Date(Date.now() + (v + 1) * 1000)
         fs.utimesSync(file, stamp, stamp)
-        fs.writeFileSync(path.join(store, '.scratch', 'registry.json'), registry)
+        fs.writeFileSync(path.join(bookkeepingDir(store), 'registry.json'), registry)
         const read = readLockfile(file)
         const dropped = read.ok ? owners.filter((owner) => !read.names.has(owner)) : []
         stats.variants++
@@ -245,7 +246,7 @@ describe('damaged access logs (seeded damage)', () => {
     }
     await runGc()
     for (let i = 0; i < 30; i++) recordUse(box.store, { owner: live[i % 3][0], key: 'k1', caller: `caller-${i}` }, project, Date.now() - 60_000)
-    const book = path.join(box.store, '.scratch')
+    const book = bookkeepingDir(box.store)
     const saved = new Map(fs.readdirSync(book).filter((n) => /^(access\.|registry\.json|orphans\.json)/.test(n)).map((n) => [n, fs.readFileSync(path.join(book, n))]))
     const targets = [...saved.keys()]
     let crashes = 0

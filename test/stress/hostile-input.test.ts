@@ -15,6 +15,7 @@ import type { Io } from '../../src/cli/io'
 import { rawTar, type RawEntry } from '../archive/helpers'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, scratchCli, seedOf, type Snapshot } from './support'
+import { BOOKKEEPING_DIR, bookkeepingDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 
@@ -85,7 +86,7 @@ function allowedChange(change: string, owner: string | null, key: string | null)
   const rel = change.slice(1)
   if (!rel.startsWith('store/') && rel !== 'store') return false
   const inStore = rel.slice('store/'.length)
-  if (rel === 'store' || inStore === 'CACHEDIR.TAG' || inStore === '.scratch' || inStore.startsWith('.scratch/')) return true
+  if (rel === 'store' || inStore === 'CACHEDIR.TAG' || inStore === BOOKKEEPING_DIR || inStore.startsWith('.scratch/')) return true
   const ns = (owner ?? '_global').split('/')
   const allowed = [ns.slice(0, 1).join('/'), ns.join('/'), ...(key === null ? [] : [[...ns, key].join('/')])]
   return allowed.includes(inStore) || (key === null ? inStore.startsWith(ns.join('/') + '/') : inStore.startsWith([...ns, key].join('/') + '/'))
@@ -95,7 +96,7 @@ function populate(): void {
   fs.mkdirSync(path.join(box.tmp, 'outside'))
   fs.writeFileSync(path.join(box.tmp, 'outside', 'precious'), 'do not touch')
   // A store is marked by its bookkeeping directory (as the runtime's first write makes it).
-  fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+  fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
   for (const [owner, key] of [['victim', 'k1'], ['@s/x', 'k'], ['_global', 'g']]) {
     const dir = path.join(box.store, ...owner.split('/'), key)
     fs.mkdirSync(dir, { recursive: true })

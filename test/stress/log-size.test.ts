@@ -9,6 +9,7 @@ import { encodeRecord } from '../../src/runtime/access-log'
 import { npmProject } from '../gc/support'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, scratchCli, type Snapshot } from './support'
+import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 
 const MiB = 1024 ** 2
 const SPACES = 40
@@ -27,8 +28,8 @@ function writeHugeLog(store: string, project: string, bytes: number): number {
   }
   const block = Buffer.from(lines.join(''))
   const big = Buffer.concat(Array.from({ length: Math.ceil((16 * MiB) / block.length) }, () => block))
-  fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
-  const fd = fs.openSync(path.join(store, '.scratch', 'access.log'), 'w')
+  fs.mkdirSync(bookkeepingDir(store), { recursive: true })
+  const fd = fs.openSync(accessLogPath(store), 'w')
   let written = 0
   try {
     while (written < bytes) written += fs.writeSync(fd, big)
@@ -46,7 +47,7 @@ function makeSpaces(store: string): void {
 }
 
 function logBytes(store: string): number {
-  const book = path.join(store, '.scratch')
+  const book = bookkeepingDir(store)
   return fs.readdirSync(book).filter((name) => /^access\..*log$/.test(name)).reduce((sum, name) => sum + fs.statSync(path.join(book, name)).size, 0)
 }
 
@@ -132,7 +133,7 @@ describe('an access log of hundreds of MiB', () => {
       after = logBytes(box.store)
     }
     expect(after).toBeLessThan(64 * 1024)
-    const records = fs.readFileSync(path.join(box.store, '.scratch', 'access.compact.log'), 'utf8').trim().split('\n')
+    const records = fs.readFileSync(path.join(bookkeepingDir(box.store), 'access.compact.log'), 'utf8').trim().split('\n')
     expect(records.length).toBeLessThanOrEqual(SPACES + 2)
     expect(records.some((line) => line.includes('pkg-0/fresh'))).toBe(true)
     figure(`access log ${(written / MiB).toFixed(0)} MiB, no gc ever run: one getScratch started a background compaction, log ${after} bytes after ${Date.now() - started} ms`)

@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, type Snapshot } from './support'
+import { BOOKKEEPING_DIR } from '../../src/runtime/layout'
 
 function canDropPrivileges(): boolean {
   try {
@@ -31,7 +32,7 @@ describe('an unreadable directory in the store root', () => {
     }
     fs.chmodSync(box.tmp, 0o755)
     fs.chmodSync(snapshot!.dir, 0o755)
-    for (const dir of ['.scratch', 'pkg-a/cache', 'secret/k', '@scope/hidden/k']) fs.mkdirSync(path.join(box.store, dir), { recursive: true, mode: 0o755 })
+    for (const dir of [BOOKKEEPING_DIR, 'pkg-a/cache', 'secret/k', '@scope/hidden/k']) fs.mkdirSync(path.join(box.store, dir), { recursive: true, mode: 0o755 })
     fs.writeFileSync(path.join(box.store, 'pkg-a', 'cache', 'data'), 'x')
     fs.chmodSync(path.join(box.store, 'secret'), 0o700)
     fs.chmodSync(path.join(box.store, '@scope'), 0o700)

@@ -8,6 +8,7 @@ import { loadOrphanMarks } from '../../src/store/orphans'
 import { loadRegistry } from '../../src/store/registry'
 import { repoRoot } from '../helpers/dist'
 import { tempDir } from '../helpers/tmp'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 export const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'stress')
 export const CRASH_PRELOAD = path.join(FIXTURES, 'crash-after.cjs')
@@ -22,27 +23,23 @@ export interface Snapshot { dir: string; index: string; cli: string }
  */
 export async function buildSnapshot(): Promise<Snapshot> {
   const { build } = await import('esbuild')
+  // The repository's one esbuild configuration, as scripts/build.mjs uses it: the other bundles
+  // link to the runtime instance of index.cjs. The archive chunk is CommonJS here (the snapshot
+  // is required, never imported); YAML stays bundled.
+  const options = require('../../scripts/esbuild-options.cjs') as typeof import('../../scripts/esbuild-options.cjs')
+  const shared = await options.runtimeLinks()
+  const chunks = options.lazyChunks({ archive: './archive.cjs', yaml: false })
+  const linked = options.sharedRuntime(shared, { load: 'require' })
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'scratch-stress-dist-'))
-  const version = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version as string
-  const lazyChunk = {
-    name: 'lazy-chunks',
-    setup(b: import('esbuild').PluginBuild) {
-      b.onResolve({ filter: /^\.\.\/archive\/index$/ }, () => ({ path: './archive.cjs', external: true }))
-    },
-  }
-  const entries = [
-    { in: 'src/index.ts', out: 'index.cjs', chunked: true },
-    { in: 'src/archive/index.ts', out: 'archive.cjs', chunked: false },
-    { in: 'src/cli/main.ts', out: 'cli.cjs', chunked: true },
+  const entries: { out: string; input: Partial<import('esbuild').BuildOptions>; plugins: import('esbuild').Plugin[] }[] = [
+    { out: 'index.cjs', input: { stdin: { contents: `export * from './src/index.ts'\n${options.internalLines(shared)}`, resolveDir: repoRoot, loader: 'js' } }, plugins: [chunks] },
+    { out: 'archive.cjs', input: { entryPoints: [path.join(repoRoot, 'src/archive/index.ts')] }, plugins: [options.sharedRuntime(shared, { load: 'global' })] },
+    { out: 'cli.cjs', input: { entryPoints: [path.join(repoRoot, 'src/cli/main.ts')] }, plugins: [chunks, linked] },
     // Beside the runtime, as in dist/: the runtime starts it for background log compaction.
-    { in: 'src/gc/index.ts', out: 'gc.cjs', chunked: true },
+    { out: 'gc.cjs', input: { entryPoints: [path.join(repoRoot, 'src/gc/index.ts')] }, plugins: [chunks, linked] },
   ]
   await Promise.all(entries.map((entry) => build({
-    entryPoints: [path.join(repoRoot, entry.in)],
-    outfile: path.join(dir, entry.out),
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
-    plugins: entry.chunked ? [lazyChunk] : [],
-    define: { SCRATCH_VERSION: JSON.stringify(version) },
+    ...options.common, ...entry.input, outfile: path.join(dir, entry.out), format: 'cjs', logLevel: 'error', plugins: entry.plugins,
   })))
   return { dir, index: path.join(dir, 'index.cjs'), cli: path.join(dir, 'cli.cjs') }
 }
@@ -137,7 +134,7 @@ export function leftovers(store: string): string[] {
       return []
     }
   }
-  const book = path.join(store, '.scratch')
+  const book = bookkeepingDir(store)
   for (const name of list(path.join(book, 'trash'))) found.push(`.scratch/trash/${name}`)
   for (const name of list(book)) {
     if (name === 'lock' || name.endsWith('.tmp') || name.includes('stale-lock') || name.startsWith('.')) found.push(`.scratch/${name}`)
@@ -155,7 +152,7 @@ export function leftovers(store: string): string[] {
 
 /** Every line of every access-log file (live, rotated segments, compacted), and how many fail to decode. */
 export function logHealth(store: string): { files: number; lines: number; damaged: number } {
-  const book = path.join(store, '.scratch')
+  const book = bookkeepingDir(store)
   let files = 0
   let lines = 0
   let damaged = 0

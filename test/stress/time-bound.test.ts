@@ -11,6 +11,7 @@ import { scopedSweep } from '../../src/gc'
 import { DAY, age, makeSpace, npmProject, recordUse } from '../gc/support'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, scratchCli, waitFor, type Snapshot } from './support'
+import { trashDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 let snapshot: Snapshot | undefined
@@ -41,7 +42,7 @@ function manyFiles(dir: string, files: number): number {
 
 function trashEntries(): string[] {
   try {
-    return fs.readdirSync(path.join(box.store, '.scratch', 'trash'))
+    return fs.readdirSync(trashDir(box.store))
   } catch {
     return []
   }
@@ -82,7 +83,7 @@ test(`a doomed space of ${FILES.toLocaleString('en')} files: the sweep returns w
 
 test(`a trash left full (${FILES.toLocaleString('en')} files) by an earlier run: an unrelated gc --project returns at once; the detached emptier empties it`, async () => {
   const p1 = npmProject(path.join(box.tmp, 'p1'), ['kept-pkg'])
-  const trash = path.join(box.store, '.scratch', 'trash')
+  const trash = trashDir(box.store)
   fs.mkdirSync(trash, { recursive: true })
   manyFiles(path.join(trash, 'left-by-an-earlier-run'), FILES)
   const started = Date.now()

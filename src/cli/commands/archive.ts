@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError } from '../../errors'
-import { exportScratch, importScratch } from '../../runtime/archive-bridge'
+import { exportScratch, importScratch } from '../../archive/api'
 import { JSON_OPTION, printJson, type Command } from '../command'
-import { formatBytes } from '../format'
+import { formatBytes } from '../../bytes'
 import { usageError } from '../io'
 
 /** `OWNER KEY` or `--global KEY` → the owner argument of the API (null: global). */

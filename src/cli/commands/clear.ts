@@ -1,6 +1,6 @@
 import { clearSpaces } from '../../gc'
 import { JSON_OPTION, printJson, type Command } from '../command'
-import { formatBytes } from '../format'
+import { formatBytes } from '../../bytes'
 import { fitTable, plural } from '../table'
 import { usageError } from '../io'
 

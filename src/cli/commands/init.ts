@@ -16,7 +16,7 @@ function describeChange(change: InitChange): string {
 }
 
 /** The human view of an init result; warnings go to stderr separately. */
-export function formatInit(result: InitResult): string {
+function formatInit(result: InitResult): string {
   const lines = [`${displayPath(result.dir)}: ${result.packageManager} (detected from ${result.detectedFrom})`]
   if (result.changes.length > 0) {
     lines.push(result.dryRun ? 'Would change:' : 'Changed:')

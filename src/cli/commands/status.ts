@@ -1,7 +1,8 @@
 import { storeStatus, type StoreStatus } from '../../gc'
 import { projectWiring, type Wiring } from '../../integration/wiring'
 import { JSON_OPTION, printJson, type Command } from '../command'
-import { displayPath, formatAge, formatBytes, paint } from '../format'
+import { formatBytes } from '../../bytes'
+import { displayPath, formatAge, paint } from '../format'
 import { plural, shorten, visibleLength } from '../table'
 
 /** The routes a project has wired, in words (none: what to run). */

@@ -1,28 +1,19 @@
 import path from 'node:path'
 import { ScratchError } from '../errors'
-import type { Owner } from './owner'
-import { locateSpace, noteAccess } from './spaces'
+import type { Owner } from '../runtime/owner'
+import { locateSpace, noteAccess } from '../runtime/spaces'
 
-type ArchiveModule = typeof import('../archive/index')
+type ArchiveModule = typeof import('./index')
 let archive: ArchiveModule | undefined
 
-// The build turns this import into the separate chunk ./archive.mjs, so node-tar is parsed only
-// by processes that export or import. A dynamic import (not require) so that the ESM entry has no
-// `require` and bundlers can follow it.
+// The archive room's door for the runtime entry: validation and access records here, the tar
+// code behind a lazy import. The build turns that import into the separate chunk ./archive.mjs,
+// so node-tar is parsed only by processes that export or import. A dynamic import (not
+// require) so that the ESM entry has no `require` and bundlers can follow it. The chunk links
+// to this runtime instance, so its errors are this entry's ScratchError.
 async function loadArchive(): Promise<ArchiveModule> {
-  archive ??= await import('../archive/index')
+  archive ??= await import('./index')
   return archive
-}
-
-/**
- * The chunk bundles its own copy of `ScratchError`; give its errors this entry's class, so
- * `err instanceof ScratchError` holds for callers.
- */
-function adopt(err: unknown): unknown {
-  if (err instanceof Error && err.name === 'ScratchError' && !(err instanceof ScratchError)) {
-    Object.setPrototypeOf(err, ScratchError.prototype)
-  }
-  return err
 }
 
 function assertFileArg(file: unknown, fn: string): asserts file is string {
@@ -58,11 +49,7 @@ function assertFileArg(file: unknown, fn: string): asserts file is string {
 export async function exportScratch(key: string, owner: Owner | null, file: string): Promise<{ integrity: string; bytes: number }> {
   const space = locateSpace(key, owner)
   assertFileArg(file, 'exportScratch')
-  try {
-    return await (await loadArchive()).exportSpace(space.path, path.resolve(file))
-  } catch (err) {
-    throw adopt(err)
-  }
+  return (await loadArchive()).exportSpace(space.path, path.resolve(file))
 }
 
 /**
@@ -110,10 +97,6 @@ export async function importScratch(file: string, key: string, owner: Owner | nu
   // Recorded once the archive has passed every check, before the space appears; an import
   // always (re)creates the directory, so the 24 h dedupe does not apply (exists: false).
   const beforeInstall = (): void => noteAccess(space, space.owner, false, Date.now())
-  try {
-    await (await loadArchive()).importSpace(path.resolve(file), space, { integrity, maxBytes, beforeInstall })
-  } catch (err) {
-    throw adopt(err)
-  }
+  await (await loadArchive()).importSpace(path.resolve(file), space, { integrity, maxBytes, beforeInstall })
   return space.path
 }
