@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { appendRecord, projectRecord } from '../runtime/access-log'
 import { currentRoot } from '../runtime/root'
+import { assertStore } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
 import { checkProject } from './projects'
 import type { ProjectReport } from './report'
@@ -14,6 +15,7 @@ export function registerProject(dir: string, opts: { root?: string; now?: number
   const root = opts.root ?? currentRoot()
   const projectDir = path.resolve(dir)
   const now = opts.now ?? Date.now()
+  assertStore(root)
   if (prepareStoreRoot(root)) appendRecord(root, projectRecord(projectDir, now))
   return checkProject(projectDir, undefined, now).report
 }

@@ -156,6 +156,17 @@ describe('scratch CLI', () => {
     expect(list.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'live', tracked: false })
   })
 
+  test('register refuses a root that is not a store, and leaves it as it was', async () => {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
+    fs.mkdirSync(box.store, { recursive: true })
+    fs.writeFileSync(path.join(box.store, 'someone-elses.txt'), 'x')
+    const result = await scratch(box.store, ['register', p1])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(/^ERR_SCRATCH_NOT_A_STORE: /)
+    expect(fs.readdirSync(box.store)).toEqual(['someone-elses.txt'])
+  })
+
   test('a file-system failure prints its code and a hint, no stack trace, and exits 1', async () => {
     const file = path.join(box.tmp, 'a-file')
     fs.writeFileSync(file, '')
