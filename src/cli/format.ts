@@ -1,16 +1,9 @@
 import os from 'node:os'
 import type { GcReport, SpaceReport } from '../gc/report'
+import { formatAgo, formatBytes } from '../gc/because'
 import { fitTable, plural } from './table'
 
-/** Bytes for people, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.2 GiB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`
-}
+export { formatBytes } from '../gc/because'
 
 /** `~/…` for paths under the home directory, as people read them. */
 export function displayPath(file: string): string {
@@ -24,15 +17,9 @@ export function shortenHome(text: string): string {
   return home.length > 1 ? text.split(home + '/').join('~/') : text
 }
 
-/** A time relative to `now`: `just now`, `5 min ago`, `3 h ago`, `12 days ago`. */
+/** A time relative to `now`: `just now`, `5 min ago`, `3 h ago`, `12 days ago` (the one age formatter: gc/because.ts). */
 export function formatAge(iso: string | null, now: number): string {
-  if (iso === null) return 'never'
-  const ms = now - Date.parse(iso)
-  if (ms < 60_000) return 'just now'
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`
-  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ago`
-  const days = Math.floor(ms / 86_400_000)
-  return `${days} day${days === 1 ? '' : 's'} ago`
+  return iso === null ? 'never' : formatAgo(now - Date.parse(iso))
 }
 
 export interface Paint { green(s: string): string; red(s: string): string; dim(s: string): string; bold(s: string): string }

@@ -49,16 +49,14 @@ export function formatAgo(ms: number, coarse = false): string {
   return `${days} day${days === 1 ? '' : 's'} ago`
 }
 
-/** Bytes for people: `512 B`, `1.5 KiB`, `3.2 GiB` (binary units, like the size parser's). */
+/** Bytes for people, in binary units: `0 B`, `512 B`, `1.5 KiB`, `3.2 GiB`. */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
   let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`
 }
 
 /** The `reason` text of a reason code (what the table, the hooks' warnings and tests quote). */
