@@ -3,6 +3,7 @@ import { scanSpaces } from '../runtime/scan'
 import { assertStore, formatHold } from '../runtime/store-mark'
 import { acquireLock } from '../store/lock'
 import type { GcReport } from './report'
+import { budgetFromEnv } from './budget'
 import { withStoreRun } from './store-run'
 import { assessWorld } from './world'
 
@@ -17,8 +18,11 @@ export interface GcOptions {
   graceMs?: number
   /** Also delete live spaces whose last access is older than this. */
   maxAgeMs?: number
-  /** The store's size budget in bytes (`--max-size`, `SCRATCHSPACE_MAX_SIZE`): least recently used spaces go until it fits. */
-  maxSizeBytes?: number
+  /**
+   * The store's size budget in bytes (`--max-size`): after the rules, least recently used spaces
+   * go until the store fits. Undefined: `SCRATCHSPACE_MAX_SIZE` if set; null: no budget.
+   */
+  maxSizeBytes?: number | null
   /** How long to wait for another run's lock before `ERR_SCRATCH_LOCKED`; default 10 s. */
   lockWaitMs?: number
   /** Called as spaces are judged (a progress indicator for people). */
@@ -33,6 +37,8 @@ export interface GcOptions {
  * another run holds the store for longer than `lockWaitMs`.
  */
 export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
+  // A bad budget is a usage error before anything is read or touched.
+  const budgetBytes = opts.maxSizeBytes === undefined ? budgetFromEnv() : opts.maxSizeBytes ?? undefined
   const root = opts.root ?? currentRoot()
   const requestedDryRun = opts.dryRun ?? false
   // Another program's directory is refused before anything is read or written; an empty one is an empty store.
@@ -45,7 +51,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     world: assessWorld(run.state.registry, run.state.history, run.now),
     spaces: scanSpaces(root),
     policy: {
-      graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs, budgetBytes: opts.maxSizeBytes,
+      graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs, budgetBytes,
       deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity, onProgress: opts.onProgress,
     },
   }), (run, { world }, { reports, freedBytes }) => {

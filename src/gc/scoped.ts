@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { ScratchError } from '../errors'
 import { appendRecord } from '../runtime/access-log'
 import { requestCompaction } from '../runtime/compaction-trigger'
 import { currentRoot } from '../runtime/root'
@@ -12,6 +13,8 @@ import { checkProject } from './projects'
 import type { GcReport } from './report'
 import { finishInBackground, gcBundleFile } from './background'
 import { emptyTrash } from './state'
+import { budgetFromEnv } from './budget'
+import { requestBudgetGc } from './budget-worker'
 import { withStoreRun } from './store-run'
 import { assessWorld } from './world'
 
@@ -35,6 +38,11 @@ export interface ScopedSweepOptions {
    * well within its 1 s bound.
    */
   removeBudgetMs?: number
+  /**
+   * The store's size budget in bytes; undefined: `SCRATCHSPACE_MAX_SIZE` if set; null: none. The
+   * sweep sizes nothing it keeps, so it hands the budget to a detached full gc (budget-worker.ts).
+   */
+  maxSizeBytes?: number | null
 }
 
 /** Default time for sizing and removing, from the call: leaves most of the 1 s bound for the rest. */
@@ -126,7 +134,10 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     }
     return { world, spaces: [...spaces.values()], policy }
   }, (run, { world }, swept) => ({ ...report, projects: world.projects, spaces: swept.reports, freedBytes: swept.freedBytes, warnings: [...report.warnings, ...run.warnings] }))
-  if (result.ran) return result.value
+  if (result.ran) {
+    if (!dryRun && opts.registerOnly !== true) applyBudgetLater(root, opts.maxSizeBytes, result.value.warnings)
+    return result.value
+  }
   if (result.why === 'locked') {
     report.warnings.push(`${lockedError(lockPath(root)).message}; sweep skipped, the next gc will catch up`)
     return report
@@ -136,4 +147,17 @@ function sweep(opts: ScopedSweepOptions): GcReport {
   report.warnings.push(`the access log is ${Math.round(result.logBytes / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
   requestCompaction(root)
   return report
+}
+
+/** Hands a size budget to a detached full gc (the lock is released by now); a bad one is a warning, never an install failure. */
+function applyBudgetLater(root: string, given: number | null | undefined, warnings: string[]): void {
+  let budget: number | undefined
+  try {
+    budget = given === undefined ? budgetFromEnv() : given ?? undefined
+  } catch (err) {
+    if (!(err instanceof ScratchError)) throw err
+    warnings.push(`${err.message}; the size budget is not applied`)
+    return
+  }
+  if (budget !== undefined) requestBudgetGc(root, budget)
 }
