@@ -1,7 +1,7 @@
 import fs from 'node:fs'
-import path from 'node:path'
-import { ScratchError, isErrno } from '../errors'
-import { insideStore, pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
+import { isErrno } from '../errors'
+import { insideStore } from '../runtime/remove'
+import { deleteSpaces } from './execute'
 import { measureTree } from '../runtime/tree'
 import type { SpaceEntry } from '../runtime/scan'
 import type { History, SpaceUsage } from '../store/history'
@@ -119,40 +119,39 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
 
 /**
  * Deletes what the plan condemned: re-checks the race guard (records appended, or the directory
- * changed, since the run started), renames each space into the trash (`trashSpace`, whole or
- * gone) and removes it now when it is small enough and the deadline allows, else leaves it in
- * the trash for the background emptier or the next run. Returns the bytes freed.
+ * changed, since the run started), then hands the rest to `deleteSpaces` (into the trash, then
+ * removed now when small enough and the deadline allows, else left for the background emptier
+ * or the next run). Returns the bytes freed.
  */
 export function executeDeletions(doomed: readonly Doomed[], policy: SweepPolicy): number {
-  let freedBytes = 0
   const touched = doomed.length > 0 ? policy.touchedSinceStart() : new Set<string>()
-  for (const { report, space, freeBytes, entries } of doomed) {
+  const go: Doomed[] = []
+  for (const item of doomed) {
+    const { report, space } = item
     if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStartFs)) {
       report.action = 'keep'
       report.because = { code: 'race-guard', event: 'used' }
       report.reason = renderBecause(report.because)
+    } else {
+      go.push(item)
+    }
+  }
+  const outcomes = deleteSpaces(policy.root, go.map(({ space, entries }) => ({ path: space.path, entries })), { deadline: policy.deadline, removeNowUpTo: policy.removeNowUpTo })
+  let freedBytes = 0
+  for (const [index, outcome] of outcomes.entries()) {
+    const { report, space, freeBytes } = go[index]
+    if (outcome.state === 'failed') {
+      report.action = 'failed'
+      report.reason = `${report.reason}; deletion failed (${outcome.error.code}: ${outcome.error.message}), retried next run`
       continue
     }
-    try {
-      const trashed = trashSpace(policy.root, space.path)
-      report.action = 'deleted'
-      if (trashed !== null) {
-        // Freed for its users once out of sight; hard links shared with files elsewhere never count.
-        freedBytes += freeBytes
-        try {
-          if (entries > policy.removeNowUpTo || !removeTrashed(trashed, policy.deadline)) report.reason += '; being emptied from the trash'
-        } catch (err) {
-          // The space is out of sight already, so it is deleted; the trash copy waits for the next run.
-          if (!isErrno(err)) throw err
-          report.reason = `${report.reason}; left in the trash (${err.code}), emptied by the next run`
-        }
-      }
-      delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
-      pruneEmptyParents(policy.root, path.dirname(space.path))
-    } catch (err) {
-      if (!isErrno(err) && !(err instanceof ScratchError)) throw err
-      report.action = 'failed'
-      report.reason = `${report.reason}; deletion failed (${err.code}: ${err.message}), retried next run`
+    report.action = 'deleted'
+    delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
+    if (outcome.state === 'missing') continue
+    // Freed for its users once out of sight; hard links shared with files elsewhere never count.
+    freedBytes += freeBytes
+    if (outcome.state === 'in-trash') {
+      report.reason += outcome.error === undefined ? '; being emptied from the trash' : `; left in the trash (${outcome.error}), emptied by the next run`
     }
   }
   return freedBytes
