@@ -55,7 +55,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity, onProgress: opts.onProgress,
     },
   }), (run, { world }, { reports, freedBytes }) => {
-    // A real run is finished here: its state is saved; what it did is in the report.
+    // After the save step of a real run: the place to record that a full gc ran (and its outcome).
     return { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings: run.warnings }
   })
   // A held lock is never refused, so a full run always runs.
