@@ -74,7 +74,7 @@ export function renderBecause(because: Because): string {
     case 'not-installed': return `${because.names.join(', ')} ${because.names.length === 1 ? 'is' : 'are'} not installed in any known project`
     case 'grace': return `${renderBecause(because.orphan)}; grace period until ${because.until}`
     case 'max-age': return `${renderBecause(because.live)}, but last used ${formatAgo(because.ageMs, true)} (older than --max-age)`
-    case 'over-budget': return `${renderBecause(because.then)}; over the size budget of ${formatBytes(because.budgetBytes)} (store: ${formatBytes(because.storeBytes)}), least recently used first`
+    case 'over-budget': return `over the size budget of ${formatBytes(because.budgetBytes)} (store: ${formatBytes(because.storeBytes)}), least recently used first; ${renderBecause(because.then)}`
     case 'race-guard': return because.event === 'created' ? 'created during this gc run' : 'used during this gc run'
     case 'hold': return `${renderBecause(because.then)} (not deleted: ${because.hold})`
     case 'unreadable': return `${renderBecause(because.then)}; cannot read it (${because.error}), so it is kept`

@@ -63,7 +63,7 @@ describe('--max-size: least recently used live spaces go until the store fits', 
     expect(doomed.map((s) => s.key)).toEqual(['a', 'b'])
     expect(doomed[0].because).toEqual({ code: 'over-budget', storeBytes: total, budgetBytes: budget, then: { code: 'unattributed-recent', ageMs: expect.any(Number) } })
     expect(doomed[1].because).toMatchObject({ code: 'over-budget', storeBytes: total - bytes.a })
-    expect(doomed[0].reason).toMatch(/^used outside any project 20 days ago; over the size budget of .+ \(store: .+\), least recently used first$/)
+    expect(doomed[0].reason).toMatch(/^over the size budget of .+ \(store: .+\), least recently used first; used outside any project 20 days ago$/)
     expect(onDisk(dirs)).toEqual(['a', 'b', 'c', 'd'])
     const real = await runGc({ maxSizeBytes: budget })
     expect(real.spaces.filter((s) => s.action === 'deleted').map((s) => s.key)).toEqual(['a', 'b'])

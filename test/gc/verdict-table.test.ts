@@ -134,7 +134,7 @@ describe('planSweep: what the run deletes beyond the verdict', () => {
   test('budget: the reason names the store size and the budget', () => {
     const decision = planSweep(store, { runStartFs: START_FS, budgetBytes: 600 })[0]
     expect(decision.because).toEqual({ code: 'over-budget', then: { code: 'owner-installed', owner: 'old/k', project: P }, storeBytes: 1000, budgetBytes: 600 })
-    expect(renderBecause(decision.because)).toBe(`owner old/k is installed in ${P}; over the size budget of 600 B (store: 1000 B), least recently used first`)
+    expect(renderBecause(decision.because)).toBe(`over the size budget of 600 B (store: 1000 B), least recently used first; owner old/k is installed in ${P}`)
   })
 
   test('budget: never a space created after the start, a partly counted one, or one of unknown age; the next one goes instead', () => {
