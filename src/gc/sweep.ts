@@ -75,7 +75,7 @@ export interface Doomed { report: SpaceReport; space: SpaceEntry; freeBytes: num
  * deleted (race guard). Returns one report per space and the freed bytes.
  */
 export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: SweepPolicy): { reports: SpaceReport[]; freedBytes: number } {
-  const judged: { space: SpaceEntry; stat: fs.Stats; usage: SpaceUsage | undefined; entry: PlanEntry; size?: ReturnType<typeof sizeOf> }[] = []
+  const judged: { space: SpaceEntry; usage: SpaceUsage | undefined; entry: PlanEntry; size?: ReturnType<typeof sizeOf> }[] = []
   for (const [index, space] of spaces.entries()) {
     policy.onProgress?.(index + 1, spaces.length)
     const id = `${space.owner ?? '_global'}/${space.key}`
@@ -95,7 +95,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     else policy.marks[id] = verdict.mark
     // The budget needs every size; the install-time sweep sizes only what it deletes.
     const size = verdict.remove || policy.sizeKept ? sizeOf(space, stat, policy.deadline) : undefined
-    judged.push({ space, stat, usage, size, entry: { id, verdict, birthtimeMs: stat.birthtimeMs, size } })
+    judged.push({ space, usage, size, entry: { id, verdict, birthtimeMs: stat.birthtimeMs, size } })
   }
   const decisions = planSweep(judged.map((j) => j.entry), { runStartFs: policy.runStartFs, holdReason: policy.holdReason, budgetBytes: policy.budgetBytes })
   const reports: SpaceReport[] = []
