@@ -2,7 +2,7 @@
 // BENCHMARKS.md, in one run, on inputs generated here from a seeded PRNG. Prints a table and
 // writes the same as JSON to bench/results/latest.json.
 //
-//   node bench/run.mjs [--quick] [--only=warm,first,upkeep,import,gc,hook,lockfiles,yarn] [--keep] [--seed=S] [--update-doc]
+//   node bench/run.mjs [--quick] [--only=warm,first,upkeep,import,gc,clear,hook,lockfiles,yarn] [--keep] [--seed=S] [--update-doc]
 //
 // --quick: small sizes and few repetitions, to check the harness (numbers not comparable).
 // --keep: leave the generated projects and stores in the temp dir (printed) for profiling.
@@ -15,6 +15,7 @@ import { createOwnerFixture } from './lib/owner-fixture.mjs'
 import { createWorld } from './lib/world.mjs'
 import { renderMarkdown, renderTable } from './lib/report.mjs'
 import { firstCallSuite } from './suites/first-call.mjs'
+import { clearSuite } from './suites/clear.mjs'
 import { gcSuite } from './suites/gc.mjs'
 import { hookSuite } from './suites/hook.mjs'
 import { importSuite } from './suites/import.mjs'
@@ -34,7 +35,7 @@ const { values: args } = parseArgs({
     'update-doc': { type: 'boolean', default: false },
   },
 })
-const SUITES = ['warm', 'first', 'upkeep', 'import', 'gc', 'hook', 'lockfiles', 'yarn']
+const SUITES = ['warm', 'first', 'upkeep', 'import', 'gc', 'clear', 'hook', 'lockfiles', 'yarn']
 const only = new Set(args.only === undefined ? SUITES : args.only.split(',').map((s) => s.trim()))
 for (const name of only) if (!SUITES.includes(name)) throw new Error(`unknown suite ${name}; known: ${SUITES.join(', ')}`)
 
@@ -87,7 +88,7 @@ try {
   const world = createWorld({ seed: args.seed, work, quick: args.quick })
   const ctx = { dist, work, fixture, world, quick: args.quick, seed: args.seed, log, info: results.info }
   const suites = [
-    ['warm', warmSuite], ['first', firstCallSuite], ['upkeep', upkeepSuite], ['import', importSuite], ['gc', gcSuite], ['hook', hookSuite], ['lockfiles', lockfilesSuite], ['yarn', yarnPluginSuite],
+    ['warm', warmSuite], ['first', firstCallSuite], ['upkeep', upkeepSuite], ['import', importSuite], ['gc', gcSuite], ['clear', clearSuite], ['hook', hookSuite], ['lockfiles', lockfilesSuite], ['yarn', yarnPluginSuite],
   ]
   for (const [name, suite] of suites) {
     if (!only.has(name)) continue

@@ -1,8 +1,8 @@
 import os from 'node:os'
 import type { GcReport, SpaceReport } from '../gc/report'
-import { fitTable, plural } from './table'
 import { formatBytes } from '../bytes'
-import { DAY_MS } from '../runtime/iso-time'
+import { formatAgo } from '../gc/because'
+import { fitTable, plural } from './table'
 
 /** `~/…` for paths under the home directory, as people read them. */
 export function displayPath(file: string): string {
@@ -16,15 +16,9 @@ function shortenHome(text: string): string {
   return home.length > 1 ? text.split(home + '/').join('~/') : text
 }
 
-/** A time relative to `now`: `just now`, `5 min ago`, `3 h ago`, `12 days ago`. */
+/** A time relative to `now`: `just now`, `5 min ago`, `3 h ago`, `12 days ago` (the one age formatter: gc/because.ts). */
 export function formatAge(iso: string | null, now: number): string {
-  if (iso === null) return 'never'
-  const ms = now - Date.parse(iso)
-  if (ms < 60_000) return 'just now'
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`
-  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`
-  const days = Math.floor(ms / DAY_MS)
-  return `${days} day${days === 1 ? '' : 's'} ago`
+  return iso === null ? 'never' : formatAgo(now - Date.parse(iso))
 }
 
 export interface Paint { green(s: string): string; red(s: string): string; dim(s: string): string; bold(s: string): string }

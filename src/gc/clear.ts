@@ -2,13 +2,12 @@ import { isErrno } from '../errors'
 import { assertOwnerName } from '../runtime/names'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
-import { pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
 import { assertFormatKnown, assertStore } from '../runtime/store-mark'
 import { measureTree } from '../runtime/tree'
-import { ScratchError } from '../errors'
 import { writeCachedirTag } from '../runtime/store-root'
 import { acquireLock } from '../store/lock'
-import path from 'node:path'
+import { deleteSpaces } from './execute'
+import { emptyTrash } from './state'
 import fs from 'node:fs'
 
 export interface ClearOptions {
@@ -20,6 +19,8 @@ export interface ClearOptions {
   /** Clear every space. */
   all?: boolean
   dryRun?: boolean
+  /** Called as spaces are moved away (a progress indicator for people). */
+  onProgress?: (done: number, total: number) => void
 }
 
 export interface ClearedSpace { owner: string | null; key: string; path: string; bytes: number; action: 'delete' | 'deleted' | 'failed'; reason?: string }
@@ -30,12 +31,12 @@ export interface ClearReport { dryRun: boolean; freedBytes: number; spaces: Clea
  * What deleting `space` frees. An explicit clear deletes a space it cannot fully read as well (its
  * owner asked for it); the count then covers what could be read, and the reason says so.
  */
-function sizeOf(space: SpaceEntry): { bytes: number; freeBytes: number; reason?: string } {
+function sizeOf(space: SpaceEntry): { bytes: number; freeBytes: number; entries?: number; reason?: string } {
   try {
     return measureTree(space.path)
   } catch (err) {
     if (!isErrno(err)) throw err
-    return { bytes: 0, freeBytes: 0, reason: `size unknown (${err.message})` }
+    return { bytes: 0, freeBytes: 0, entries: Infinity, reason: `size unknown (${err.message})` }
   }
 }
 
@@ -68,31 +69,28 @@ export async function clearSpaces(opts: ClearOptions): Promise<ClearReport> {
   }
   const lock = await acquireLock(root, { waitMs: 10_000, command: 'scratch clear' })
   try {
-    for (const space of selected) {
-      const size = sizeOf(space)
+    const sizes = selected.map((space) => sizeOf(space))
+    // The gc's deletion path: everything into the trash first, then one removal pass.
+    const outcomes = deleteSpaces(root, selected.map((space, index) => ({ path: space.path, entries: sizes[index].entries ?? 0 })), {
+      deadline: Infinity, removeNowUpTo: Infinity, onProgress: opts.onProgress,
+    })
+    for (const [index, outcome] of outcomes.entries()) {
+      const space = selected[index]
+      const size = sizes[index]
       const entry: ClearedSpace = { owner: space.owner, key: space.key, path: space.path, bytes: size.bytes, action: 'deleted' }
-      let trashed: string | null = null
-      try {
-        trashed = trashSpace(root, space.path)
-      } catch (err) {
-        if (!isErrno(err) && !(err instanceof ScratchError)) throw err
+      if (outcome.state === 'failed') {
         entry.action = 'failed'
-        entry.reason = `${err.code}: ${err.message}`
-      }
-      if (trashed !== null) {
+        entry.reason = `${outcome.error.code}: ${outcome.error.message}`
+      } else if (outcome.state !== 'missing') {
         report.freedBytes += size.freeBytes
         if (size.reason !== undefined) entry.reason = size.reason
-        try {
-          removeTrashed(trashed)
-        } catch (err) {
-          // Out of sight already: the space is gone for its users; the next gc empties the trash.
-          if (!isErrno(err)) throw err
-          entry.reason = `moved to the trash; removing it failed (${err.code}), the next gc retries`
-        }
-        pruneEmptyParents(root, path.dirname(space.path))
+        // Out of sight already: the space is gone for its users; the next gc empties the trash.
+        if (outcome.state === 'in-trash') entry.reason = `moved to the trash; removing it failed (${outcome.error ?? 'error'}), the next gc retries`
       }
       report.spaces.push(entry)
     }
+    // Clearing everything also empties what earlier runs left in the trash.
+    if (opts.all === true) emptyTrash(root)
     if (opts.all === true && fs.existsSync(root)) writeCachedirTag(root)
   } finally {
     lock.release()

@@ -1,3 +1,5 @@
+import type { Because } from './because'
+
 /** A project as one gc run saw it (docs/design.md, "The report"). */
 export interface ProjectReport {
   dir: string
@@ -24,6 +26,8 @@ export interface SpaceReport {
   verdict: 'live' | 'orphaned'
   action: 'keep' | 'delete' | 'deleted' | 'failed'
   reason: string
+  /** The reason as data: a code and its fields (because.ts); `reason` is its rendering plus notes. */
+  because?: Because
 }
 
 /** The result of `gc`, `gc --dry-run`, `list` and the scoped sweep: one traversal, many views. */

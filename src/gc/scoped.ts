@@ -1,26 +1,21 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import { isErrno } from '../errors'
+import { ScratchError } from '../errors'
 import { appendRecord, projectRecord } from '../runtime/access-log'
 import { requestCompaction } from '../runtime/compaction-trigger'
-import { accessLogPath } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
 import { formatHold, storeProblem } from '../runtime/store-mark'
 import { prepareStoreRoot } from '../runtime/store-root'
-import { historyBytes, spacesTouchedSince } from '../store/history'
-import { compactLog } from './compact'
-import { lockedError, lockPath, tryAcquireLock } from '../store/lock'
+import { lockedError, lockPath } from '../store/lock'
 import { withoutFsync } from '../store/atomic'
-import { saveOrphanMarks } from '../store/orphans'
 import type { ProjectEntry } from '../store/registry'
-import { saveRegistry } from '../store/registry'
 import { checkProject } from './projects'
 import type { GcReport } from './report'
-import { markRunStart } from './clock'
 import { finishInBackground, gcBundleFile } from './background'
-import { emptyTrash, loadState } from './state'
-import { sweepSpaces } from './sweep'
+import { emptyTrash } from './state'
+import { budgetFromEnv } from './budget'
+import { requestBudgetGc } from './budget-worker'
+import { withStoreRun } from './store-run'
 import { assessWorld } from './world'
 
 export interface ScopedSweepOptions {
@@ -43,6 +38,11 @@ export interface ScopedSweepOptions {
    * well within its 1 s bound.
    */
   removeBudgetMs?: number
+  /**
+   * The store's size budget in bytes; undefined: `SCRATCHSPACE_MAX_SIZE` if set; null: none. The
+   * sweep sizes nothing it keeps, so it hands the budget to a detached full gc (budget-worker.ts).
+   */
+  maxSizeBytes?: number | null
 }
 
 /** Default time for sizing and removing, from the call: leaves most of the 1 s bound for the rest. */
@@ -51,19 +51,8 @@ const REMOVE_BUDGET_MS = 300
 /** Spaces with more entries than this go to the trash for the background emptier (see SweepPolicy). */
 const REMOVE_NOW_UP_TO = 2_000
 
-/** Past this size the sweep compacts the access log itself, so hook-only users' logs stay small. */
-const COMPACT_AT_BYTES = 256 * 1024
 /** Past this much log to read, the sweep defers to a background compaction (see docs/design.md, "Store format"). */
 const SWEEP_MAX_LOG_BYTES = 32 * 1024 * 1024
-
-function liveLogBytes(root: string): number {
-  try {
-    return fs.statSync(accessLogPath(root)).size
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return 0
-    throw err
-  }
-}
 
 /**
  * The sweep the install hooks run (docs/design.md, "The gc rules"): records `projectDir` with its new
@@ -114,28 +103,14 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     report.warnings.push(`${formatProblem}; sweep skipped`)
     return report
   }
-  const lock = dryRun ? null : tryAcquireLock(root, 'scoped sweep')
-  let deferred = false
-  if (!dryRun && lock === null) {
-    report.warnings.push(`${lockedError(lockPath(root)).message}; sweep skipped, the next gc will catch up`)
-    return report
+  // With a background emptier at hand, what earlier runs left (of unknown size) is its job.
+  const finishTrash = (): void => {
+    const background = !opts.registerOnly && gcBundleFile() !== null
+    if (emptyTrash(root, background ? 0 : deadline).length > 0 && background) finishInBackground(root)
   }
-  try {
-    // The registration record above is older than the start: the guard must not count it as a use.
-    const { wallMs: runStart, fsMs: runStartFs } = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
+  const result = withStoreRun(root, { lock: 'try', dryRun, now, kind: 'sweep', maxLogBytes: SWEEP_MAX_LOG_BYTES, finishTrash }, (run) => {
     // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
-    // A log this large (hook-only users before compaction existed) would take seconds to read inside an
-    // install: the sweep is deferred to a background compaction, after which the next one is fast.
-    const logSize = dryRun ? 0 : historyBytes(root)
-    if (logSize > SWEEP_MAX_LOG_BYTES) {
-      report.warnings.push(`the access log is ${Math.round(logSize / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
-      deferred = true
-      return report
-    }
-    const state = loadState(root, null)
-    report.warnings.push(...state.warnings)
-    // Records or state of a newer version: the sweep is skipped, as for a newer format.
-    if (state.newerWriter !== undefined) return report
+    const { state } = run
     const newNames = new Set(names)
     const previous = new Set(state.registry.projects[projectDir]?.names ?? [])
     for (const usage of state.history.spaces.values()) {
@@ -146,37 +121,48 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     const candidates = new Set([...previous].filter((name) => !newNames.has(name)))
     const entry: ProjectEntry = { names: [...newNames].sort(), lockfiles: [], checkedAt: new Date(now).toISOString(), source: opts.source ?? 'hook' }
     const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]))
-    report.projects = world.projects
-    if (candidates.size > 0 && !opts.registerOnly) {
-      const spaces = new Map<string, SpaceEntry>()
-      for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
-      for (const usage of state.history.spaces.values()) {
-        if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
-          // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
-          const space = spaceAt(root, usage.id)
-          if (space !== null) spaces.set(space.path, space)
-        }
+    const policy = { graceMs: opts.graceMs ?? 0, deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO }
+    if (candidates.size === 0 || opts.registerOnly === true) return { world, spaces: null, policy }
+    const spaces = new Map<string, SpaceEntry>()
+    for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
+    for (const usage of state.history.spaces.values()) {
+      if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
+        // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
+        const space = spaceAt(root, usage.id)
+        if (space !== null) spaces.set(space.path, space)
       }
-      const swept = sweepSpaces([...spaces.values()], state.history, {
-        root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
-        marks: state.marks, holdReason: state.holdReason,
-        touchedSinceStart: () => spacesTouchedSince(root, runStart, null, state.history),
-        deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO,
-      })
-      report.spaces = swept.reports
-      report.freedBytes = swept.freedBytes
-      if (!dryRun) saveOrphanMarks(root, { version: 1, marks: state.marks })
     }
-    if (!dryRun) {
-      saveRegistry(root, world.registry)
-      if (liveLogBytes(root) > COMPACT_AT_BYTES) compactLog(root, state.history, runStart)
-      // With a background emptier at hand, what earlier runs left (of unknown size) is its job.
-      const background = !opts.registerOnly && gcBundleFile() !== null
-      if (emptyTrash(root, background ? 0 : deadline).length > 0 && background) finishInBackground(root)
-    }
-    return report
-  } finally {
-    lock?.release()
-    if (deferred) requestCompaction(root)
+    return { world, spaces: [...spaces.values()], policy }
+  }, (run, { world }, swept) => ({ ...report, projects: world.projects, spaces: swept.reports, freedBytes: swept.freedBytes, warnings: [...report.warnings, ...run.warnings] }))
+  if (result.ran) {
+    if (!dryRun && opts.registerOnly !== true) applyBudgetLater(root, opts.maxSizeBytes, result.value.warnings)
+    return result.value
   }
+  if (result.why === 'locked') {
+    report.warnings.push(`${lockedError(lockPath(root)).message}; sweep skipped, the next gc will catch up`)
+    return report
+  }
+  if (result.why === 'newer-writer') {
+    // Records or state of a newer version: the sweep is skipped, as for a newer format.
+    report.warnings.push(...result.warnings)
+    return report
+  }
+  // A log this large (hook-only users before compaction existed) would take seconds to read inside an
+  // install: the sweep is deferred to a background compaction, after which the next one is fast.
+  report.warnings.push(`the access log is ${Math.round(result.logBytes / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
+  requestCompaction(root)
+  return report
+}
+
+/** Hands a size budget to a detached full gc (the lock is released by now); a bad one is a warning, never an install failure. */
+function applyBudgetLater(root: string, given: number | null | undefined, warnings: string[]): void {
+  let budget: number | undefined
+  try {
+    budget = given === undefined ? budgetFromEnv() : given ?? undefined
+  } catch (err) {
+    if (!(err instanceof ScratchError)) throw err
+    warnings.push(`${err.message}; the size budget is not applied`)
+    return
+  }
+  if (budget !== undefined) requestBudgetGc(root, budget)
 }

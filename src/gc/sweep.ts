@@ -1,12 +1,14 @@
 import fs from 'node:fs'
-import path from 'node:path'
-import { ScratchError, isErrno } from '../errors'
-import { insideStore, pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
+import { isErrno } from '../errors'
+import { insideStore } from '../runtime/remove'
+import { deleteSpaces } from './execute'
 import { measureTree } from '../runtime/tree'
 import type { SpaceEntry } from '../runtime/scan'
-import type { History } from '../store/history'
+import type { History, SpaceUsage } from '../store/history'
 import type { SpaceReport } from './report'
 import { settleFutureMtime } from './skew'
+import { renderBecause } from './because'
+import { planSweep, type PlanEntry } from './plan'
 import { judgeSpace, type VerdictContext } from './verdict'
 
 /** How a sweep may act: the run's start (race guard), and whether deleting is allowed at all. */
@@ -38,6 +40,8 @@ export interface SweepPolicy extends VerdictContext {
    * deadline interrupts a blocked unlink). Infinity for a full run.
    */
   removeNowUpTo: number
+  /** The store's size budget in bytes (`--max-size`): needs `sizeKept`. */
+  budgetBytes?: number
 }
 
 /** The bytes of a space, or why they could not be counted (an unreadable directory inside). */
@@ -61,14 +65,17 @@ function createdOrChangedSince(file: string, since: number): boolean {
   }
 }
 
+/** A space the plan deletes, with what the executor needs to delete it. */
+export interface Doomed { report: SpaceReport; space: SpaceEntry; freeBytes: number; entries: number }
+
 /**
- * Judges `spaces` and, unless dry-running, deletes those the verdict condemns: each is renamed
- * into the trash (whole or gone), then removed. Nothing created, or with an access record, after
- * the run started is deleted (race guard). Returns one report per space and the freed bytes.
+ * Judges `spaces` and, unless dry-running, deletes those the plan condemns (docs/design.md,
+ * "The gc rules"): facts from disk, the pure verdict and plan (`judgeSpace`, `planSweep`), then
+ * `executeDeletions`. Nothing created, or with an access record, after the run started is
+ * deleted (race guard). Returns one report per space and the freed bytes.
  */
 export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: SweepPolicy): { reports: SpaceReport[]; freedBytes: number } {
-  const reports: SpaceReport[] = []
-  const doomed: { report: SpaceReport; space: SpaceEntry; freeBytes: number; entries: number }[] = []
+  const judged: { space: SpaceEntry; usage: SpaceUsage | undefined; entry: PlanEntry; size?: ReturnType<typeof sizeOf> }[] = []
   for (const [index, space] of spaces.entries()) {
     policy.onProgress?.(index + 1, spaces.length)
     const id = `${space.owner ?? '_global'}/${space.key}`
@@ -86,65 +93,66 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     const verdict = judgeSpace({ owner: space.owner, usage, mtimeMs, mark: policy.marks[id] }, policy)
     if (verdict.mark === undefined) delete policy.marks[id]
     else policy.marks[id] = verdict.mark
+    // The budget needs every size; the install-time sweep sizes only what it deletes.
     const size = verdict.remove || policy.sizeKept ? sizeOf(space, stat, policy.deadline) : undefined
+    judged.push({ space, usage, size, entry: { id, verdict, birthtimeMs: stat.birthtimeMs, size } })
+  }
+  const decisions = planSweep(judged.map((j) => j.entry), { runStartFs: policy.runStartFs, holdReason: policy.holdReason, budgetBytes: policy.budgetBytes })
+  const reports: SpaceReport[] = []
+  const doomed: Doomed[] = []
+  for (const [index, { space, usage, size, entry }] of judged.entries()) {
+    const { because, remove } = decisions[index]
     const report: SpaceReport = {
       owner: space.owner, key: space.key, path: space.path, bytes: size?.bytes ?? 0, tracked: usage !== undefined,
-      lastAccess: new Date(verdict.lastAccess).toISOString(), projects: [...(usage?.projects.keys() ?? [])].sort(),
+      lastAccess: new Date(entry.verdict.lastAccess).toISOString(), projects: [...(usage?.projects.keys() ?? [])].sort(),
       callers: [...(usage?.callers.keys() ?? [])].filter((caller) => caller !== space.owner).sort(),
-      verdict: verdict.verdict, action: 'keep', reason: verdict.reason,
+      verdict: entry.verdict.verdict, action: remove ? 'delete' : 'keep', reason: renderBecause(because), because,
     }
     if (size === undefined) report.sized = false
     if (size?.note !== undefined) report.reason += `; ${size.note}`
     reports.push(report)
-    if (size?.error !== undefined) {
-      // Unreadable inside (another user's directory, mode 000): kept whatever the verdict, and
-      // said why; not `failed`, which would fail the run for what is the machine's state, not an error.
-      report.reason += `; cannot read it (${size.error}), so it is kept`
-      continue
-    }
-    if (!verdict.remove) continue
-    if (policy.holdReason !== undefined) {
-      report.reason += ` (not deleted: ${policy.holdReason})`
-    } else if (stat.birthtimeMs >= policy.runStartFs) {
-      report.reason = 'created during this gc run'
-    } else {
-      report.action = 'delete'
-      doomed.push({ report, space, freeBytes: size?.freeBytes ?? 0, entries: size?.complete === false ? Infinity : size?.entries ?? 0 })
-    }
+    if (remove) doomed.push({ report, space, freeBytes: size?.freeBytes ?? 0, entries: size?.complete === false ? Infinity : size?.entries ?? 0 })
   }
-  let freedBytes = 0
-  if (policy.dryRun) {
-    for (const { freeBytes } of doomed) freedBytes += freeBytes
-    return { reports, freedBytes }
-  }
+  if (policy.dryRun) return { reports, freedBytes: doomed.reduce((sum, { freeBytes }) => sum + freeBytes, 0) }
+  return { reports, freedBytes: executeDeletions(doomed, policy) }
+}
+
+/**
+ * Deletes what the plan condemned: re-checks the race guard (records appended, or the directory
+ * changed, since the run started), then hands the rest to `deleteSpaces` (into the trash, then
+ * removed now when small enough and the deadline allows, else left for the background emptier
+ * or the next run). Returns the bytes freed.
+ */
+export function executeDeletions(doomed: readonly Doomed[], policy: SweepPolicy): number {
   const touched = doomed.length > 0 ? policy.touchedSinceStart() : new Set<string>()
-  for (const { report, space, freeBytes, entries } of doomed) {
+  const go: Doomed[] = []
+  for (const item of doomed) {
+    const { report, space } = item
     if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStartFs)) {
       report.action = 'keep'
-      report.reason = 'used during this gc run'
-      continue
-    }
-    try {
-      const trashed = trashSpace(policy.root, space.path)
-      report.action = 'deleted'
-      if (trashed !== null) {
-        // Freed for its users once out of sight; hard links shared with files elsewhere never count.
-        freedBytes += freeBytes
-        try {
-          if (entries > policy.removeNowUpTo || !removeTrashed(trashed, policy.deadline)) report.reason += '; being emptied from the trash'
-        } catch (err) {
-          // The space is out of sight already, so it is deleted; the trash copy waits for the next run.
-          if (!isErrno(err)) throw err
-          report.reason = `${report.reason}; left in the trash (${err.code}), emptied by the next run`
-        }
-      }
-      delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
-      pruneEmptyParents(policy.root, path.dirname(space.path))
-    } catch (err) {
-      if (!isErrno(err) && !(err instanceof ScratchError)) throw err
-      report.action = 'failed'
-      report.reason = `${report.reason}; deletion failed (${err.code}: ${err.message}), retried next run`
+      report.because = { code: 'race-guard', event: 'used' }
+      report.reason = renderBecause(report.because)
+    } else {
+      go.push(item)
     }
   }
-  return { reports, freedBytes }
+  const outcomes = deleteSpaces(policy.root, go.map(({ space, entries }) => ({ path: space.path, entries })), { deadline: policy.deadline, removeNowUpTo: policy.removeNowUpTo })
+  let freedBytes = 0
+  for (const [index, outcome] of outcomes.entries()) {
+    const { report, space, freeBytes } = go[index]
+    if (outcome.state === 'failed') {
+      report.action = 'failed'
+      report.reason = `${report.reason}; deletion failed (${outcome.error.code}: ${outcome.error.message}), retried next run`
+      continue
+    }
+    report.action = 'deleted'
+    delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
+    if (outcome.state === 'missing') continue
+    // Freed for its users once out of sight; hard links shared with files elsewhere never count.
+    freedBytes += freeBytes
+    if (outcome.state === 'in-trash') {
+      report.reason += outcome.error === undefined ? '; being emptied from the trash' : `; left in the trash (${outcome.error}), emptied by the next run`
+    }
+  }
+  return freedBytes
 }

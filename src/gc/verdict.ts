@@ -1,6 +1,7 @@
 import { EARLIEST_TIME_MS } from '../runtime/access-log'
 import { DAY_MS } from '../runtime/iso-time'
 import type { SpaceUsage } from '../store/history'
+import type { LiveBecause, OrphanBecause, Because } from './because'
 
 /** Unattributed records keep a space alive this long (docs/design.md, "The gc rules"). */
 export const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
@@ -28,17 +29,11 @@ export interface SpaceFacts {
 export interface Verdict {
   verdict: 'live' | 'orphaned'
   remove: boolean
-  reason: string
+  /** Why (rendered to text by the report: see because.ts). */
+  because: Because
   lastAccess: number
   /** The orphan mark to keep: undefined clears it. */
   mark: number | undefined
-}
-
-function ago(ms: number): string {
-  const days = Math.floor(ms / DAY_MS)
-  if (days >= 1) return `${days} day${days === 1 ? '' : 's'} ago`
-  const hours = Math.floor(ms / 3_600_000)
-  return hours >= 1 ? `${hours} h ago` : 'less than an hour ago'
 }
 
 /**
@@ -50,59 +45,57 @@ export function usableTime(ms: number, now: number): number | null {
   return Math.min(ms, now)
 }
 
-function liveReason(facts: SpaceFacts, ctx: VerdictContext): string | null {
+function liveBecause(facts: SpaceFacts, ctx: VerdictContext): LiveBecause | null {
   const { owner, usage } = facts
   if (owner !== null) {
     const user = ctx.liveNames.get(owner)
-    if (user !== undefined) return `owner ${owner} is installed in ${user}`
+    if (user !== undefined) return { code: 'owner-installed', owner, project: user }
     for (const caller of usage?.callers.keys() ?? []) {
       const callerUser = ctx.liveNames.get(caller)
-      if (callerUser !== undefined) return `caller ${caller} is installed in ${callerUser}`
+      if (callerUser !== undefined) return { code: 'caller-installed', caller, project: callerUser }
     }
   }
   for (const project of usage?.projects.keys() ?? []) {
     const status = ctx.projectStatus.get(project)
-    if (status === 'unknown') return `used from ${project}, whose lockfile cannot be read (kept to be safe)`
-    if (owner === null && status === 'present') return `used from ${project}`
+    if (status === 'unknown') return { code: 'project-unknown', project }
+    if (owner === null && status === 'present') return { code: 'used-from-project', project }
   }
   const unattributed = usage?.unattributedLast == null ? null : usableTime(usage.unattributedLast, ctx.now)
   if (unattributed !== null && ctx.now - unattributed < UNATTRIBUTED_TTL_MS) {
-    return `used outside any project ${ago(ctx.now - unattributed)}`
+    return { code: 'unattributed-recent', ageMs: ctx.now - unattributed }
   }
   if (usage === undefined) {
     const mtime = usableTime(facts.mtimeMs, ctx.now)
-    if (mtime === null) return `untracked, and its modification time (${new Date(facts.mtimeMs).toISOString()}) is impossible; kept to be safe`
-    if (ctx.now - mtime < UNTRACKED_TTL_MS) return `untracked, modified ${ago(ctx.now - mtime)}`
+    if (mtime === null) return { code: 'untracked-bad-mtime', mtime: new Date(facts.mtimeMs).toISOString() }
+    if (ctx.now - mtime < UNTRACKED_TTL_MS) return { code: 'untracked-recent', ageMs: ctx.now - mtime }
   }
   return null
 }
 
-function orphanReason(facts: SpaceFacts): string {
-  if (facts.usage === undefined) return 'untracked and unmodified for 7 days'
-  if (facts.owner === null) return 'no project that used it exists any more'
-  const users = [facts.owner, ...[...facts.usage.callers.keys()].filter((caller) => caller !== facts.owner)]
-  return `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} not installed in any known project`
+function orphanBecause(facts: SpaceFacts): OrphanBecause {
+  if (facts.usage === undefined) return { code: 'untracked-stale' }
+  if (facts.owner === null) return { code: 'projects-gone' }
+  return { code: 'not-installed', names: [facts.owner, ...[...facts.usage.callers.keys()].filter((caller) => caller !== facts.owner)] }
 }
 
 /**
- * The verdict (docs/design.md, "The gc rules") for one space: live or orphaned, and whether this run may delete it under
- * the grace period and `--max-age`. Pure: the race guard and "deletes nothing" rules are applied
- * by the caller, which knows about the run.
+ * The verdict (docs/design.md, "The gc rules") for one space: live or orphaned, and whether this
+ * run may delete it under the grace period and `--max-age`, with the reason as data. Pure: the
+ * race guard, the size budget and "deletes nothing" are applied by the plan (plan.ts).
  */
 export function judgeSpace(facts: SpaceFacts, ctx: VerdictContext): Verdict {
   // Reported as now when it lies in the future; an impossible time is reported as it is but never aged.
   const known = usableTime(facts.usage?.lastAccess ?? facts.mtimeMs, ctx.now)
   const lastAccess = known ?? facts.usage?.lastAccess ?? facts.mtimeMs
-  const live = liveReason(facts, ctx)
+  const live = liveBecause(facts, ctx)
   if (live !== null) {
     if (ctx.maxAgeMs !== undefined && known !== null && ctx.now - lastAccess > ctx.maxAgeMs) {
-      return { verdict: 'live', remove: true, reason: `${live}, but last used ${ago(ctx.now - lastAccess)} (older than --max-age)`, lastAccess, mark: undefined }
+      return { verdict: 'live', remove: true, because: { code: 'max-age', live, ageMs: ctx.now - lastAccess, maxAgeMs: ctx.maxAgeMs }, lastAccess, mark: undefined }
     }
-    return { verdict: 'live', remove: false, reason: live, lastAccess, mark: undefined }
+    return { verdict: 'live', remove: false, because: live, lastAccess, mark: undefined }
   }
   const mark = facts.mark ?? ctx.now
-  const reason = orphanReason(facts)
-  if (ctx.now - mark >= ctx.graceMs) return { verdict: 'orphaned', remove: true, reason, lastAccess, mark }
-  const until = new Date(mark + ctx.graceMs).toISOString()
-  return { verdict: 'orphaned', remove: false, reason: `${reason}; grace period until ${until}`, lastAccess, mark }
+  const orphan = orphanBecause(facts)
+  if (ctx.now - mark >= ctx.graceMs) return { verdict: 'orphaned', remove: true, because: orphan, lastAccess, mark }
+  return { verdict: 'orphaned', remove: false, because: { code: 'grace', until: new Date(mark + ctx.graceMs).toISOString(), orphan }, lastAccess, mark }
 }

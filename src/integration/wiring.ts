@@ -9,7 +9,7 @@ import { PACKAGE_NAME } from './init'
 import { readManifest, scriptsOf, type Manifest } from './manifest'
 import { runsGc } from './npm-script'
 import { detectPackageManager, hasConfigDependency, type PackageManagerName } from './package-manager'
-import { bridgeState, PNPMFILE, type BridgeState } from './pnpm-bridge'
+import { bridgeState, type BridgeState } from './pnpm-bridge'
 import { YARN_PLUGIN_PATH, YARNRC } from './yarn-berry'
 
 /** The wiring of one project. */

@@ -60,6 +60,6 @@ export function unknownShape(value: unknown): string | null {
   }
   // JSON.parse makes own, enumerable properties only: a count beyond the known ones is an unknown field.
   let count = 0
-  for (const field in record) if (++count > present) return `unknown field ${JSON.stringify(Object.keys(record).find((f) => f !== 'v' && !Object.hasOwn(kind, f)))} in ${named(record.t as string)}`
+  for (const _field in record) if (++count > present) return `unknown field ${JSON.stringify(Object.keys(record).find((f) => f !== 'v' && !Object.hasOwn(kind, f)))} in ${named(record.t as string)}`
   return null
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { builtRuntime, repoRoot } from '../helpers/dist'
 import { useSandbox } from '../runtime/support'
 import { makeSpace } from '../gc/support'
+import { scratch } from './support'
 
 /**
  * Runs the built CLI on a real pseudo-terminal (util-linux `script`), typing `input`; returns
@@ -60,6 +61,19 @@ describe('scratch CLI on a terminal', () => {
     expect(result.screen).not.toMatch(/ABORT_ERR|Error/)
     expect(result.code).toBe(130)
     expect(fs.existsSync(path.join(box.store, 'pkg-a', 'cache'))).toBe(true)
+  })
+
+  test('clear --all --force shows its progress on a terminal, and none when stderr is not one', async () => {
+    for (let i = 0; i < 50; i++) makeSpace(box.store, `pkg-${i}`, 'cache')
+    const result = await onTerminal(box.store, ['clear', '--all', '--force'], '')
+    expect(result.code).toBe(0)
+    expect(result.screen).toContain('scratch clear: deleting spaces 50/50')
+    expect(result.screen).toContain('Deleted 50 spaces')
+    expect(fs.readdirSync(box.store).filter((name) => name.startsWith('pkg-'))).toEqual([])
+    for (let i = 0; i < 5; i++) makeSpace(box.store, `pkg-${i}`, 'cache')
+    const piped = await scratch(box.store, ['clear', '--all', '--force'])
+    expect(piped.stderr).toBe('')
+    expect(piped.stdout).toContain('Deleted 5 spaces')
   })
 
   test('list shows progress and colour on a terminal, and no colour with NO_COLOR', async () => {

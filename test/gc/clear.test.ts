@@ -20,6 +20,28 @@ describe('clearSpaces', () => {
     expect(fs.readdirSync(box.store).sort()).toEqual([BOOKKEEPING_DIR, 'pkg-c'])
   })
 
+  test('clear --all takes the batched path: every space is out of sight before the first trash copy is removed, then the trash is empty', async () => {
+    for (let i = 0; i < 12; i++) makeSpace(box.store, `pkg-${i % 3}`, `space-${i}`, 10)
+    // An entry left in the trash by an earlier, interrupted run goes too.
+    fs.mkdirSync(path.join(box.store, '.scratch', 'trash', 'left-earlier'), { recursive: true })
+    const trash = path.join(box.store, '.scratch', 'trash')
+    const seen: { done: number; onDisk: number; inTrash: number }[] = []
+    const report = await clearSpaces({
+      all: true,
+      onProgress: (done) => {
+        const onDisk = fs.readdirSync(box.store).filter((name) => name.startsWith('pkg-'))
+          .reduce((sum, ns) => sum + (fs.existsSync(path.join(box.store, ns)) ? fs.readdirSync(path.join(box.store, ns)).length : 0), 0)
+        seen.push({ done, onDisk, inTrash: fs.readdirSync(trash).length })
+      },
+    })
+    expect(report.spaces.filter((s) => s.action === 'deleted')).toHaveLength(12)
+    expect(report.freedBytes).toBe(120)
+    // After the i-th rename: 12 - i spaces left, and every renamed one still in the trash (plus the old entry).
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => ({ done: i + 1, onDisk: 11 - i, inTrash: i + 2 })))
+    expect(fs.readdirSync(trash)).toEqual([])
+    expect(fs.readdirSync(box.store).sort()).toEqual(['.scratch', 'CACHEDIR.TAG'])
+  })
+
   test('a space moved to the trash counts as deleted even when removing the trash copy fails', async () => {
     makeSpace(box.store, 'pkg-a', 'one', 10)
     const realUnlink = fs.unlinkSync

@@ -3,6 +3,7 @@ import { JSON_OPTION, printJson, type Command } from '../command'
 import { formatBytes } from '../../bytes'
 import { fitTable, plural } from '../table'
 import { usageError } from '../io'
+import { progress } from '../progress'
 
 export const clearCommand: Command = {
   name: 'clear',
@@ -30,7 +31,8 @@ export const clearCommand: Command = {
         return 0
       }
     }
-    const report = await clearSpaces({ owners: positionals, global: values.global === true, all, dryRun })
+    const indicator = progress(io, 'scratch clear: deleting spaces')
+    const report = await clearSpaces({ owners: positionals, global: values.global === true, all, dryRun, onProgress: indicator.update }).finally(indicator.done)
     if (values.json === true) {
       printJson(io, report)
     } else {

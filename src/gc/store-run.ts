@@ -1,0 +1,185 @@
+import fs from 'node:fs'
+import { accessLogPath, bookkeepingDir } from '../runtime/layout'
+import type { LogRecord } from '../runtime/access-log'
+import { scanSpaces, type SpaceEntry } from '../runtime/scan'
+import { prepareStoreRoot } from '../runtime/store-root'
+import { isErrno } from '../errors'
+import { compactHistory, historyBytes, retireSegment, rotateLog, spacesTouchedSince } from '../store/history'
+import { tryAcquireLock, type StoreLock } from '../store/lock'
+import { saveOrphanMarks } from '../store/orphans'
+import { saveRegistry } from '../store/registry'
+import { markRunStart, type RunStart } from './clock'
+import { compactLog } from './compact'
+import type { SpaceReport } from './report'
+import { emptyTrash, findLeftovers, loadState, removeStaleTemps, type StoreState } from './state'
+import { sweepSpaces, type SweepPolicy } from './sweep'
+import type { World } from './world'
+
+/** What the steps before judging found, handed to the judge step. */
+export interface StoreRun {
+  root: string
+  /** True when this run changes nothing (asked for, or held by a newer store format). */
+  dryRun: boolean
+  start: RunStart
+  /** The policy clock (ages); the race guard uses `start`. */
+  now: number
+  state: StoreState
+  /** The log segment this run rotated (full runs), whose later appends the race guard reads. */
+  rotated: string | null
+  warnings: string[]
+}
+
+/** What the judge step decided to sweep, in which world, and with which limits. */
+export interface Judged {
+  world: World
+  /** The spaces to judge and maybe delete; null: none (the sweep had no candidates). */
+  spaces: SpaceEntry[] | null
+  policy: Pick<SweepPolicy, 'graceMs' | 'maxAgeMs' | 'deadline' | 'sizeKept' | 'removeNowUpTo' | 'budgetBytes' | 'onProgress'>
+}
+
+export interface StoreRunOptions {
+  /**
+   * The store lock: one the caller holds (the full gc waits for it), `'try'` to take it without
+   * waiting (the sweep: null comes back when it is held), or null for a dry run.
+   */
+  lock: StoreLock | 'try' | null
+  /** Judge and report only. */
+  dryRun: boolean
+  now?: number
+  /**
+   * `full`: empty the trash and leftovers first, rotate the log, compact it after; `sweep`: none
+   * of that inside the run (it must stay within its time bound), compact only a large log, and
+   * leave the trash to a detached emptier.
+   */
+  kind: 'full' | 'sweep'
+  /** Why the store must not be changed (a newer format): judged, held, reported. */
+  formatProblem?: string
+  /** A sweep that would read more log than this is not run (see docs/design.md, "Store format"). */
+  maxLogBytes?: number
+  /** Empties the trash at the end of a sweep (given the deadline); see scoped.ts. */
+  finishTrash?: (run: StoreRun) => void
+}
+
+/**
+ * A run that did not run: the lock was held, the log is too large for a sweep, or a sweep met
+ * records or state of a newer version (`warnings` says which).
+ */
+export type StoreRunResult<T> = { ran: true; value: T } | { ran: false; why: 'locked' | 'log-too-large' | 'newer-writer'; logBytes: number; warnings: string[] }
+
+/**
+ * One gc run over a store (docs/design.md, "One run"), in named steps: lock → clock →
+ * trash/temps → rotate → load → judge (`judge`) → execute (`sweepSpaces`) → save. The full gc
+ * and the install-time sweep differ only in their options and judge step. `done` builds the
+ * caller's result once the state is saved.
+ */
+export function withStoreRun<T>(
+  root: string,
+  opts: StoreRunOptions,
+  judge: (run: StoreRun) => Judged,
+  done: (run: StoreRun, judged: Judged, swept: { reports: SpaceReport[]; freedBytes: number }) => T,
+): StoreRunResult<T> {
+  const dryRun = opts.dryRun || opts.formatProblem !== undefined
+  // 1. lock
+  const lock = opts.lock === 'try' ? (dryRun ? null : tryAcquireLock(root, 'scoped sweep')) : opts.lock
+  if (opts.lock === 'try' && !dryRun && lock === null) return { ran: false, why: 'locked', logBytes: 0, warnings: [] }
+  try {
+    if (!dryRun) prepareStoreRoot(root)
+    // 2. clock: the race guard's start, before anything is read.
+    const start = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
+    const now = opts.now ?? start.wallMs
+    const warnings: string[] = []
+    // 3. trash and temps
+    if (opts.kind === 'full') cleanFirst(root, dryRun, now, warnings)
+    if (opts.maxLogBytes !== undefined && !dryRun) {
+      const logBytes = historyBytes(root)
+      if (logBytes > opts.maxLogBytes) return { ran: false, why: 'log-too-large', logBytes, warnings }
+    }
+    // 4. rotate
+    const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
+    // 5. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
+    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null)
+    warnings.push(...state.warnings)
+    if (opts.formatProblem !== undefined) {
+      warnings.push(`${opts.formatProblem}; this run deletes nothing`)
+      state.holdReason = [state.holdReason, opts.formatProblem].filter((hold) => hold !== undefined).join('; ')
+    }
+    // Records or state of a newer version: judged and reported, nothing changed (as for a newer
+    // format); a sweep, which reports nothing, does not run at all.
+    if (state.newerWriter !== undefined && opts.kind === 'sweep' && !dryRun) return { ran: false, why: 'newer-writer', logBytes: 0, warnings }
+    const readOnly = dryRun || state.newerWriter !== undefined
+    const run: StoreRun = { root, dryRun: readOnly, start, now, state, rotated: rotation.rotated, warnings }
+    // 6. judge
+    const judged = judge(run)
+    // 7. execute
+    const swept = judged.spaces === null ? { reports: [], freedBytes: 0 } : sweepSpaces(judged.spaces, state.history, {
+      root, runStart: start.wallMs, runStartFs: start.fsMs, dryRun: readOnly, now, liveNames: judged.world.liveNames,
+      projectStatus: judged.world.projectStatus, marks: state.marks, holdReason: state.holdReason,
+      touchedSinceStart: () => spacesTouchedSince(root, start.wallMs, rotation.rotated, state.history),
+      ...judged.policy,
+    })
+    // 8. save
+    if (!readOnly) save(run, judged, swept.reports, rotation.olderSegments, opts)
+    return { ran: true, value: done(run, judged, swept) }
+  } finally {
+    lock?.release()
+  }
+}
+
+/** What earlier runs left: removed by a real run, only reported by a dry one. */
+function cleanFirst(root: string, dryRun: boolean, now: number, warnings: string[]): void {
+  if (!dryRun) {
+    const left = emptyTrash(root)
+    if (left.length > 0) warnings.push(`could not empty ${left.length} trash entr${left.length === 1 ? 'y' : 'ies'}; retried next run`)
+    removeStaleTemps(root, now)
+    return
+  }
+  // What the next real run will clean up is said, never hidden (killed ensureScratch/import calls).
+  const leftovers = findLeftovers(root, now).filter((found) => found.removable && !found.file.startsWith(bookkeepingDir(root)))
+  if (leftovers.length > 0) warnings.push(`${leftovers.length} temporary director${leftovers.length === 1 ? 'y' : 'ies'} left by interrupted ensureScratch/importScratch calls or deletions; the next scratch gc removes ${leftovers.length === 1 ? 'it' : 'them'}`)
+}
+
+/** Sweeps compact only past this much live log, so hook-only users' logs stay small. */
+const SWEEP_COMPACT_AT_BYTES = 256 * 1024
+
+function liveLogBytes(root: string): number {
+  try {
+    return fs.statSync(accessLogPath(root)).size
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return 0
+    throw err
+  }
+}
+
+/**
+ * Writes the state only after deleting, so a full disk never stops a run from freeing space; a
+ * write that still fails for lack of space leaves the previous state, which the next run reads.
+ */
+function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegments: string[], opts: StoreRunOptions): void {
+  const { root, state, start } = run
+  const { world } = judged
+  try {
+    if (judged.spaces !== null) {
+      if (opts.kind === 'full') {
+        const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
+        for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
+      }
+      saveOrphanMarks(root, { version: 1, marks: state.marks })
+    }
+    saveRegistry(root, world.registry)
+    if (opts.kind === 'full') {
+      // Spaces on disk now, not at the scan: one re-created since keeps its records.
+      const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
+      // Records of projects that are gone keep nothing alive; one appended since the run started stays.
+      const forget = (record: LogRecord): boolean => record.project !== null && world.projectStatus.get(record.project) === 'gone' &&
+        !(Date.parse(record.time) >= start.wallMs)
+      compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= start.wallMs, olderSegments, forget)
+      if (run.rotated !== null) retireSegment(root, run.rotated, state.history.readTo.get(run.rotated) ?? 0)
+    } else if (liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES) {
+      compactLog(root, state.history, start.wallMs)
+    }
+  } catch (err) {
+    if (!isErrno(err, 'ENOSPC', 'EDQUOT')) throw err
+    run.warnings.push(`the disk is full (${err.code}): the store's state was not updated; the next run catches up`)
+  }
+  opts.finishTrash?.(run)
+}
