@@ -33,7 +33,7 @@ export function requestBudgetGc(root: string, budgetBytes: number, now = Date.no
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) return false
     }
-    fs.closeSync(fs.openSync(stamp, 'wx'))
+    fs.closeSync(fs.openSync(stamp, 'wx', 0o600))
     return spawnGcWorker(`runBudgetWorker(${JSON.stringify(root)}, ${budgetBytes})`)
   } catch {
     // Taken by another process, or the store is not writable: no run now, the next sweep retries.

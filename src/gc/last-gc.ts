@@ -53,7 +53,7 @@ export function recordLastGc(root: string, report: GcReport, now: number, automa
     if (readFile(root).state === 'newer') return
     withoutFsync(() => writeFileAtomic(lastGcPath(root), sealedJson({ version: LAST_GC_VERSION, ...record })))
     const stamp = path.join(bookkeepingDir(root), UPKEEP_STAMP)
-    fs.closeSync(fs.openSync(stamp, 'a'))
+    fs.closeSync(fs.openSync(stamp, 'a', 0o600))
     fs.utimesSync(stamp, now / 1000, now / 1000)
   } catch {
     // Informative only: the next full gc writes it again.

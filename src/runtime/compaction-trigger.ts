@@ -37,7 +37,7 @@ export function requestCompaction(root: string, env: NodeJS.ProcessEnv = process
     } catch {
       // No marker yet: no compaction was requested recently.
     }
-    fs.writeFileSync(marker, '')
+    fs.writeFileSync(marker, '', { mode: 0o600 })
     runDetached('compactStore', root)
   } catch {
     // Best effort: the next full gc or sweep compacts the log anyway.
@@ -108,7 +108,7 @@ export function requestUpkeep(root: string, now = Date.now()): boolean {
     setImmediate(() => {
       try {
         // The caller has just written a space into the store; the claim itself proves `.scratch/` writable.
-        if (seen === undefined) fs.writeFileSync(stamp, '', { flag: 'wx' })
+        if (seen === undefined) fs.writeFileSync(stamp, '', { flag: 'wx', mode: 0o600 })
         else {
           fs.linkSync(stamp, `${stamp}.${Math.floor(seen.mtimeMs)}`)
           fs.utimesSync(stamp, now / 1000, now / 1000)
