@@ -30,6 +30,12 @@ export interface GcOptions {
   lockWaitMs?: number
   /** Called as spaces are judged (a progress indicator for people). */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Size the spaces that are kept too; default true. `scratch gc` without `--json` passes false:
+   * it shows sizes only of what it deletes, and sizing 10,000 kept spaces is most of a warm run
+   * (docs/design.md, "Performance"). Unsized spaces report `bytes: 0, sized: false`.
+   */
+  sizeKept?: boolean
 }
 
 /**
@@ -75,7 +81,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
       root, runStart, runStartFs: start.fsMs, dryRun, now, graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs,
       liveNames: world.liveNames, projectStatus: world.projectStatus, marks: state.marks, holdReason: state.holdReason,
       touchedSinceStart: () => spacesTouchedSince(root, runStart, rotation.rotated, state.history),
-      deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity,
+      deadline: Infinity, sizeKept: opts.sizeKept ?? true, removeNowUpTo: Infinity,
       onProgress: opts.onProgress,
     })
     if (!dryRun) {

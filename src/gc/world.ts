@@ -1,6 +1,7 @@
 import type { History } from '../store/history'
 import type { ProjectEntry, Registry } from '../store/registry'
-import { checkProject, type ProjectState } from './projects'
+import { probeProject, stateAfterRead, type ProjectState, type ReadJob } from './projects'
+import { readProjects } from './read-worker'
 import type { ProjectReport } from './report'
 
 /** Every project the store knows of, judged, and the names they keep alive. */
@@ -21,11 +22,29 @@ export interface World {
 export function assessWorld(registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map()): World {
   const dirs = new Set([...Object.keys(registry.projects), ...history.projects.keys(), ...overrides.keys()])
   const world: World = { projects: [], projectStatus: new Map(), liveNames: new Map(), registry: { version: 1, projects: {} } }
-  for (const dir of [...dirs].sort()) {
+  const sorted = [...dirs].sort()
+  const states = new Array<ProjectState>(sorted.length)
+  // Stamps first; the lockfiles that changed are then read together, on two threads when many did.
+  const jobs: ReadJob[] = []
+  const jobAt: number[] = []
+  for (const [i, dir] of sorted.entries()) {
     const override = overrides.get(dir)
-    const state: ProjectState = override === undefined
-      ? checkProject(dir, registry.projects[dir], now)
-      : { report: { dir, status: 'present', lockfiles: [] }, names: override.names, entry: override }
+    if (override !== undefined) {
+      states[i] = { report: { dir, status: 'present', lockfiles: [] }, names: override.names, entry: override }
+      continue
+    }
+    const probe = probeProject(dir, registry.projects[dir], now)
+    if ('state' in probe) {
+      states[i] = probe.state
+    } else {
+      jobs.push(probe.job)
+      jobAt.push(i)
+    }
+  }
+  const read = readProjects(jobs, (job, outcome) => stateAfterRead(job, outcome, registry.projects[job.dir], now))
+  for (const [j, state] of read.entries()) states[jobAt[j]] = state
+  for (const state of states) {
+    const dir = state.report.dir
     world.projects.push(state.report)
     world.projectStatus.set(dir, state.report.status)
     if (state.entry !== undefined) world.registry.projects[dir] = state.entry
