@@ -143,10 +143,9 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     }
     const candidates = new Set([...previous].filter((name) => !newNames.has(name)))
     const entry: ProjectEntry = { names: [...newNames].sort(), lockfiles: [], checkedAt: new Date(now).toISOString(), source: opts.source ?? 'hook' }
-    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]))
-    report.projects = world.projects
-    if (candidates.size > 0 && !opts.registerOnly) {
-      const spaces = new Map<string, SpaceEntry>()
+    const sweeping = candidates.size > 0 && !opts.registerOnly
+    const spaces = new Map<string, SpaceEntry>()
+    if (sweeping) {
       for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
       for (const usage of state.history.spaces.values()) {
         if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
@@ -155,6 +154,16 @@ function sweep(opts: ScopedSweepOptions): GcReport {
           if (space !== null) spaces.set(space.path, space)
         }
       }
+    }
+    // The verdicts ask only about these spaces' owners and callers (see assessWorld's `asked`).
+    const asked = new Set<string>()
+    for (const space of spaces.values()) {
+      if (space.owner !== null) asked.add(space.owner)
+      for (const caller of state.history.spaces.get(`${space.owner ?? '_global'}/${space.key}`)?.callers.keys() ?? []) asked.add(caller)
+    }
+    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]), asked)
+    report.projects = world.projects
+    if (sweeping) {
       const swept = sweepSpaces([...spaces.values()], state.history, {
         root, runStart, runStartFs, dryRun, now, graceMs: opts.graceMs ?? 0, liveNames: world.liveNames, projectStatus: world.projectStatus,
         marks: state.marks, holdReason: state.holdReason,

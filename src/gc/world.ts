@@ -8,7 +8,7 @@ import type { ProjectReport } from './report'
 export interface World {
   projects: ProjectReport[]
   projectStatus: Map<string, 'present' | 'unknown' | 'gone'>
-  /** Live package name → one project dir using it. */
+  /** Live package name → the first project dir (sorted) using it; only the `asked` names when given. */
   liveNames: Map<string, string>
   /** The registry to save after the run (gone projects left out). */
   registry: Registry
@@ -18,8 +18,10 @@ export interface World {
  * Judges every project in the registry or the access history (docs/design.md, "The gc rules"), re-reading only the
  * lockfiles whose size or mtime changed. `overrides` supplies projects whose names are already
  * known from elsewhere (the install hook's in-memory lockfile) and must not be read from disk.
+ * With `asked`, `liveNames` holds only those names: the install hook judges a few spaces, and
+ * collecting every name of 1,000 projects (10⁶ map operations) was most of its time there.
  */
-export function assessWorld(registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map()): World {
+export function assessWorld(registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map(), asked?: ReadonlySet<string>): World {
   const dirs = new Set([...Object.keys(registry.projects), ...history.projects.keys(), ...overrides.keys()])
   const world: World = { projects: [], projectStatus: new Map(), liveNames: new Map(), registry: { version: 1, projects: {} } }
   const sorted = [...dirs].sort()
@@ -48,8 +50,13 @@ export function assessWorld(registry: Registry, history: History, now: number, o
     world.projects.push(state.report)
     world.projectStatus.set(dir, state.report.status)
     if (state.entry !== undefined) world.registry.projects[dir] = state.entry
-    for (const name of state.names) {
-      if (!world.liveNames.has(name)) world.liveNames.set(name, dir)
+    if (asked === undefined) {
+      for (const name of state.names) if (!world.liveNames.has(name)) world.liveNames.set(name, dir)
+    } else if (asked.size <= 16) {
+      // A few names against long lists: a scan of the list per name, no map operation per name listed.
+      for (const name of asked) if (!world.liveNames.has(name) && state.names.includes(name)) world.liveNames.set(name, dir)
+    } else {
+      for (const name of state.names) if (asked.has(name) && !world.liveNames.has(name)) world.liveNames.set(name, dir)
     }
   }
   return world
