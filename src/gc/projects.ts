@@ -3,7 +3,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
 import { resolveInstalledNames } from '../lockfiles/installed-names'
-import { readPackageJson } from '../lockfiles/package-json'
+import { readPackageJson, type PackageJsonRead } from '../lockfiles/package-json'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
 import { manifestMismatch } from './manifest-check'
 import type { ProjectReport } from './report'
@@ -57,12 +57,12 @@ function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
  * Names from the `package.json` files of a project's own importers (workspace members), or
  * `{ error }` when one exists but cannot be read: its name would be lost, so the project is
  * unknown. A member directory whose `package.json` is gone is skipped (lockfiles may list
- * importers that were removed since).
+ * importers that were removed since). `readManifest` reads a package.json.
  */
-export function importerNames(dir: string, importerDirs: Iterable<string>): string[] | { error: string } {
+export function importerNames(dir: string, importerDirs: Iterable<string>, readManifest = readPackageJson): string[] | { error: string } {
   const names: string[] = []
   for (const importer of importerDirs) {
-    const read = readPackageJson(path.join(dir, importer, 'package.json'))
+    const read = readManifest(path.join(dir, importer, 'package.json'))
     if (!read.ok) {
       if (read.missing) continue
       return { error: read.reason }
@@ -135,13 +135,20 @@ export function readProject({ dir, files }: ReadJob): ReadOutcome {
     for (const importer of read.importerDirs) importers.add(importer)
     reads.push(read)
   }
-  const own = importerNames(dir, importers)
+  // Each importer's package.json is read once, for its name and for the consistency check.
+  const manifests = new Map<string, PackageJsonRead>()
+  const readManifest = (file: string): PackageJsonRead => {
+    let read = manifests.get(file)
+    if (read === undefined) manifests.set(file, read = readPackageJson(file))
+    return read
+  }
+  const own = importerNames(dir, importers, readManifest)
   if (!Array.isArray(own)) return { reason: own.error }
   for (const name of own) names.add(name)
   const real = resolveInstalledNames(dir, [...importers], reads.flatMap((read) => read.ok ? read.unresolved ?? [] : []))
   if (!Array.isArray(real)) return { reason: real.error }
   for (const name of real) names.add(name)
-  const mismatch = manifestMismatch(dir, reads, names)
+  const mismatch = manifestMismatch(dir, reads, names, readManifest)
   if (mismatch !== null) return { reason: mismatch }
   return { names: [...names] }
 }
