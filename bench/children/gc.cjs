@@ -1,11 +1,11 @@
 // One full gc in a fresh process, like `scratch gc [--dry-run]`: time around runGc (and around
 // loading the gc bundle), the process's peak RSS, and a summary to check the world is as planned.
-// argv: <dist dir> <store root> <dry-run: 1|0>
+// argv: <dist dir> <store root> <dry-run: 1|0> [size kept spaces: 1|0, default 0 like `scratch gc`]
 const path = require('node:path')
 const t0 = process.hrtime.bigint()
 const { runGc } = require(path.join(process.argv[2], 'gc.cjs'))
 const t1 = process.hrtime.bigint()
-runGc({ root: process.argv[3], dryRun: process.argv[4] === '1' }).then((report) => {
+runGc({ root: process.argv[3], dryRun: process.argv[4] === '1', sizeKept: process.argv[5] === '1' }).then((report) => {
   const t2 = process.hrtime.bigint()
   const count = (items, key) => items.reduce((acc, item) => ({ ...acc, [key(item)]: (acc[key(item)] ?? 0) + 1 }), {})
   console.log(JSON.stringify({

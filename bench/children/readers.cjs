@@ -1,6 +1,8 @@
-// The gc's per-project lockfile phase alone, three ways, over the same projects:
-//   ours        — checkProject(dir) from src/gc/projects.ts (stat, lockfile detection, stamps,
-//                 readLockfile, importer package.json names): exactly what a cold gc does per project
+// The gc's per-project lockfile phase alone, four ways, over the same projects:
+//   ours        — assessWorld from src/gc/world.ts over the projects with no names cached: per
+//                 project stat, lockfile detection, stamps, readLockfile, importer package.json
+//                 names, on two threads (exactly what a cold gc does)
+//   ours-serial — the same with checkProject(dir) one project after the other, on one thread
 //   lockfile-fs — the same steps with @pnpm/lockfile.fs readWantedLockfile instead of our reader
 //   floor       — the same steps reading the lockfile bytes (utf8) and nothing else
 // argv: <mode> <json file {dirs}> <internals bundle> <dist dir>
@@ -26,7 +28,7 @@ function stampLockfiles(dir) {
 }
 
 // Modules load before the clock starts: a gc process has them loaded by the time it reads lockfiles.
-const loaded = mode === 'ours' ? require(internals) : mode === 'lockfile-fs'
+const loaded = mode === 'ours' || mode === 'ours-serial' ? require(internals) : mode === 'lockfile-fs'
   ? { ...require('@pnpm/lockfile.fs'), ...require(path.join(dist, 'gc.cjs')) }
   : {}
 
@@ -34,12 +36,16 @@ async function main() {
   const t0 = process.hrtime.bigint()
   let names = 0
   if (mode === 'ours') {
+    const world = loaded.assessWorld({ version: 1, projects: {} }, { projects: new Map(dirs.map((dir) => [dir, null])) }, Date.now())
+    for (const report of world.projects) if (report.status !== 'present') throw new Error(`${report.dir}: ${report.reason}`)
+    names = world.liveNames.size
+  } else if (mode === 'ours-serial') {
     const { checkProject } = loaded
     const now = Date.now()
     for (const dir of dirs) {
       const state = checkProject(dir, undefined, now)
       if (state.report.status !== 'present') throw new Error(`${dir}: ${state.report.reason}`)
-      names += state.names.size
+      names += state.names.length
     }
   } else if (mode === 'lockfile-fs') {
     const { readWantedLockfile, importerNames } = loaded

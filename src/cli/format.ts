@@ -73,7 +73,7 @@ export function formatReport(report: GcReport, opts: { color: boolean; now: numb
   } else {
     const header = ['SPACE', 'SIZE', 'LAST USED', 'USED FROM', report.dryRun ? 'VERDICT' : 'RESULT', 'WHY'].map((h) => p.bold(h))
     const rows = report.spaces.map((space) => [
-      spaceName(space), formatBytes(space.bytes), formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)'),
+      spaceName(space), space.sized === false ? '—' : formatBytes(space.bytes), formatAge(space.lastAccess, opts.now) + (space.tracked ? '' : ' (untracked)'),
       usedFrom(space), verdictCell(space, p), whyCell(space),
     ])
     out += fitTable([header, ...rows], opts.columns, POLICY, SHRINK_ORDER)

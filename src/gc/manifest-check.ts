@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { LockfileRead } from '../lockfiles'
-import { readPackageJson } from '../lockfiles/package-json'
+import { readPackageJson, type PackageJsonRead } from '../lockfiles/package-json'
 import { isRecord } from '../lockfiles/types'
 
 const INSTALLED_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const
@@ -19,8 +19,8 @@ interface Declared {
 }
 
 /** What an importer's package.json declares, or null when there is none (already checked readable). */
-function declaredDependencies(dir: string, importer: string): Declared | null {
-  const read = readPackageJson(path.join(dir, importer, 'package.json'))
+function declaredDependencies(dir: string, importer: string, readManifest: (file: string) => PackageJsonRead): Declared | null {
+  const read = readManifest(path.join(dir, importer, 'package.json'))
   if (!read.ok) return null
   const { manifest } = read
   const declared: Declared = { installed: new Map(), peers: new Set(), runtimes: new Set() }
@@ -50,19 +50,20 @@ function declaredDependencies(dir: string, importer: string): Declared | null {
  *   except peers (yarn 1 never records them; yarn 4 only as peers of the workspace, unresolved
  *   when optional and absent) and `link:`/`portal:` directories, which yarn does not lock.
  * npm and bun lockfiles record importers' dependencies and their readers check entries against them.
+ * `readManifest` reads a package.json (the gc passes one that reuses what it read for the names).
  */
-export function manifestMismatch(dir: string, reads: LockfileRead[], names: ReadonlySet<string>): string | null {
+export function manifestMismatch(dir: string, reads: LockfileRead[], names: ReadonlySet<string>, readManifest = readPackageJson): string | null {
   for (const read of reads) {
     if (!read.ok) continue
     for (const [importer, deps] of read.importerDeps ?? []) {
-      const declared = declaredDependencies(dir, importer)
+      const declared = declaredDependencies(dir, importer, readManifest)
       if (declared === null) continue
       const stray = deps.find((dep) => !declared.installed.has(dep) && !declared.peers.has(dep) && !declared.runtimes.has(dep))
       if (stray !== undefined) return `the lockfile lists ${stray} for ${path.join(importer, 'package.json')}, which does not declare it (out of date, or damaged)`
     }
     if (read.kind !== 'yarn') continue
     for (const importer of read.importerDirs) {
-      const declared = declaredDependencies(dir, importer)
+      const declared = declaredDependencies(dir, importer, readManifest)
       if (declared === null) continue
       const missing = [...declared.installed].find(([dep, spec]) => !names.has(dep) && !UNLOCKED_SPECIFIERS.test(spec))
       if (missing !== undefined) return `the lockfile does not list ${missing[0]}, which ${path.join(importer, 'package.json')} declares (out of date, or damaged)`

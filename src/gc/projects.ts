@@ -3,7 +3,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
 import { resolveInstalledNames } from '../lockfiles/installed-names'
-import { readPackageJson } from '../lockfiles/package-json'
+import { readPackageJson, type PackageJsonRead } from '../lockfiles/package-json'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
 import { manifestMismatch } from './manifest-check'
 import type { ProjectReport } from './report'
@@ -57,12 +57,12 @@ function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
  * Names from the `package.json` files of a project's own importers (workspace members), or
  * `{ error }` when one exists but cannot be read: its name would be lost, so the project is
  * unknown. A member directory whose `package.json` is gone is skipped (lockfiles may list
- * importers that were removed since).
+ * importers that were removed since). `readManifest` reads a package.json.
  */
-export function importerNames(dir: string, importerDirs: Iterable<string>): string[] | { error: string } {
+export function importerNames(dir: string, importerDirs: Iterable<string>, readManifest = readPackageJson): string[] | { error: string } {
   const names: string[] = []
   for (const importer of importerDirs) {
-    const read = readPackageJson(path.join(dir, importer, 'package.json'))
+    const read = readManifest(path.join(dir, importer, 'package.json'))
     if (!read.ok) {
       if (read.missing) continue
       return { error: read.reason }
@@ -72,22 +72,35 @@ export function importerNames(dir: string, importerDirs: Iterable<string>): stri
   return names
 }
 
-/**
- * Decides whether `dir` is gone, unknown or present (docs/design.md, "The gc rules"), reading its lockfiles only when
- * their size or mtime differ from the `cached` entry. Fails closed: anything unreadable makes
- * the project unknown and keeps its last known names live.
- */
-export function checkProject(dir: string, cached: ProjectEntry | undefined, now: number): ProjectState {
-  const unknown = (reason: string, lockfiles: string[] = []): ProjectState => ({
+/** A project whose lockfiles must be read: what {@link probeProject} found out. */
+export interface ReadJob {
+  dir: string
+  files: string[]
+  stamps: LockfileStamp[]
+}
+
+/** What reading a project's lockfiles gave: its names, or why they are unknown. */
+export type ReadOutcome = { names: string[] } | { reason: string }
+
+function unknownState(dir: string, cached: ProjectEntry | undefined, now: number, reason: string, lockfiles: string[] = []): ProjectState {
+  return {
     report: { dir, status: 'unknown', lockfiles, reason },
     names: cached?.names ?? [],
     entry: cached ?? { names: [], lockfiles: [], checkedAt: new Date(now).toISOString(), source: 'access' },
-  })
+  }
+}
+
+/**
+ * The first half of {@link checkProject}: the project's state from a `stat` and its lockfiles'
+ * stamps alone (gone, unknown, or present with the `cached` names when no stamp changed), or the
+ * job of reading its lockfiles.
+ */
+export function probeProject(dir: string, cached: ProjectEntry | undefined, now: number): { state: ProjectState } | { job: ReadJob } {
   try {
-    if (!fs.statSync(dir).isDirectory()) return { report: { dir, status: 'gone', lockfiles: [], reason: 'not a directory any more' }, names: [] }
+    if (!fs.statSync(dir).isDirectory()) return { state: { report: { dir, status: 'gone', lockfiles: [], reason: 'not a directory any more' }, names: [] } }
   } catch (err) {
-    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return { report: { dir, status: 'gone', lockfiles: [], reason: 'directory no longer exists' }, names: [] }
-    if (isErrno(err)) return unknown(`cannot read ${dir} (${err.code})`)
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) return { state: { report: { dir, status: 'gone', lockfiles: [], reason: 'directory no longer exists' }, names: [] } }
+    if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read ${dir} (${err.code})`) }
     throw err
   }
   let files: string[]
@@ -96,35 +109,67 @@ export function checkProject(dir: string, cached: ProjectEntry | undefined, now:
     files = lockfilesIn(dir)
     stamps = stampsOf(files)
   } catch (err) {
-    if (isErrno(err)) return unknown(`cannot read the lockfiles of ${dir} (${err.code})`)
+    if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read the lockfiles of ${dir} (${err.code})`) }
     throw err
   }
-  if (files.length === 0) return unknown('no lockfile found')
+  if (files.length === 0) return { state: unknownState(dir, cached, now, 'no lockfile found') }
   if (cached !== undefined && cached.lockfiles.length > 0 && sameStamps(cached.lockfiles, stamps)) {
-    return { report: { dir, status: 'present', lockfiles: files }, names: cached.names, entry: cached }
+    return { state: { report: { dir, status: 'present', lockfiles: files }, names: cached.names, entry: cached } }
   }
+  return { job: { dir, files, stamps } }
+}
+
+/**
+ * The second half of {@link checkProject}: reads a job's lockfiles and its importers'
+ * `package.json` files. Touches no state but the file system, so it may run on another thread
+ * (see read-worker.ts). Names come back as they were read (slices of the lockfile text).
+ */
+export function readProject({ dir, files }: ReadJob): ReadOutcome {
   const names = new Set<string>()
   const importers = new Set<string>()
   const reads = []
   for (const file of files) {
     const read = readLockfile(file)
-    if (!read.ok) return unknown(read.reason, files)
-    for (const name of read.names) names.add(intern(name))
+    if (!read.ok) return { reason: read.reason }
+    for (const name of read.names) names.add(name)
     for (const importer of read.importerDirs) importers.add(importer)
     reads.push(read)
   }
-  const own = importerNames(dir, importers)
-  if (!Array.isArray(own)) return unknown(own.error, files)
-  for (const name of own) names.add(intern(name))
-  const real = resolveInstalledNames(dir, [...importers], reads.flatMap((read) => read.ok ? read.unresolved ?? [] : []))
-  if (!Array.isArray(real)) return unknown(real.error, files)
-  for (const name of real) names.add(intern(name))
-  const mismatch = manifestMismatch(dir, reads, names)
-  if (mismatch !== null) return unknown(mismatch, files)
-  const list = [...names]
-  return {
-    report: { dir, status: 'present', lockfiles: files },
-    names: list,
-    entry: { names: list, lockfiles: stamps, checkedAt: new Date(now).toISOString(), source: cached?.source ?? 'access' },
+  // Each importer's package.json is read once, for its name and for the consistency check.
+  const manifests = new Map<string, PackageJsonRead>()
+  const readManifest = (file: string): PackageJsonRead => {
+    let read = manifests.get(file)
+    if (read === undefined) manifests.set(file, read = readPackageJson(file))
+    return read
   }
+  const own = importerNames(dir, importers, readManifest)
+  if (!Array.isArray(own)) return { reason: own.error }
+  for (const name of own) names.add(name)
+  const real = resolveInstalledNames(dir, [...importers], reads.flatMap((read) => read.ok ? read.unresolved ?? [] : []))
+  if (!Array.isArray(real)) return { reason: real.error }
+  for (const name of real) names.add(name)
+  const mismatch = manifestMismatch(dir, reads, names, readManifest)
+  if (mismatch !== null) return { reason: mismatch }
+  return { names: [...names] }
+}
+
+/** The state a read gives, its names interned (see `intern`). */
+export function stateAfterRead(job: ReadJob, outcome: ReadOutcome, cached: ProjectEntry | undefined, now: number): ProjectState {
+  if ('reason' in outcome) return unknownState(job.dir, cached, now, outcome.reason, job.files)
+  const list = outcome.names.map(intern)
+  return {
+    report: { dir: job.dir, status: 'present', lockfiles: job.files },
+    names: list,
+    entry: { names: list, lockfiles: job.stamps, checkedAt: new Date(now).toISOString(), source: cached?.source ?? 'access' },
+  }
+}
+
+/**
+ * Decides whether `dir` is gone, unknown or present (docs/design.md, "The gc rules"), reading its lockfiles only when
+ * their size or mtime differ from the `cached` entry. Fails closed: anything unreadable makes
+ * the project unknown and keeps its last known names live.
+ */
+export function checkProject(dir: string, cached: ProjectEntry | undefined, now: number): ProjectState {
+  const probe = probeProject(dir, cached, now)
+  return 'state' in probe ? probe.state : stateAfterRead(probe.job, readProject(probe.job), cached, now)
 }

@@ -30,6 +30,12 @@ export interface GcOptions {
   onProgress?: (done: number, total: number) => void
   /** Started by the periodic upkeep, not by a person (kept in the run's record). */
   automatic?: boolean
+  /**
+   * Size the spaces that are kept too; default true. `scratch gc` without `--json` passes false:
+   * it shows sizes only of what it deletes, and sizing 10,000 kept spaces is most of a warm run
+   * (docs/design.md, "Performance"). Unsized spaces report `bytes: 0, sized: false`.
+   */
+  sizeKept?: boolean
 }
 
 /**
@@ -55,7 +61,8 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
     spaces: scanSpaces(root),
     policy: {
       graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs, budgetBytes,
-      deadline: Infinity, sizeKept: true, removeNowUpTo: Infinity, onProgress: opts.onProgress,
+      // A budget needs every size; otherwise only a report that shows them does.
+      deadline: Infinity, sizeKept: budgetBytes !== undefined || (opts.sizeKept ?? true), removeNowUpTo: Infinity, onProgress: opts.onProgress,
     },
   }), (run, { world }, { reports, freedBytes }) => {
     const report = { dryRun: requestedDryRun, freedBytes, projects: world.projects, spaces: reports, warnings: run.warnings }

@@ -120,19 +120,27 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     }
     const candidates = new Set([...previous].filter((name) => !newNames.has(name)))
     const entry: ProjectEntry = { names: [...newNames].sort(), lockfiles: [], checkedAt: new Date(now).toISOString(), source: opts.source ?? 'hook' }
-    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]))
     const policy = { graceMs: opts.graceMs ?? 0, deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO }
-    if (candidates.size === 0 || opts.registerOnly === true) return { world, spaces: null, policy }
+    const sweeping = candidates.size > 0 && opts.registerOnly !== true
     const spaces = new Map<string, SpaceEntry>()
-    for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
-    for (const usage of state.history.spaces.values()) {
-      if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
-        // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
-        const space = spaceAt(root, usage.id)
-        if (space !== null) spaces.set(space.path, space)
+    if (sweeping) {
+      for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
+      for (const usage of state.history.spaces.values()) {
+        if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
+          // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
+          const space = spaceAt(root, usage.id)
+          if (space !== null) spaces.set(space.path, space)
+        }
       }
     }
-    return { world, spaces: [...spaces.values()], policy }
+    // The verdicts ask only about these spaces' owners and callers (see assessWorld's `asked`).
+    const asked = new Set<string>()
+    for (const space of spaces.values()) {
+      if (space.owner !== null) asked.add(space.owner)
+      for (const caller of state.history.spaces.get(`${space.owner ?? '_global'}/${space.key}`)?.callers.keys() ?? []) asked.add(caller)
+    }
+    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]), asked)
+    return { world, spaces: sweeping ? [...spaces.values()] : null, policy }
   }, (run, { world }, swept) => ({ ...report, projects: world.projects, spaces: swept.reports, freedBytes: swept.freedBytes, warnings: [...report.warnings, ...run.warnings] }))
   if (result.ran) {
     if (!dryRun && opts.registerOnly !== true) applyBudgetLater(root, opts.maxSizeBytes, result.value.warnings)

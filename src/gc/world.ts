@@ -1,13 +1,14 @@
 import type { History } from '../store/history'
 import type { ProjectEntry, Registry } from '../store/registry'
-import { checkProject, type ProjectState } from './projects'
+import { probeProject, stateAfterRead, type ProjectState, type ReadJob } from './projects'
+import { readProjects } from './read-worker'
 import type { ProjectReport } from './report'
 
 /** Every project the store knows of, judged, and the names they keep alive. */
 export interface World {
   projects: ProjectReport[]
   projectStatus: Map<string, 'present' | 'unknown' | 'gone'>
-  /** Live package name → one project dir using it. */
+  /** Live package name → the first project dir (sorted) using it; only the `asked` names when given. */
   liveNames: Map<string, string>
   /** The registry to save after the run (gone projects left out). */
   registry: Registry
@@ -17,20 +18,45 @@ export interface World {
  * Judges every project in the registry or the access history (docs/design.md, "The gc rules"), re-reading only the
  * lockfiles whose size or mtime changed. `overrides` supplies projects whose names are already
  * known from elsewhere (the install hook's in-memory lockfile) and must not be read from disk.
+ * With `asked`, `liveNames` holds only those names: the install hook judges a few spaces, and
+ * collecting every name of 1,000 projects (10⁶ map operations) was most of its time there.
  */
-export function assessWorld(registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map()): World {
+export function assessWorld(registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map(), asked?: ReadonlySet<string>): World {
   const dirs = new Set([...Object.keys(registry.projects), ...history.projects.keys(), ...overrides.keys()])
   const world: World = { projects: [], projectStatus: new Map(), liveNames: new Map(), registry: { version: 1, projects: {} } }
-  for (const dir of [...dirs].sort()) {
+  const sorted = [...dirs].sort()
+  const states = new Array<ProjectState>(sorted.length)
+  // Stamps first; the lockfiles that changed are then read together, on two threads when many did.
+  const jobs: ReadJob[] = []
+  const jobAt: number[] = []
+  for (const [i, dir] of sorted.entries()) {
     const override = overrides.get(dir)
-    const state: ProjectState = override === undefined
-      ? checkProject(dir, registry.projects[dir], now)
-      : { report: { dir, status: 'present', lockfiles: [] }, names: override.names, entry: override }
+    if (override !== undefined) {
+      states[i] = { report: { dir, status: 'present', lockfiles: [] }, names: override.names, entry: override }
+      continue
+    }
+    const probe = probeProject(dir, registry.projects[dir], now)
+    if ('state' in probe) {
+      states[i] = probe.state
+    } else {
+      jobs.push(probe.job)
+      jobAt.push(i)
+    }
+  }
+  const read = readProjects(jobs, (job, outcome) => stateAfterRead(job, outcome, registry.projects[job.dir], now))
+  for (const [j, state] of read.entries()) states[jobAt[j]] = state
+  for (const state of states) {
+    const dir = state.report.dir
     world.projects.push(state.report)
     world.projectStatus.set(dir, state.report.status)
     if (state.entry !== undefined) world.registry.projects[dir] = state.entry
-    for (const name of state.names) {
-      if (!world.liveNames.has(name)) world.liveNames.set(name, dir)
+    if (asked === undefined) {
+      for (const name of state.names) if (!world.liveNames.has(name)) world.liveNames.set(name, dir)
+    } else if (asked.size <= 16) {
+      // A few names against long lists: a scan of the list per name, no map operation per name listed.
+      for (const name of asked) if (!world.liveNames.has(name) && state.names.includes(name)) world.liveNames.set(name, dir)
+    } else {
+      for (const name of state.names) if (asked.has(name) && !world.liveNames.has(name)) world.liveNames.set(name, dir)
     }
   }
   return world

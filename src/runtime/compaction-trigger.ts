@@ -55,8 +55,8 @@ export function runDetached(fn: string, root: string): boolean {
   try {
     const entry = path.join(__dirname, 'gc.cjs')
     if (!fs.existsSync(entry)) return false
-    // Loaded only here. An ES module has no require: Node 20.16+ hands builtins out without one.
-    const { spawn } = (process.getBuiltinModule?.('node:child_process') ?? require('node:child_process')) as typeof import('node:child_process')
+    // Loaded only here (the ES module entry makes its require from import.meta.url).
+    const { spawn } = require('node:child_process') as typeof import('node:child_process')
     const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(entry)}).${fn}(${JSON.stringify(root)})`],
       { detached: true, stdio: 'ignore', windowsHide: true })
     // spawn reports EAGAIN, EMFILE, ENOENT… as an 'error' event, not a throw: unhandled, it would end the caller's process.

@@ -22,7 +22,7 @@ export interface SpaceEntry {
  */
 export function scanSpaces(root: string, onlyOwner?: string | null): SpaceEntry[] {
   const spaces: SpaceEntry[] = []
-  for (const ownerDir of ownerDirs(root)) {
+  for (const ownerDir of ownerDirs(root, onlyOwner)) {
     if (onlyOwner !== undefined && ownerDir.owner !== onlyOwner) continue
     for (const entry of readDirOrEmpty(ownerDir.path)) {
       if (!isKey(entry.name)) continue
@@ -62,11 +62,19 @@ function lstatOrNull(file: string): fs.Stats | null {
   }
 }
 
-/** The namespace directories under `root` as `{ owner, path }`, `owner` null for `_global`. */
-export function ownerDirs(root: string): { owner: string | null; path: string }[] {
+/**
+ * The namespace directories under `root` as `{ owner, path }`, `owner` null for `_global`. With
+ * `only`, at least that owner's (if it exists) and no other scope is listed: the install-time
+ * sweep looks for one or two owners in a store of thousands, and listing every scope directory
+ * was most of its scan. The names still come from listings, never from a path guessed and
+ * stat'ed, which a case-insensitive file system would answer for another owner's directory.
+ */
+export function ownerDirs(root: string, only?: string | null): { owner: string | null; path: string }[] {
   const result: { owner: string | null; path: string }[] = []
+  const onlyScope = only === undefined ? undefined : only?.startsWith('@') === true ? only.slice(0, only.indexOf('/')) : null
   for (const entry of readDirOrEmpty(root, true)) {
     if (!entry.isDirectory()) continue
+    if (onlyScope !== undefined && entry.name.startsWith('@') && entry.name !== onlyScope) continue
     if (entry.name === GLOBAL_OWNER) {
       result.push({ owner: null, path: path.join(root, entry.name) })
     } else if (entry.name.startsWith('@')) {

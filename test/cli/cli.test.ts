@@ -66,6 +66,12 @@ describe('scratch CLI', () => {
     }))
     const dry = JSON.parse((await scratch(box.store, ['gc', '--dry-run', '--json'])).stdout)
     expect(dry.spaces.map((s: { action: string }) => s.action)).toEqual(['delete', 'keep'])
+    // --json sizes the kept space too; the table sizes only what it deletes.
+    expect(dry.spaces[1]).toMatchObject({ owner: 'pkg-b', bytes: 1.5 * 1024 * 1024 })
+    expect(dry.spaces[1].sized).toBeUndefined()
+    const table = (await scratch(box.store, ['gc', '--dry-run'])).stdout
+    expect(table).toMatch(/^pkg-a\/cache\s+2\.0 KiB\s+.*orphaned/m)
+    expect(table).toMatch(/^pkg-b\/cache\s+—\s+just now\s+.*live/m)
     const real = await scratch(box.store, ['gc', '--json'])
     expect(real.code).toBe(0)
     const report = JSON.parse(real.stdout)

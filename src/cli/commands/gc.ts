@@ -51,7 +51,8 @@ export const gcCommand: Command = {
       return 0
     }
     const indicator = progress(io, 'scratch gc: judging spaces')
-    const report = await runGc({ dryRun, graceMs, maxAgeMs, maxSizeBytes, onProgress: indicator.update }).finally(indicator.done)
+    // The table shows sizes only of what is deleted; --json keeps every size (list sizes all too).
+    const report = await runGc({ dryRun, graceMs, maxAgeMs, maxSizeBytes, onProgress: indicator.update, sizeKept: values.json === true }).finally(indicator.done)
     for (const warning of report.warnings) io.stderr(`scratch: warning: ${warning}\n`)
     if (values.json === true) printJson(io, report)
     else io.stdout(formatReport(report, { color: io.color, now, verb: 'gc', columns: io.columns }))

@@ -1,0 +1,93 @@
+import os from 'node:os'
+import { MessageChannel, Worker, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads'
+import { gcBundleFile } from './background'
+import { readProject, type ReadJob, type ReadOutcome } from './projects'
+
+/**
+ * Below this many projects to read, a second thread costs more than it saves: starting one and
+ * loading the gc bundle in it takes ~30–60 ms, reading a 1,000-package lockfile ~2–3 ms.
+ */
+export const PARALLEL_FROM = 48
+
+// The shared words: the next job to claim, whether the helper has started, whether it is done.
+const NEXT = 0
+const STARTED = 1
+const DONE = 2
+/** How long to wait for the helper's last reads once every job is claimed; then they are read here. */
+const FINISH_WAIT_MS = 60_000
+
+/** A helper's outcome for one job: names joined by `\n` (when none holds one), or as they were. */
+type Packed = { names: string | string[] } | { reason: string }
+
+/**
+ * Reads every job's lockfiles ({@link readProject}), on two threads when there are at least
+ * {@link PARALLEL_FROM} jobs, more than one core and a gc bundle to load in a worker
+ * (docs/design.md, "Performance"). Synchronous: the helper thread claims jobs from a shared
+ * counter while this thread does the same, so a helper that starts late or runs slowly (a busy
+ * core) only reads less. Whatever the helper claimed and did not deliver is read here, so a
+ * helper that fails to start or dies changes nothing but the time. Each outcome goes through
+ * `settle` as soon as it is known, so nothing holds on to a lockfile's text (the names read here
+ * are slices of it) beyond that call.
+ */
+export function readProjects<T>(jobs: readonly ReadJob[], settle: (job: ReadJob, outcome: ReadOutcome) => T): T[] {
+  const settled = new Array<T | undefined>(jobs.length)
+  const helper = jobs.length >= PARALLEL_FROM && os.availableParallelism() > 1 ? startHelper(jobs) : null
+  const shared = helper?.shared ?? new Int32Array(3)
+  for (let i = Atomics.add(shared, NEXT, 1); i < jobs.length; i = Atomics.add(shared, NEXT, 1)) settled[i] = settle(jobs[i], readProject(jobs[i]))
+  if (helper !== null) for (const [i, outcome] of helper.finish()) settled[i] = settle(jobs[i], outcome)
+  for (let i = 0; i < jobs.length; i++) if (settled[i] === undefined) settled[i] = settle(jobs[i], readProject(jobs[i]))
+  return settled as T[]
+}
+
+function startHelper(jobs: readonly ReadJob[]): { shared: Int32Array; finish: () => Array<[number, ReadOutcome]> } | null {
+  const bundle = gcBundleFile()
+  if (bundle === null) return null
+  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT))
+  const { port1, port2 } = new MessageChannel()
+  let worker: Worker
+  try {
+    // DONE is set whatever happens in the helper, so the wait below ends when it does.
+    const script = `const { workerData } = require('node:worker_threads'); try { require(${JSON.stringify(bundle)}).runReadWorker() } ` +
+      `finally { Atomics.store(workerData.shared, ${DONE}, 1); Atomics.notify(workerData.shared, ${DONE}) }`
+    worker = new Worker(script, { eval: true, workerData: { jobs, shared, port: port2 }, transferList: [port2], stdout: true, stderr: true })
+  } catch {
+    return null
+  }
+  worker.unref()
+  worker.on('error', () => { /* its unread jobs are read by the main thread */ })
+  return {
+    shared,
+    finish() {
+      // Every job is claimed now. A helper that never started claimed none and is not waited for.
+      const delivered: Array<[number, ReadOutcome]> = []
+      if (Atomics.load(shared, STARTED) === 1 && Atomics.wait(shared, DONE, 0, FINISH_WAIT_MS) !== 'timed-out') {
+        const message = receiveMessageOnPort(port1)?.message as Array<[number, Packed]> | undefined
+        for (const [i, packed] of message ?? []) {
+          delivered.push([i, 'reason' in packed ? packed : { names: typeof packed.names === 'string' ? packed.names.split('\n') : packed.names }])
+        }
+      }
+      port1.close()
+      void worker.terminate()
+      return delivered
+    },
+  }
+}
+
+/**
+ * The helper thread's side of {@link readProjects}, run from the gc bundle in a worker: claims
+ * and reads jobs until none is left, then posts every outcome at once. Names cross as one string
+ * per project (copying 500,000 strings one by one cost ~80 ms; one joined string ~15 ms).
+ */
+export function runReadWorker(): void {
+  const { jobs, shared, port } = workerData as { jobs: ReadJob[]; shared: Int32Array; port: MessagePort }
+  Atomics.store(shared, STARTED, 1)
+  const done: Array<[number, Packed]> = []
+  try {
+    for (let i = Atomics.add(shared, NEXT, 1); i < jobs.length; i = Atomics.add(shared, NEXT, 1)) {
+      const outcome = readProject(jobs[i])
+      done.push([i, 'reason' in outcome || outcome.names.some((name) => name.includes('\n')) ? outcome : { names: outcome.names.join('\n') }])
+    }
+  } finally {
+    port.postMessage(done)
+  }
+}
