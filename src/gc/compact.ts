@@ -1,8 +1,9 @@
 import { accessLogPath, spaceId } from '../runtime/layout'
 import { scanSpaces } from '../runtime/scan'
 import { formatHold, storeMark } from '../runtime/store-mark'
-import { compactHistory, newerRecords, readHistory, retireSegment, rotateLog, type History } from '../store/history'
+import { compactHistory, newerRecords, retireSegment, rotateLog, type History } from '../store/history'
 import { tryAcquireLock } from '../store/lock'
+import { loadState } from './state'
 
 /**
  * Rotates the live log and rewrites the compacted one from `history` (read by the caller, under
@@ -24,7 +25,8 @@ export function compactLog(root: string, history: History, since: number): void 
  * Compacts the access log of `root` and nothing else (no verdicts, no deletion): what the
  * runtime starts in the background when the live log has grown past its threshold, so the log
  * stays bounded for people who never run gc. Returns false, doing nothing, when the store is
- * not a store, has a newer format, or is locked by a run (which compacts it anyway).
+ * not a store, has a newer format, records or state of a newer version, or is locked by a run
+ * (which compacts it anyway).
  */
 export function compactStore(root: string): boolean {
   if (storeMark(root) !== 'marked' || formatHold(root) !== undefined) return false
@@ -32,7 +34,10 @@ export function compactStore(root: string): boolean {
   if (lock === null) return false
   try {
     const since = Date.now()
-    compactLog(root, readHistory(root), since)
+    // Records or state files of a newer version: this store's log is not this version's to rewrite.
+    const state = loadState(root, null)
+    if (state.newerWriter !== undefined) return false
+    compactLog(root, state.history, since)
     return true
   } finally {
     lock.release()

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { bookkeepingDir } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
+import { formatHold } from '../runtime/store-mark'
 import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic, type JsonRead } from '../store/atomic'
 import type { GcReport } from './report'
 
@@ -52,14 +53,14 @@ export function sweepRecord(project: string, report: GcReport | null, warnings: 
  * Writes the record atomically into an existing, marked store: only where its bookkeeping
  * directory already is a real directory. It never creates one — a root that is not a store
  * (another program's directory, which the sweep refused) must be left exactly as it was, and
- * a store that could not be made has nowhere to keep it. A file of a newer version is never
- * replaced (docs/design.md, "State versions"). Never throws: it runs inside installs; returns
+ * a store that could not be made has nowhere to keep it. A file of a newer version, or any file
+ * of a store of a newer format, is never replaced (docs/design.md, "State versions"). Never throws: it runs inside installs; returns
  * whether it was written.
  */
 export function recordLastSweep(record: LastSweep, root: string = currentRoot()): boolean {
   try {
     if (fs.lstatSync(bookkeepingDir(root), { throwIfNoEntry: false })?.isDirectory() !== true) return false
-    if (readFile(root).state === 'newer') return false
+    if (formatHold(root) !== undefined || readFile(root).state === 'newer') return false
     // Informative only, and written inside installs: never wait for the disk's write-back queue.
     withoutFsync(() => writeFileAtomic(lastSweepPath(root), sealedJson({ version: LAST_SWEEP_VERSION, ...record })))
     return true

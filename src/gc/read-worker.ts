@@ -14,10 +14,25 @@ const NEXT = 0
 const STARTED = 1
 const DONE = 2
 /** How long to wait for the helper's last reads once every job is claimed; then they are read here. */
-const FINISH_WAIT_MS = 60_000
+const FINISH_WAIT_MS = 10_000
 
 /** A helper's outcome for one job: names joined by `\n` (when none holds one), or as they were. */
-type Packed = { names: string | string[] } | { reason: string }
+export type Packed = { names: string | string[] } | { reason: string }
+
+/**
+ * An outcome as it crosses from the helper thread: names joined by `\n` (one string copies far
+ * faster than many). No names, or a name holding a newline, cross as the array: `''` would come
+ * back as `['']`.
+ */
+export function pack(outcome: ReadOutcome): Packed {
+  if ('reason' in outcome || outcome.names.length === 0 || outcome.names.some((name) => name.includes('\n'))) return outcome
+  return { names: outcome.names.join('\n') }
+}
+
+/** The outcome {@link pack} was given. */
+export function unpack(packed: Packed): ReadOutcome {
+  return 'reason' in packed ? packed : { names: typeof packed.names === 'string' ? packed.names.split('\n') : packed.names }
+}
 
 /**
  * Reads every job's lockfiles ({@link readProject}), on two threads when there are at least
@@ -63,7 +78,7 @@ function startHelper(jobs: readonly ReadJob[]): { shared: Int32Array; finish: ()
       if (Atomics.load(shared, STARTED) === 1 && Atomics.wait(shared, DONE, 0, FINISH_WAIT_MS) !== 'timed-out') {
         const message = receiveMessageOnPort(port1)?.message as Array<[number, Packed]> | undefined
         for (const [i, packed] of message ?? []) {
-          delivered.push([i, 'reason' in packed ? packed : { names: typeof packed.names === 'string' ? packed.names.split('\n') : packed.names }])
+          delivered.push([i, unpack(packed)])
         }
       }
       port1.close()
@@ -84,8 +99,7 @@ export function runReadWorker(): void {
   const done: Array<[number, Packed]> = []
   try {
     for (let i = Atomics.add(shared, NEXT, 1); i < jobs.length; i = Atomics.add(shared, NEXT, 1)) {
-      const outcome = readProject(jobs[i])
-      done.push([i, 'reason' in outcome || outcome.names.some((name) => name.includes('\n')) ? outcome : { names: outcome.names.join('\n') }])
+      done.push([i, pack(readProject(jobs[i]))])
     }
   } finally {
     port.postMessage(done)

@@ -50,7 +50,8 @@ function mtimeOf(file: string): number | undefined {
 export async function storeStatus(opts: { root?: string; env?: NodeJS.ProcessEnv } = {}): Promise<StoreStatus> {
   const root = opts.root ?? currentRoot()
   // Refuses a foreign root before reading anything else (ERR_SCRATCH_NOT_A_STORE).
-  const report = await runGc({ root, dryRun: true })
+  // The budget plays no part in what status shows (a bad SCRATCHSPACE_MAX_SIZE is gc's to refuse).
+  const report = await runGc({ root, dryRun: true, maxSizeBytes: null })
   const exists = storeMark(root) === 'marked'
   const format = readStoreFormat(root)
   const projects = { present: 0, unknown: 0, gone: 0 }

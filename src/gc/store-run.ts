@@ -68,7 +68,7 @@ export type StoreRunResult<T> = { ran: true; value: T } | { ran: false; why: 'lo
 
 /**
  * One gc run over a store (docs/design.md, "One run"), in named steps: lock → clock →
- * trash/temps → rotate → load → judge (`judge`) → execute (`sweepSpaces`) → save. The full gc
+ * rotate → load → trash/temps → judge (`judge`) → execute (`sweepSpaces`) → save. The full gc
  * and the install-time sweep differ only in their options and judge step. `done` builds the
  * caller's result once the state is saved.
  */
@@ -88,15 +88,13 @@ export function withStoreRun<T>(
     const start = dryRun ? { wallMs: Date.now(), fsMs: Infinity } : markRunStart(root)
     const now = opts.now ?? start.wallMs
     const warnings: string[] = []
-    // 3. trash and temps
-    if (opts.kind === 'full') cleanFirst(root, dryRun, now, warnings)
     if (opts.maxLogBytes !== undefined && !dryRun) {
       const logBytes = historyBytes(root)
       if (logBytes > opts.maxLogBytes) return { ran: false, why: 'log-too-large', logBytes, warnings }
     }
-    // 4. rotate
+    // 3. rotate
     const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
-    // 5. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
+    // 4. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
     const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null)
     warnings.push(...state.warnings)
     if (opts.formatProblem !== undefined) {
@@ -107,6 +105,9 @@ export function withStoreRun<T>(
     // format); a sweep, which reports nothing, does not run at all.
     if (state.newerWriter !== undefined && opts.kind === 'sweep' && !dryRun) return { ran: false, why: 'newer-writer', logBytes: 0, warnings }
     const readOnly = dryRun || state.newerWriter !== undefined
+    // 5. trash and temps: after the load, because only the load knows whether a newer version
+    // wrote this store's records or state (then its trash and temps are left alone too).
+    if (opts.kind === 'full') cleanFirst(root, readOnly, now, warnings)
     const run: StoreRun = { root, dryRun: readOnly, start, now, state, rotated: rotation.rotated, warnings }
     // 6. judge
     const judged = judge(run)

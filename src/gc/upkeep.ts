@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { UPKEEP_EVERY_MS } from '../runtime/compaction-trigger'
 import { bookkeepingDir } from '../runtime/layout'
+import { formatHold } from '../runtime/store-mark'
 import { recordLastGc } from './last-gc'
 import { runGc } from './run'
 
@@ -38,6 +39,8 @@ export async function upkeepStore(root: string): Promise<void> {
   } catch {
     // Not permitted here: run at the normal priority.
   }
+  // A store of a newer format is that version's to look after: no run, and nothing recorded.
+  if (formatHold(root) !== undefined) return
   try {
     pruneClaims(root)
   } catch {

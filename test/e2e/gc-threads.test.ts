@@ -36,6 +36,13 @@ function world(): { store: string; dirs: string[] } {
   for (let i = 0; i < PROJECTS; i++) {
     const dir = path.join(base, 'projects', `p${String(i).padStart(3, '0')}`)
     fs.mkdirSync(dir, { recursive: true })
+    // Every tenth project (5, 15, …) has no name and a lockfile without dependencies: no names at all, whichever thread reads it.
+    if (i % 10 === 5) {
+      fs.writeFileSync(path.join(dir, 'package.json'), '{}')
+      fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n")
+      dirs.push(dir)
+      continue
+    }
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `project-${i}`, dependencies: { [`pkg-${i}`]: '^1.0.0', shared: '^1.0.0' } }))
     // Project 7's lockfile is cut short, project 13's is a directory: both unknown, whichever thread reads them.
     if (i === 7) fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), lockfile(i).slice(0, 200))
@@ -91,6 +98,7 @@ test('the same report with and without a second thread, and when the helper fail
   const real = gc(store, 'real', true)
   expect(real.created).toBe(1)
   const statuses = (real.report.projects as Array<{ dir: string; status: string }>).map((p) => p.status)
+  expect(statuses[5]).toBe('present')
   expect(statuses.filter((s) => s === 'present')).toHaveLength(PROJECTS - 2)
   expect(statuses[7]).toBe('unknown')
   expect(statuses[13]).toBe('unknown')
@@ -103,6 +111,9 @@ test('the same report with and without a second thread, and when the helper fail
   gc(store, 'real', false)
   const names = storedNames(store)
   expect(names[dirs[3]]).toEqual(['pkg-3', 'project-3', 'shared'])
+  // No names cross the threads as no names (an empty joined string once came back as one name '').
+  for (let i = 5; i < PROJECTS; i += 10) expect(names[dirs[i]]).toEqual([])
+  expect(JSON.parse(fs.readFileSync(path.join(store, '.scratch', 'registry.json'), 'utf8')).names).not.toContain('')
   expect(Object.keys(names)).toHaveLength(PROJECTS)
   expect(fs.existsSync(path.join(store, 'gone-pkg', 'cache'))).toBe(false)
   expect(fs.existsSync(path.join(store, 'pkg-69', 'cache'))).toBe(true)
