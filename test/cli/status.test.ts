@@ -6,6 +6,7 @@ import { projectWiring } from '../../src/integration/wiring'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
 import { useSandbox } from '../runtime/support'
 import { scratch } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 describe('scratch status', () => {
   const box = useSandbox()
@@ -73,13 +74,13 @@ describe('scratch status', () => {
     expect((await scratch(box.store, ['gc'])).code).toBe(0)
     expect((await scratch(box.store, ['status'], { env: { SCRATCHSPACE_AUTO_GC: '0' } })).stdout).toMatch(/^Upkeep\s+off \(SCRATCHSPACE_AUTO_GC\)$/m)
     const stale = (Date.now() - 8 * DAY) / 1000
-    fs.utimesSync(path.join(box.store, '.scratch', 'upkeep.stamp'), stale, stale)
+    fs.utimesSync(path.join(bookkeepingDir(box.store), 'upkeep.stamp'), stale, stale)
     expect((await scratch(box.store, ['status'])).stdout).toMatch(/^Upkeep\s+on: due, starts with the next space created$/m)
   })
 
   test('warnings of the last gc are shown under it', async () => {
     makeSpace(box.store, 'pkg-a', 'cache')
-    fs.writeFileSync(path.join(box.store, '.scratch', 'last-gc.json'), JSON.stringify({ at: new Date().toISOString(), deleted: 0, freedBytes: 0, warnings: ['automatic gc failed: the store is locked'], automatic: true }))
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'last-gc.json'), JSON.stringify({ at: new Date().toISOString(), deleted: 0, freedBytes: 0, warnings: ['automatic gc failed: the store is locked'], automatic: true }))
     const human = (await scratch(box.store, ['status'])).stdout
     expect(human).toMatch(/^Last gc\s+just now \(automatic\): deleted 0 spaces, freed 0 B\n\s+! automatic gc failed: the store is locked$/m)
   })

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { repoRoot } from '../helpers/dist'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 jest.setTimeout(120_000)
 afterEach(removeTempDirs)
@@ -83,7 +84,7 @@ function gc(store: string, workers: string, dryRun: boolean): { report: { projec
 }
 
 function storedNames(store: string): Record<string, string[]> {
-  const file = JSON.parse(fs.readFileSync(path.join(store, '.scratch', 'registry.json'), 'utf8'))
+  const file = JSON.parse(fs.readFileSync(path.join(bookkeepingDir(store), 'registry.json'), 'utf8'))
   const byDir: Record<string, string[]> = {}
   for (const [dir, entry] of Object.entries<{ names: number[] }>(file.projects)) {
     let id = -1
@@ -113,7 +114,7 @@ test('the same report with and without a second thread, and when the helper fail
   expect(names[dirs[3]]).toEqual(['pkg-3', 'project-3', 'shared'])
   // No names cross the threads as no names (an empty joined string once came back as one name '').
   for (let i = 5; i < PROJECTS; i += 10) expect(names[dirs[i]]).toEqual([])
-  expect(JSON.parse(fs.readFileSync(path.join(store, '.scratch', 'registry.json'), 'utf8')).names).not.toContain('')
+  expect(JSON.parse(fs.readFileSync(path.join(bookkeepingDir(store), 'registry.json'), 'utf8')).names).not.toContain('')
   expect(Object.keys(names)).toHaveLength(PROJECTS)
   expect(fs.existsSync(path.join(store, 'gone-pkg', 'cache'))).toBe(false)
   expect(fs.existsSync(path.join(store, 'pkg-69', 'cache'))).toBe(true)

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { builtRuntime, repoRoot } from '../helpers/dist'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 import { npmProject, recordUse, makeSpace, DAY } from '../gc/support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 jest.setTimeout(120_000)
 afterEach(removeTempDirs)
@@ -51,7 +52,7 @@ test.each(['cjs', 'mjs'] as const)('a store not collected for 8 days collects it
   makeSpace(store, 'pkg-late', 'cache')
   recordUse(store, { owner: 'pkg-late', key: 'cache' }, p2)
   fs.rmSync(p2, { recursive: true })
-  expect(Math.round((Date.now() - fs.statSync(path.join(store, '.scratch', 'upkeep.stamp')).mtimeMs) / DAY)).toBe(8)
+  expect(Math.round((Date.now() - fs.statSync(path.join(bookkeepingDir(store), 'upkeep.stamp')).mtimeMs) / DAY)).toBe(8)
 
   // Every node process started below, and the detached ones they start, note themselves here.
   const trace = path.join(tmp, 'trace.log')

@@ -8,6 +8,7 @@ import { requestBudgetGc } from '../../src/gc/budget-worker'
 import { runGc, scopedSweep } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, recordUse } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 afterEach(() => { delete process.env.SCRATCHSPACE_MAX_SIZE })
@@ -112,13 +113,13 @@ describe('--max-size: least recently used live spaces go until the store fits', 
 
   test('a bad SCRATCHSPACE_MAX_SIZE is ERR_SCRATCH_USAGE naming it, and nothing is touched', async () => {
     const dirs = fourLiveSpaces()
-    const before = fs.readdirSync(path.join(box.store, '.scratch')).sort()
+    const before = fs.readdirSync(bookkeepingDir(box.store)).sort()
     process.env.SCRATCHSPACE_MAX_SIZE = '5 gigs'
     const err = await runGc().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ScratchError)
     expect(err).toMatchObject({ code: 'ERR_SCRATCH_USAGE', message: expect.stringContaining('"5 gigs" for SCRATCHSPACE_MAX_SIZE') })
     expect((err as ScratchError).hint).toMatch(/KiB/)
-    expect(fs.readdirSync(path.join(box.store, '.scratch')).sort()).toEqual(before)
+    expect(fs.readdirSync(bookkeepingDir(box.store)).sort()).toEqual(before)
     expect(onDisk(dirs)).toEqual(['a', 'b', 'c', 'd'])
   })
 

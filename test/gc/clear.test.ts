@@ -3,7 +3,7 @@ import path from 'node:path'
 import { clearSpaces } from '../../src/gc'
 import { useSandbox } from '../runtime/support'
 import { makeSpace } from './support'
-import { BOOKKEEPING_DIR } from '../../src/runtime/layout'
+import { BOOKKEEPING_DIR, bookkeepingDir, CACHEDIR_TAG } from '../../src/runtime/layout'
 
 describe('clearSpaces', () => {
   const box = useSandbox()
@@ -23,8 +23,8 @@ describe('clearSpaces', () => {
   test('clear --all takes the batched path: every space is out of sight before the first trash copy is removed, then the trash is empty', async () => {
     for (let i = 0; i < 12; i++) makeSpace(box.store, `pkg-${i % 3}`, `space-${i}`, 10)
     // An entry left in the trash by an earlier, interrupted run goes too.
-    fs.mkdirSync(path.join(box.store, '.scratch', 'trash', 'left-earlier'), { recursive: true })
-    const trash = path.join(box.store, '.scratch', 'trash')
+    fs.mkdirSync(path.join(bookkeepingDir(box.store), 'trash', 'left-earlier'), { recursive: true })
+    const trash = path.join(bookkeepingDir(box.store), 'trash')
     const seen: { done: number; onDisk: number; inTrash: number }[] = []
     const report = await clearSpaces({
       all: true,
@@ -39,7 +39,7 @@ describe('clearSpaces', () => {
     // After the i-th rename: 12 - i spaces left, and every renamed one still in the trash (plus the old entry).
     expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => ({ done: i + 1, onDisk: 11 - i, inTrash: i + 2 })))
     expect(fs.readdirSync(trash)).toEqual([])
-    expect(fs.readdirSync(box.store).sort()).toEqual(['.scratch', 'CACHEDIR.TAG'])
+    expect(fs.readdirSync(box.store).sort()).toEqual([BOOKKEEPING_DIR, CACHEDIR_TAG])
   })
 
   test('a space moved to the trash counts as deleted even when removing the trash copy fails', async () => {

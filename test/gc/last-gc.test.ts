@@ -6,10 +6,11 @@ import { runGc } from '../../src/gc/run'
 import { upkeepStore } from '../../src/gc/upkeep'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, npmProject, recordUse } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 describe('the last full gc', () => {
   const box = useSandbox()
-  const stamp = (): string => path.join(box.store, '.scratch', 'upkeep.stamp')
+  const stamp = (): string => path.join(bookkeepingDir(box.store), 'upkeep.stamp')
 
   test('a dry run records nothing; a real run records when, what it deleted and freed, and moves the upkeep stamp to its time', async () => {
     makeSpace(box.store, 'pkg-old', 'cache', 700, 30 * DAY)
@@ -24,7 +25,7 @@ describe('the last full gc', () => {
 
   test('a damaged record reads as none', async () => {
     makeSpace(box.store, 'pkg-a', 'cache')
-    fs.writeFileSync(path.join(box.store, '.scratch', 'last-gc.json'), '{"at": 5}')
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'last-gc.json'), '{"at": 5}')
     expect(readLastGc(box.store)).toBeNull()
   })
 
@@ -43,7 +44,7 @@ describe('the last full gc', () => {
     expect(fs.existsSync(path.join(box.store, 'pkg-old', 'cache'))).toBe(false)
     expect(fs.existsSync(path.join(box.store, 'pkg-new', 'cache'))).toBe(true)
     expect(readLastGc(box.store)).toMatchObject({ deleted: 1, freedBytes: 500, automatic: true })
-    expect(fs.readdirSync(path.join(box.store, '.scratch')).filter((name) => name.startsWith('upkeep.stamp.'))).toEqual(['upkeep.stamp.3000'])
+    expect(fs.readdirSync(bookkeepingDir(box.store)).filter((name) => name.startsWith('upkeep.stamp.'))).toEqual(['upkeep.stamp.3000'])
   })
 
   test('upkeepStore on another program\'s directory: refused, nothing written, never rejects', async () => {

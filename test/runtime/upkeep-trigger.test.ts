@@ -10,6 +10,7 @@ import { requestUpkeep, UPKEEP_EVERY_MS, UPKEEP_STAMP } from '../../src/runtime/
 import { mountReadOnly } from '../helpers/mounts'
 import { prepareStoreRoot } from '../../src/runtime/store-root'
 import { useSandbox } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 const DAY = 86_400_000
 
@@ -21,13 +22,13 @@ function setAge(file: string, at: number): void {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 function claims(store: string): string[] {
-  return fs.readdirSync(path.join(store, '.scratch')).filter((name) => name.startsWith(`${UPKEEP_STAMP}.`))
+  return fs.readdirSync(bookkeepingDir(store)).filter((name) => name.startsWith(`${UPKEEP_STAMP}.`))
 }
 
 describe('the upkeep trigger', () => {
   const box = useSandbox()
-  const stamp = (): string => path.join(box.store, '.scratch', UPKEEP_STAMP)
-  const format = (): string => path.join(box.store, '.scratch', 'format')
+  const stamp = (): string => path.join(bookkeepingDir(box.store), UPKEEP_STAMP)
+  const format = (): string => path.join(bookkeepingDir(box.store), 'format')
   // A marked store with no space yet (a getScratch here would already have looked at the stamp).
   const newStore = (): void => { prepareStoreRoot(box.store) }
   let saved: string | undefined

@@ -73,8 +73,8 @@ describe('the streaming access-log reader', () => {
 
   test('a late line of a newer writer is carried over unchanged, and a damaged one is not; lines are counted for the warning', () => {
     const store = path.join(dir, 'store')
-    fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
-    const segment = path.join(store, '.scratch', 'access.seg-1-1.log')
+    fs.mkdirSync(bookkeepingDir(store), { recursive: true })
+    const segment = path.join(bookkeepingDir(store), 'access.seg-1-1.log')
     fs.writeFileSync(segment, encodeRecord(record(1)))
     const history = readHistory(store)
     const json = JSON.stringify({ ...record(2), size: 7 })
@@ -82,7 +82,7 @@ describe('the streaming access-log reader', () => {
     fs.appendFileSync(segment, `${encodeRecord(record(3)).slice(0, 20)}${newer}garbage\n${encodeRecord(record(4))}`)
     expect(collect(segment)).toMatchObject({ damaged: 1, unknown: 1, firstUnknown: 'line 2: unknown field "size" in an access record' })
     retireSegment(store, segment, history.readTo.get(segment)!)
-    expect(fs.readFileSync(path.join(store, '.scratch', 'access.log'), 'utf8')).toBe(newer + encodeRecord(record(4)))
+    expect(fs.readFileSync(path.join(bookkeepingDir(store), 'access.log'), 'utf8')).toBe(newer + encodeRecord(record(4)))
   })
 
   test('memory stays bounded by distinct uses: 50,000 lines of 7 spaces fold into 7 usages', () => {

@@ -13,6 +13,7 @@ import { sealedJson } from '../../src/store/atomic'
 import { scratch } from '../cli/support'
 import { useSandbox } from '../runtime/support'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 /** A log line as a writer makes it: `<checksum> <json>`. */
 const line = (json: string): string => `${checksum(json)} ${json}\n`
@@ -41,10 +42,10 @@ describe('a newer writer', () => {
     recordUse(box.store, { owner: 'gone-pkg', key: 'cache' }, path.join(box.tmp, 'gone-project'), Date.now() - 3 * DAY)
     return { live, p1, doomed: [gone, makeSpace(box.store, 'old-pkg', 'data', 10, 30 * DAY)] }
   }
-  const logFile = (): string => path.join(box.store, '.scratch', 'access.log')
+  const logFile = (): string => path.join(bookkeepingDir(box.store), 'access.log')
   /** Every line of every access-log file, sorted (a run may rotate the live log into a segment). */
-  const logLines = (): string[] => fs.readdirSync(path.join(box.store, '.scratch')).filter((name) => name.startsWith('access'))
-    .flatMap((name) => fs.readFileSync(path.join(box.store, '.scratch', name), 'utf8').split('\n').filter((l) => l !== '')).sort()
+  const logLines = (): string[] => fs.readdirSync(bookkeepingDir(box.store)).filter((name) => name.startsWith('access'))
+    .flatMap((name) => fs.readFileSync(path.join(bookkeepingDir(box.store), name), 'utf8').split('\n').filter((l) => l !== '')).sort()
 
   test.each(NEWER_RECORDS)('a record with %s and a valid checksum: gc and the sweep delete nothing, say which line, and keep the line', async (_what, json, named) => {
     const { live, doomed, p1 } = store()
@@ -58,8 +59,8 @@ describe('a newer writer', () => {
     for (const dir of [live, ...doomed]) expect(fs.existsSync(dir)).toBe(true)
     // The newer writer's line is still in the log (nothing was compacted), and no state was written.
     expect(logLines()).toEqual(before)
-    expect(fs.existsSync(path.join(box.store, '.scratch', 'registry.json'))).toBe(false)
-    expect(fs.existsSync(path.join(box.store, '.scratch', 'orphans.json'))).toBe(false)
+    expect(fs.existsSync(path.join(bookkeepingDir(box.store), 'registry.json'))).toBe(false)
+    expect(fs.existsSync(path.join(bookkeepingDir(box.store), 'orphans.json'))).toBe(false)
 
     const sweep = scopedSweep({ projectDir: p1, names: [] })
     expect(sweep.warnings).toEqual([expect.stringMatching(named)])
@@ -119,8 +120,8 @@ describe('a newer writer', () => {
   })
 
   const STATE_FILES: Array<[string, () => string, object]> = [
-    ['registry.json', () => path.join(box.store, '.scratch', 'registry.json'), { version: 999, tables: [] }],
-    ['orphans.json', () => path.join(box.store, '.scratch', 'orphans.json'), { version: 999, marks: { 'gone-pkg/cache': 1 } }],
+    ['registry.json', () => path.join(bookkeepingDir(box.store), 'registry.json'), { version: 999, tables: [] }],
+    ['orphans.json', () => path.join(bookkeepingDir(box.store), 'orphans.json'), { version: 999, marks: { 'gone-pkg/cache': 1 } }],
     ['last-sweep.json', () => lastSweepPath(box.store), { version: 999, sweeps: [] }],
   ]
 
@@ -142,7 +143,7 @@ describe('a newer writer', () => {
   })
 
   test('a last-sweep.json without a version (the first writer\'s) reads, and is replaced by one with version 1; a newer one is kept', () => {
-    fs.mkdirSync(path.join(box.store, '.scratch'), { recursive: true })
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
     const record = { at: TIME, project: '/p', deleted: 0, freedBytes: 0, warnings: [] }
     fs.writeFileSync(lastSweepPath(box.store), sealedJson(record))
     expect(readLastSweep(box.store)).toEqual(record)
@@ -157,7 +158,7 @@ describe('a newer writer', () => {
 
   test('format 999: gc, gc --project and gc --dry-run exit 0 with the reason, list reports, nothing is deleted', async () => {
     const { doomed, p1 } = store()
-    fs.writeFileSync(path.join(box.store, '.scratch', 'format'), '999\n')
+    fs.writeFileSync(path.join(bookkeepingDir(box.store), 'format'), '999\n')
     for (const args of [['gc'], ['gc', '--project', p1], ['gc', '--dry-run'], ['list']]) {
       const run = await scratch(box.store, args)
       expect([args, run.code]).toEqual([args, 0])
@@ -166,6 +167,6 @@ describe('a newer writer', () => {
     const list = await scratch(box.store, ['list', '--json'])
     expect(JSON.parse(list.stdout).spaces).toHaveLength(3)
     for (const dir of doomed) expect(fs.existsSync(dir)).toBe(true)
-    expect(fs.readFileSync(path.join(box.store, '.scratch', 'format'), 'utf8')).toBe('999\n')
+    expect(fs.readFileSync(path.join(bookkeepingDir(box.store), 'format'), 'utf8')).toBe('999\n')
   })
 })

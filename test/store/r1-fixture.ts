@@ -8,6 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { checksum } from '../../src/runtime/checksum'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'r1-store')
 
@@ -46,7 +47,7 @@ function relocateSealed(file: string, from: string, to: string): void {
 export function r1Store(dir: string): R1Store {
   const meta = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'fixture.json'), 'utf8')) as { base: string; spaces: R1Store['spaces'] }
   for (const part of ['store', 'work']) fs.cpSync(path.join(FIXTURE, part), path.join(dir, part), { recursive: true })
-  const book = path.join(dir, 'store', '.scratch')
+  const book = bookkeepingDir(path.join(dir, 'store'))
   for (const name of fs.readdirSync(book)) {
     const file = path.join(book, name)
     if (name.endsWith('.log')) relocateLog(file, meta.base, dir)

@@ -10,6 +10,7 @@ import { loadOrphanMarks } from '../../src/store/orphans'
 import { loadRegistry } from '../../src/store/registry'
 import { useSandbox } from '../runtime/support'
 import { r1Store } from './r1-fixture'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 describe('a store of the first revision', () => {
   const box = useSandbox()
@@ -44,7 +45,7 @@ describe('a store of the first revision', () => {
     for (const id of spaces.live) expect(fs.readdirSync(path.join(store, ...id.split('/')))).toEqual(['data'])
     for (const id of spaces.orphaned) expect(fs.existsSync(path.join(store, ...id.split('/')))).toBe(false)
     // The store now has its format file, and what the gc rewrote reads back whole.
-    expect(fs.readFileSync(path.join(store, '.scratch', 'format'), 'utf8')).toBe('1\n')
+    expect(fs.readFileSync(path.join(bookkeepingDir(store), 'format'), 'utf8')).toBe('1\n')
     const after = readHistory(store)
     expect([after.damagedLines.size, after.unknownLines.size]).toEqual([0, 0])
   })

@@ -10,6 +10,7 @@ import { runGc } from '../../src/gc'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
 import { useSandbox } from '../runtime/support'
 import { buildSnapshot, figure, removeSnapshot, scratchCli, waitFor, type Snapshot } from './support'
+import { bookkeepingDir } from '../../src/runtime/layout'
 
 const box = useSandbox()
 let snapshot: Snapshot | undefined
@@ -37,7 +38,7 @@ test('gc --project with SCRATCHSPACE_MAX_SIZE: returns at once, and a detached g
   expect(first.code).toBe(0)
   expect(first.stderr).toBe('')
   expect(JSON.parse(first.stdout).spaces).toEqual([])
-  const stamp = path.join(box.store, '.scratch', 'budget.requested')
+  const stamp = path.join(bookkeepingDir(box.store), 'budget.requested')
   expect(fs.existsSync(stamp)).toBe(true)
   const waitStart = Date.now()
   expect(await waitFor(() => !fs.existsSync(dirs.old), 60_000)).toBe(true)
