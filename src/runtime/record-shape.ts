@@ -8,17 +8,21 @@
 /** The record version this code writes and understands. Records carry none (absent is 1) until a writer changes their meaning. */
 export const RECORD_VERSION = 1
 
+import type { LogRecord } from './access-log'
+
 type FieldType = 'string' | 'string?' | 'string|null' | 'number'
 
 // Every field of each kind and its type; `?` marks a field that may be absent. `v` is the
-// record's version, absent in every record of version 1.
+// record's version, absent in every record of version 1. The compiler holds this table to the
+// record types: a kind, or a field of a kind, that the types have and the table lacks (or the
+// other way round) does not compile.
 const FIELDS: Record<string, Record<string, FieldType>> = {
   access: {
     t: 'string', space: 'string', owner: 'string|null', ownerVersion: 'string?', caller: 'string|null',
     callerVersion: 'string?', project: 'string|null', time: 'string', pid: 'number',
   },
   project: { t: 'string', project: 'string', time: 'string', pid: 'number' },
-}
+} satisfies { [K in LogRecord['t']]: Record<keyof Extract<LogRecord, { t: K }>, FieldType> }
 
 function fits(value: unknown, type: FieldType): boolean {
   if (type === 'number') return typeof value === 'number'
