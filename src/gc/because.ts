@@ -4,6 +4,7 @@
  * The verdict and the plan return these; `--json` prints them as `because` beside `reason`.
  */
 import { formatBytes } from '../bytes'
+import { DAY_MS } from '../runtime/iso-time'
 
 /** A live space: why it is kept alive. */
 export type LiveBecause =
@@ -34,7 +35,6 @@ export type Because =
 
 export type BecauseCode = Because['code']
 
-const DAY = 86_400_000
 
 /**
  * The one age formatter: `just now`, `5 min ago`, `3 h ago`, `12 days ago`. `coarse` (the reason
@@ -45,8 +45,8 @@ export function formatAgo(ms: number, coarse = false): string {
     if (coarse) return 'less than an hour ago'
     return ms < 60_000 ? 'just now' : `${Math.floor(ms / 60_000)} min ago`
   }
-  if (ms < DAY) return `${Math.floor(ms / 3_600_000)} h ago`
-  const days = Math.floor(ms / DAY)
+  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`
+  const days = Math.floor(ms / DAY_MS)
   return `${days} day${days === 1 ? '' : 's'} ago`
 }
 

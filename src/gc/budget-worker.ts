@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { bookkeepingDir } from '../runtime/layout'
+import { DAY_MS } from '../runtime/iso-time'
 import { gcBundleFile, spawnGcWorker } from './background'
 import { runGc } from './run'
 
@@ -14,7 +15,7 @@ import { runGc } from './run'
 export const BUDGET_EVERY_MS = 60 * 60 * 1000
 const STAMP = 'budget.requested'
 /** The detached run's grace period: as conservative as the automatic upkeep. */
-const BUDGET_GRACE_MS = 7 * 24 * 60 * 60 * 1000
+const BUDGET_GRACE_MS = 7 * DAY_MS
 
 /**
  * Takes the hourly stamp (created exclusively, so two sweeps at the same moment start one run)

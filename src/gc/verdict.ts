@@ -4,9 +4,9 @@ import type { SpaceUsage } from '../store/history'
 import type { LiveBecause, OrphanBecause, Because } from './because'
 
 /** Unattributed records keep a space alive this long (docs/design.md, "The gc rules"). */
-export const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
+const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
 /** An untracked space modified this recently is kept (docs/design.md, "The gc rules"). */
-export const UNTRACKED_TTL_MS = 7 * DAY_MS
+const UNTRACKED_TTL_MS = 7 * DAY_MS
 
 /** The world a verdict is made in: which names and projects are alive, and the run's policy. */
 export interface VerdictContext {
@@ -40,7 +40,7 @@ export interface Verdict {
  * A time as the verdict may use it: one later than `now` (a clock that ran ahead) counts as now,
  * one before 2000 (a clock that reads 1970) is unknown (null) and proves no age at all.
  */
-export function usableTime(ms: number, now: number): number | null {
+function usableTime(ms: number, now: number): number | null {
   if (!Number.isFinite(ms) || ms < EARLIEST_TIME_MS) return null
   return Math.min(ms, now)
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { autoGcEnabled } from './env-switch'
+import { DAY_MS } from './iso-time'
 import { bookkeepingDir, FORMAT_FILE } from './layout'
 
 /**
@@ -69,7 +70,7 @@ export function runDetached(fn: string, root: string): boolean {
 }
 
 /** A store is looked after by itself at most this often (and not before it is this old). */
-export const UPKEEP_EVERY_MS = 7 * 86_400_000
+export const UPKEEP_EVERY_MS = 7 * DAY_MS
 /**
  * `<root>/.scratch/upkeep.stamp`: its mtime is the last full gc or upkeep claim, whichever is
  * later (see docs/design.md, "Periodic upkeep").

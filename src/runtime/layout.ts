@@ -9,7 +9,7 @@ import { GLOBAL_OWNER, isKey, isPackageName } from './names'
 export const BOOKKEEPING_DIR = '.scratch'
 export const CACHEDIR_TAG = 'CACHEDIR.TAG'
 export const ACCESS_LOG = 'access.log'
-export const TRASH_DIR = 'trash'
+const TRASH_DIR = 'trash'
 /** `<root>/.scratch/format`: the store format, one decimal integer line (see docs/design.md, "Store format"). */
 export const FORMAT_FILE = 'format'
 /** The store format this version writes and fully understands. */

@@ -128,7 +128,7 @@ export function removeTrashed(trashed: string, deadline?: number): boolean {
 }
 
 /** `ERR_SCRATCH_NOT_WRITABLE` for a space that exists but could not be moved away. */
-export function cannotDelete(target: string, cause: unknown): ScratchError {
+function cannotDelete(target: string, cause: unknown): ScratchError {
   const code = isErrno(cause) ? cause.code : 'error'
   return new ScratchError('ERR_SCRATCH_NOT_WRITABLE', `Cannot delete scratch space ${target} (${code}); it is still there`, {
     hint: 'The scratch store is not writable here (a read-only mount or missing permissions). Make it writable, or set SCRATCHSPACE_DIR to another store.',

@@ -44,7 +44,7 @@ export interface History {
   unknownLines: Map<string, { count: number; first: string }>
 }
 
-export function emptyHistory(): History {
+function emptyHistory(): History {
   return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map(), unknownLines: new Map() }
 }
 
@@ -71,15 +71,6 @@ function keptTime(record: LogRecord): number {
 function withKeptTime<R extends LogRecord>(record: R, time: number): R {
   keptTimes.set(record, time)
   return record
-}
-
-/**
- * Folds `records` into `history` (idempotent: folding a record twice changes nothing). A time
- * later than `clampMs` (a clock that ran ahead) counts as `clampMs`, and the record kept for
- * compaction carries that time, so a future date can never keep a space alive for years.
- */
-export function foldRecords(history: History, records: Iterable<LogRecord>, clampMs = Date.now()): void {
-  for (const record of records) foldRecord(history, record, clampMs)
 }
 
 function foldRecord(history: History, given: LogRecord, clampMs: number): void {
