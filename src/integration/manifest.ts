@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { isErrno } from '../errors'
+import { ScratchError, isErrno } from '../errors'
 import { parsePackageJson } from '../lockfiles/package-json'
 import { writeFileAtomic } from '../store/atomic'
+import { readRegularFile } from '../lockfiles/file'
 
 /** A `package.json` as read, with what it takes to write it back in the same style. */
 export interface Manifest {
@@ -25,11 +26,17 @@ export function readManifest(dir: string): Manifest | null {
   let mode: number
   try {
     mode = fs.statSync(file).mode & 0o7777
-    text = fs.readFileSync(file, 'utf8')
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) return null
     throw err
   }
+  // Only a regular file is read: a FIFO or a device there must not block or fill memory.
+  const read = readRegularFile(file)
+  if (!read.ok) {
+    if (read.code === 'ENOENT' || read.code === 'ENOTDIR') return null
+    throw new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${read.reason}`, { hint: 'package.json must be a regular file this user can read.' })
+  }
+  text = read.text
   const data: unknown = parsePackageJson(text)
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new SyntaxError(`${file} is not a JSON object`)
   return {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { LOCKFILE_KINDS } from '../lockfiles/kinds'
 import type { PackageManagerName } from '../lockfiles/types'
 import type { Manifest } from './manifest'
+import { readRegularFile } from '../lockfiles/file'
 
 export type { PackageManagerName }
 
@@ -60,12 +61,9 @@ export function detectPackageManager(dir: string, manifest: Manifest | null, env
 
 /** Whether `pnpm-workspace.yaml` in `dir` lists `name` under `configDependencies`. */
 export function hasConfigDependency(dir: string, name: string): boolean {
-  let text: string
-  try {
-    text = fs.readFileSync(path.join(dir, 'pnpm-workspace.yaml'), 'utf8')
-  } catch {
-    return false
-  }
+  const read = readRegularFile(path.join(dir, 'pnpm-workspace.yaml'))
+  if (!read.ok) return false
+  const text = read.text
   const key = `['"]?${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]?\\s*:`
   let inSection = false
   for (const line of text.split(/\r?\n/)) {

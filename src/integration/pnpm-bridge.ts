@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { readRegularFile } from '../lockfiles/file'
 
 export const PNPMFILE = '.pnpmfile.cjs'
 
@@ -52,12 +53,9 @@ module.exports = {
 export type BridgeState = 'absent' | 'ours' | 'edited' | 'foreign'
 
 export function bridgeState(dir: string): BridgeState {
-  let text: string
-  try {
-    text = fs.readFileSync(path.join(dir, PNPMFILE), 'utf8')
-  } catch {
-    return 'absent'
-  }
+  const read = readRegularFile(path.join(dir, PNPMFILE))
+  if (!read.ok) return 'absent'
+  const text = read.text
   if (text === BRIDGE_TEXT) return 'ours'
   return text.startsWith(BRIDGE_HEADER) ? 'edited' : 'foreign'
 }
@@ -66,13 +64,8 @@ export function bridgeState(dir: string): BridgeState {
 export function bridgeBlocker(dir: string): string | null {
   if (fs.existsSync(path.join(dir, '.pnpmfile.mjs'))) return `${path.join(dir, '.pnpmfile.mjs')} exists, and pnpm ≥ 11 loads it instead of ${PNPMFILE}`
   for (const [file, pattern] of [['pnpm-workspace.yaml', /^pnpmfile\s*:/m], ['.npmrc', /^\s*pnpmfile\s*=/m]] as const) {
-    let text = ''
-    try {
-      text = fs.readFileSync(path.join(dir, file), 'utf8')
-    } catch {
-      continue
-    }
-    if (pattern.test(text)) return `${path.join(dir, file)} sets pnpmfile, so pnpm does not load ${PNPMFILE}`
+    const read = readRegularFile(path.join(dir, file))
+    if (read.ok && pattern.test(read.text)) return `${path.join(dir, file)} sets pnpmfile, so pnpm does not load ${PNPMFILE}`
   }
   return null
 }

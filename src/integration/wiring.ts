@@ -11,6 +11,7 @@ import { runsGc } from './npm-script'
 import { detectPackageManager, hasConfigDependency, type PackageManagerName } from './package-manager'
 import { bridgeState, type BridgeState } from './pnpm-bridge'
 import { YARN_PLUGIN_PATH, YARNRC } from './yarn-berry'
+import { readRegularFile } from '../lockfiles/file'
 
 /** The wiring of one project. */
 export interface Wiring {
@@ -41,8 +42,8 @@ export function projectAbove(from: string): string | null {
 
 function yarnPluginWired(dir: string): boolean {
   try {
-    const rc = fs.readFileSync(path.join(dir, YARNRC), 'utf8')
-    return rc.includes(YARN_PLUGIN_PATH) && fs.statSync(path.join(dir, ...YARN_PLUGIN_PATH.split('/'))).isFile()
+    const rc = readRegularFile(path.join(dir, YARNRC))
+    return rc.ok && rc.text.includes(YARN_PLUGIN_PATH) && fs.statSync(path.join(dir, ...YARN_PLUGIN_PATH.split('/'))).isFile()
   } catch {
     return false
   }

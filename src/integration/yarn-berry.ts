@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type * as Yaml from 'yaml'
-import { ScratchError, isErrno } from '../errors'
+import { ScratchError } from '../errors'
 import { YARN_CLASSIC_HEADER } from '../lockfiles/yarn-classic'
 import { writeFileAtomic } from '../store/atomic'
 import { projectFileMode } from './manifest'
 import { composeYarnPlugin, describePluginFile, type PluginSource } from './yarn-plugin-file'
+import { readRegularFile } from '../lockfiles/file'
 
 /**
  * yarn berry (2+) wiring: the package's yarn plugin, written into the project and listed in
@@ -57,12 +58,10 @@ export function yarnFlavor(dir: string, packageManager: unknown): 'berry' | 'cla
 }
 
 function readOptional(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8')
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null
-    throw new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${(err as Error).message}`, { hint: 'Fix its permissions, then run scratch init again.', cause: err })
-  }
+  const read = readRegularFile(file)
+  if (read.ok) return read.text
+  if (read.code === 'ENOENT') return null
+  throw new ScratchError('ERR_SCRATCH_USAGE', `Cannot read ${file}: ${read.reason}`, { hint: 'Make it a regular file this user can read, then run scratch init again.' })
 }
 
 // Only `parseDocument` and the Document's own methods: the package bundles the parsing half of

@@ -7,6 +7,7 @@ import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
 import { useSandbox } from '../runtime/support'
 import { scratch } from './support'
 import { bookkeepingDir } from '../../src/runtime/layout'
+import { spawnSync } from 'node:child_process'
 
 describe('scratch status', () => {
   const box = useSandbox()
@@ -97,6 +98,19 @@ describe('scratch status', () => {
 
 describe('what a project has wired', () => {
   const box = useSandbox()
+
+  test('project files that are FIFOs (no writer) are read as absent, without blocking status', async () => {
+    const app = path.join(box.tmp, 'fifo-app')
+    fs.mkdirSync(app)
+    for (const name of ['package.json', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'yarn.lock']) {
+      expect(spawnSync('mkfifo', [path.join(app, name)]).status).toBe(0)
+    }
+    const started = Date.now()
+    const result = await scratch(box.store, ['status', '--json'], { cwd: app })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout).wired).toMatchObject({ dir: app, configDependency: false, pnpmfile: 'absent', npmScript: false, yarnPlugin: false, any: false })
+    expect(Date.now() - started).toBeLessThan(10_000)
+  }, 20_000)
 
   test('pnpm: the .pnpmfile.cjs bridge, the config dependency; npm: the script; yarn berry: the plugin; and found from a subdirectory', () => {
     const pnpm = path.join(box.tmp, 'pnpm-app')
