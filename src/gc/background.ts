@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { outcomeFile } from './outcome-file'
 
 /**
  * The gc bundle the detached trash emptier loads (it exports `runTrashWorker`): the bundle that
@@ -39,11 +40,43 @@ export function spawnGcWorker(call: string): boolean {
   }
 }
 
+/** How long an emptier started for the same trash entries is trusted to have tried them. */
+const EMPTIER_RETRY_MS = 60 * 60 * 1000
+/** More entries than this are not listed: the emptier is then started at every sweep that leaves some. */
+const EMPTIER_LISTED = 500
+
+/** The last emptier started for a store: when, and the trash entries that were there. */
+interface EmptierStart { at: string; entries: string[] }
+
+function isEmptierStart(value: unknown): value is EmptierStart {
+  const v = value as Partial<EmptierStart> | null
+  return v !== null && typeof v === 'object' && typeof v.at === 'string' && Array.isArray(v.entries) && v.entries.every((e) => typeof e === 'string')
+}
+
+const LAST_EMPTIER = outcomeFile('trash-emptier.json', 1, isEmptierStart, ({ at, entries }) => ({ at, entries }))
+
 /**
  * Starts one detached, low-priority process that empties `root`'s trash, so the install-time
  * sweep can return within its time bound whatever the sizes (docs/design.md, "The sweep's time
- * bound"). Never blocks, never prints, never throws: returns whether a process was started.
+ * bound"). `left` is what the sweep left in the trash. Not started when an emptier was started
+ * less than an hour before `now` with every entry of `left` already there: that one has tried
+ * them, and an entry it cannot remove (another user's directory) would otherwise start a process
+ * at every install. Never blocks, never prints, never throws: returns whether a process was started.
  */
-export function finishInBackground(root: string): boolean {
-  return spawnGcWorker(`runTrashWorker(${JSON.stringify(root)})`)
+export function finishInBackground(root: string, left: readonly string[], now = Date.now()): boolean {
+  if (left.length === 0) return false
+  const last = LAST_EMPTIER.read(root)
+  const age = last === null ? NaN : now - Date.parse(last.at)
+  if (last !== null && age >= 0 && age < EMPTIER_RETRY_MS) {
+    const tried = new Set(last.entries)
+    if (left.every((entry) => tried.has(entry))) return false
+  }
+  if (!spawnGcWorker(`runTrashWorker(${JSON.stringify(root)})`)) return false
+  LAST_EMPTIER.write(root, { at: new Date(now).toISOString(), entries: left.length > EMPTIER_LISTED ? [] : [...left] })
+  return true
+}
+
+/** Where the last emptier start is recorded (see {@link finishInBackground}). */
+export function lastEmptierPath(root: string): string {
+  return LAST_EMPTIER.path(root)
 }

@@ -106,7 +106,8 @@ function sweep(opts: ScopedSweepOptions): GcReport {
   // With a background emptier at hand, what earlier runs left (of unknown size) is its job.
   const finishTrash = (): void => {
     const background = !opts.registerOnly && gcBundleFile() !== null
-    if (emptyTrash(root, background ? 0 : deadline).length > 0 && background) finishInBackground(root)
+    const left = emptyTrash(root, background ? 0 : deadline)
+    if (background) finishInBackground(root, left, now)
   }
   const result = withStoreRun(root, { lock: 'try', dryRun, now, kind: 'sweep', maxLogBytes: SWEEP_MAX_LOG_BYTES, finishTrash }, (run) => {
     // Damaged log lines are the full gc's to report; an install hook stays quiet about them.
