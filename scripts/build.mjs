@@ -83,14 +83,14 @@ const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.
 // of the ~5 ms the entry took to import. So the ESM entry takes its builtins from
 // `process.getBuiltinModule` (Node >= 20.16), else from a `require` made by createRequire (the
 // one static import left); `require` there is that same builtin loader (the runtime requires
-// builtins only) and `__dirname` comes from import.meta. Bundled into CommonJS by a consumer's
-// bundler, import.meta.url is undefined: then neither exists, and the runtime starts no
-// compaction (there is no gc bundle beside a consumer's bundle either). See docs/design.md,
-// "Package layout" and "The first call".
+// builtins only, some on first use) and `__dirname` comes from import.meta. Bundled into
+// CommonJS by a consumer's bundler, import.meta.url is undefined: then there is no `__dirname`,
+// and the runtime starts no compaction (there is no gc bundle beside a consumer's bundle
+// either). See docs/design.md, "Package layout" and "The first call".
 const esmScope = "import { createRequire as __scratchRequire } from 'node:module'\n" +
   'const __scratchUrl = import.meta.url\n' +
   'const __scratchBuiltin = process.getBuiltinModule ? (id) => process.getBuiltinModule(id) : __scratchRequire(__scratchUrl ?? process.execPath), __scratchGet = (m, name) => m[name]\n' +
-  "const require = __scratchUrl ? __scratchBuiltin : undefined, __dirname = __scratchUrl ? import.meta.dirname ?? __scratchBuiltin('node:path').dirname(__scratchBuiltin('node:url').fileURLToPath(__scratchUrl)) : undefined\n"
+  "const require = __scratchBuiltin, __dirname = __scratchUrl ? import.meta.dirname ?? __scratchBuiltin('node:path').dirname(__scratchBuiltin('node:url').fileURLToPath(__scratchUrl)) : undefined\n"
 // Every `node:` import statement of the ESM entry becomes that loader's result (a `require()`
 // stays one, of the banner's `require`); a named import, a read of
 // that name (pure: esbuild drops the ones no code uses). The names are those of this Node's
@@ -144,6 +144,37 @@ function plainBuiltinDefaults(code) {
 for (const out of ['index.cjs', 'gc.cjs']) {
   const file = path.join(dist, out)
   fs.writeFileSync(file, plainBuiltinDefaults(fs.readFileSync(file, 'utf8')))
+}
+// V8 compiles a function on its first call, after a pre-parse when the bundle loaded; that was
+// ~0.7 ms of the ~2.5 ms first getScratch of a process. A function in parentheses is compiled
+// when the bundle is: these, the ones every first getScratch runs (owner, root, store check,
+// access record, project, mkdir, upkeep check), become `var f = (function f() {…})` (they are
+// called only after the bundle has loaded, so the hoisting lost does not matter). The load
+// takes longer by a part of that, the first call and the two together are shorter (docs/
+// design.md, "The first call"). A name missing from an entry fails the build.
+const EAGER = [
+  'getScratch', 'locateSpace', 'openSpace', 'noteAccess', 'recentlyRecorded', 'trackingEnabled', 'switchOn', 'autoGcEnabled',
+  'assertKey', 'resolveOwner', 'fromLocation', 'findNamedPackage', 'readNamedPackage', 'parsePackageJson', 'assertOwnerName', 'isPackageName',
+  'currentRoot', 'resolveRoot', 'spaceId', 'namespaceDir', 'bookkeepingDir', 'formatPath', 'accessLogPath',
+  'prepareStoreRoot', 'hasBookkeepingDir', 'writeFormatFile', 'writeCachedirTag',
+  'recordAccess', 'accessRecord', 'detectProject', 'realpathOrSelf', 'installRoot', 'nearestProject', 'isoTime', 'pad',
+  'appendRecord', 'encodeRecord', 'checksum', 'appendOnce', 'makeDirs', 'requestUpkeep',
+]
+function eagerFunctions(code, file) {
+  const ts = createRequire(import.meta.url)('typescript')
+  const source = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)
+  const edits = []
+  for (const node of source.statements) {
+    if (!ts.isFunctionDeclaration(node) || node.name === undefined || !EAGER.includes(node.name.text)) continue
+    edits.push([node.getStart(source), `var ${node.name.text} = (`], [node.end, ');'])
+  }
+  const missing = EAGER.filter((name) => !edits.some(([, text]) => text === `var ${name} = (`))
+  if (missing.length > 0) throw new Error(`build: ${file} has no top-level function ${missing.join(', ')} to compile eagerly`)
+  return edits.sort((a, b) => b[0] - a[0]).reduce((text, [at, insert]) => text.slice(0, at) + insert + text.slice(at), code)
+}
+for (const out of ['index.cjs', 'index.mjs']) {
+  const file = path.join(dist, out)
+  fs.writeFileSync(file, eagerFunctions(fs.readFileSync(file, 'utf8'), out))
 }
 // The gc bundle and the runtime entries are minified (names kept, for stack traces) to keep the
 // package small: every library that uses the runtime installs it, and parses an entry on load.

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import os from 'node:os'
 import path from 'node:path'
+import { nodeOs } from './node-os'
 
 /**
  * What the store root depends on; passed explicitly so tests can fake platforms and homes.
@@ -51,9 +51,9 @@ export function currentRoot(): string {
   if (scoped !== undefined) return scoped
   const override = process.env.SCRATCHSPACE_DIR
   if (override !== cachedFor) {
-    // The cwd and the home directory are system calls (os.homedir's first ~0.1 ms): getters, so
-    // only a root that depends on them looks them up (docs/design.md, "The first call").
-    cachedRoot = resolveRoot({ env: process.env, platform: process.platform, get cwd() { return process.cwd() }, get homedir() { return os.homedir() } })
+    // The cwd and the home directory are system calls (and node:os a module to load): getters,
+    // so only a root that depends on them looks them up (docs/design.md, "The first call").
+    cachedRoot = resolveRoot({ env: process.env, platform: process.platform, get cwd() { return process.cwd() }, get homedir() { return nodeOs().homedir() } })
     cachedFor = override
   }
   return cachedRoot
