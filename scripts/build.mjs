@@ -145,37 +145,6 @@ for (const out of ['index.cjs', 'gc.cjs']) {
   const file = path.join(dist, out)
   fs.writeFileSync(file, plainBuiltinDefaults(fs.readFileSync(file, 'utf8')))
 }
-// V8 compiles a function on its first call, after a pre-parse when the bundle loaded; that was
-// ~0.7 ms of the ~2.5 ms first getScratch of a process. A function in parentheses is compiled
-// when the bundle is: these, the ones every first getScratch runs (owner, root, store check,
-// access record, project, mkdir, upkeep check), become `var f = (function f() {…})` (they are
-// called only after the bundle has loaded, so the hoisting lost does not matter). The load
-// takes longer by a part of that, the first call and the two together are shorter (docs/
-// design.md, "The first call"). A name missing from an entry fails the build.
-const EAGER = [
-  'getScratch', 'locateSpace', 'openSpace', 'noteAccess', 'recentlyRecorded', 'trackingEnabled', 'switchOn', 'autoGcEnabled',
-  'assertKey', 'resolveOwner', 'fromLocation', 'findNamedPackage', 'readNamedPackage', 'parsePackageJson', 'assertOwnerName', 'isPackageName',
-  'currentRoot', 'resolveRoot', 'spaceId', 'namespaceDir', 'bookkeepingDir', 'formatPath', 'accessLogPath',
-  'prepareStoreRoot', 'hasBookkeepingDir', 'writeFormatFile', 'writeCachedirTag',
-  'recordAccess', 'accessRecord', 'detectProject', 'realpathOrSelf', 'installRoot', 'nearestProject', 'isoTime', 'pad',
-  'appendRecord', 'encodeRecord', 'checksum', 'appendOnce', 'makeDirs', 'requestUpkeep',
-]
-function eagerFunctions(code, file) {
-  const ts = createRequire(import.meta.url)('typescript')
-  const source = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)
-  const edits = []
-  for (const node of source.statements) {
-    if (!ts.isFunctionDeclaration(node) || node.name === undefined || !EAGER.includes(node.name.text)) continue
-    edits.push([node.getStart(source), `var ${node.name.text} = (`], [node.end, ');'])
-  }
-  const missing = EAGER.filter((name) => !edits.some(([, text]) => text === `var ${name} = (`))
-  if (missing.length > 0) throw new Error(`build: ${file} has no top-level function ${missing.join(', ')} to compile eagerly`)
-  return edits.sort((a, b) => b[0] - a[0]).reduce((text, [at, insert]) => text.slice(0, at) + insert + text.slice(at), code)
-}
-for (const out of ['index.cjs', 'index.mjs']) {
-  const file = path.join(dist, out)
-  fs.writeFileSync(file, eagerFunctions(fs.readFileSync(file, 'utf8'), out))
-}
 // The gc bundle and the runtime entries are minified (names kept, for stack traces) to keep the
 // package small: every library that uses the runtime installs it, and parses an entry on load.
 for (const [out, format] of [['gc.cjs', 'cjs'], ['index.cjs', 'cjs'], ['index.mjs', 'esm']]) {
