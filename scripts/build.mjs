@@ -147,9 +147,11 @@ for (const out of ['index.cjs', 'gc.cjs']) {
 }
 // The gc bundle and the runtime entries are minified (names kept, for stack traces) to keep the
 // package small: every library that uses the runtime installs it, and parses an entry on load.
+// The runtime entries are tree-shaken again: the rewrite above leaves esbuild's `__toESM`
+// helpers unused there (~150 bytes of index.cjs).
 for (const [out, format] of [['gc.cjs', 'cjs'], ['index.cjs', 'cjs'], ['index.mjs', 'esm']]) {
   const file = path.join(dist, out)
-  const { code } = await transform(fs.readFileSync(file, 'utf8'), { minify: true, keepNames: true, format, platform: 'node', target: 'node20', legalComments: 'inline' })
+  const { code } = await transform(fs.readFileSync(file, 'utf8'), { minify: true, keepNames: true, treeShaking: out !== 'gc.cjs', format, platform: 'node', target: 'node20', legalComments: 'inline' })
   fs.writeFileSync(file, code)
 }
 
