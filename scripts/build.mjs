@@ -77,17 +77,41 @@ fs.writeFileSync(cjsFile, cjsCode.replace(cjsExport, (_, local) => `var __scratc
 
 const names = Object.keys(createRequire(import.meta.url)(path.join(dist, 'index.cjs'))).filter((n) => n !== '__esModule')
 // An ES module has no `__dirname` and no `require`; the runtime uses both to start the
-// background compaction with the gc bundle beside it (src/runtime/compaction-trigger.ts). The
-// entry makes them from import.meta.url (builtins only: no file more is loaded). Bundled into
-// CommonJS by a consumer's bundler, import.meta.url is undefined: then neither exists, and the
-// runtime starts no compaction (there is no gc bundle beside a consumer's bundle either).
+// background compaction with the gc bundle beside it (src/runtime/compaction-trigger.ts). And
+// a static `import` of a Node builtin from an ES module costs far more than `require`: Node
+// builds a module facade of all its exports (for node:fs that loads fs/promises too), ~2.5 ms
+// of the ~5 ms the entry took to import. So the ESM entry takes its builtins from
+// `process.getBuiltinModule` (Node >= 20.16), else from a `require` made by createRequire (the
+// one static import left); `require` there is that same builtin loader (the runtime requires
+// builtins only, some on first use) and `__dirname` comes from import.meta. Bundled into
+// CommonJS by a consumer's bundler, import.meta.url is undefined: then there is no `__dirname`,
+// and the runtime starts no compaction (there is no gc bundle beside a consumer's bundle
+// either). See docs/design.md, "Package layout" and "The first call".
 const esmScope = "import { createRequire as __scratchRequire } from 'node:module'\n" +
-  "import { fileURLToPath as __scratchPath } from 'node:url'\n" +
   'const __scratchUrl = import.meta.url\n' +
-  "const require = __scratchUrl ? __scratchRequire(__scratchUrl) : undefined, __dirname = __scratchUrl ? __scratchPath(new URL('.', __scratchUrl)) : undefined\n"
+  'const __scratchBuiltin = process.getBuiltinModule ? (id) => process.getBuiltinModule(id) : __scratchRequire(__scratchUrl ?? process.execPath), __scratchGet = (m, name) => m[name]\n' +
+  "const require = __scratchBuiltin, __dirname = __scratchUrl ? import.meta.dirname ?? __scratchBuiltin('node:path').dirname(__scratchBuiltin('node:url').fileURLToPath(__scratchUrl)) : undefined\n"
+// Every `node:` import statement of the ESM entry becomes that loader's result (a `require()`
+// stays one, of the banner's `require`); a named import, a read of
+// that name (pure: esbuild drops the ones no code uses). The names are those of this Node's
+// builtin, so a name it lacks fails the build ("No matching export").
+const esmBuiltins = {
+  name: 'esm-builtins',
+  setup(b) {
+    const ident = /^[A-Za-z_$][\w$]*$/
+    b.onResolve({ filter: /^node:/ }, (args) => args.kind === 'import-statement' ? { path: args.path, namespace: 'scratch-builtin' } : undefined)
+    b.onLoad({ filter: /.*/, namespace: 'scratch-builtin' }, (args) => {
+      const names = Object.keys(createRequire(import.meta.url)(args.path)).filter((name) => ident.test(name) && name !== 'default')
+      const lines = [`const m = __scratchBuiltin(${JSON.stringify(args.path)})`, 'export default m',
+        ...names.map((name) => `export const ${name} = /* @__PURE__ */ __scratchGet(m, ${JSON.stringify(name)})`)]
+      return { contents: `${lines.join('\n')}\n`, loader: 'js' }
+    })
+  },
+}
 await bundle('index.mjs', {
   format: 'esm',
   banner: { js: esmScope },
+  plugins: [lazyChunkPlugin, esmBuiltins],
   stdin: {
     contents: `${shared("import * as local from './src/index.ts'")}export const { ${names.join(', ')} } = runtime\n${internal}`,
     resolveDir: root, sourcefile: 'index-esm.js', loader: 'js',
@@ -123,9 +147,11 @@ for (const out of ['index.cjs', 'gc.cjs']) {
 }
 // The gc bundle and the runtime entries are minified (names kept, for stack traces) to keep the
 // package small: every library that uses the runtime installs it, and parses an entry on load.
+// The runtime entries are tree-shaken again: the rewrite above leaves esbuild's `__toESM`
+// helpers unused there (~150 bytes of index.cjs).
 for (const [out, format] of [['gc.cjs', 'cjs'], ['index.cjs', 'cjs'], ['index.mjs', 'esm']]) {
   const file = path.join(dist, out)
-  const { code } = await transform(fs.readFileSync(file, 'utf8'), { minify: true, keepNames: true, format, platform: 'node', target: 'node20', legalComments: 'inline' })
+  const { code } = await transform(fs.readFileSync(file, 'utf8'), { minify: true, keepNames: true, treeShaking: out !== 'gc.cjs', format, platform: 'node', target: 'node20', legalComments: 'inline' })
   fs.writeFileSync(file, code)
 }
 

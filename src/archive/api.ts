@@ -96,7 +96,7 @@ export async function importScratch(file: string, key: string, owner: Owner | nu
   }
   // Recorded once the archive has passed every check, before the space appears; an import
   // always (re)creates the directory, so the 24 h dedupe does not apply (exists: false).
-  const beforeInstall = (): void => noteAccess(space, space.owner, false, Date.now())
+  const beforeInstall = (): void => { noteAccess(space, space.owner, false, Date.now()) }
   await (await loadArchive()).importSpace(path.resolve(file), space, { integrity, maxBytes, beforeInstall })
   return space.path
 }

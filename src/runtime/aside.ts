@@ -1,5 +1,5 @@
-import os from 'node:os'
 import { isErrno } from '../errors'
+import { nodeOs } from './node-os'
 
 /**
  * Names for things moved or built aside (temp directories, trash entries, lock asides). Each
@@ -13,7 +13,7 @@ let tag: string | undefined
 function hostTag(): string {
   if (tag === undefined) {
     let hash = 0x811c9dc5
-    for (const char of os.hostname()) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
+    for (const char of nodeOs().hostname()) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0
     tag = hash.toString(16).padStart(8, '0')
   }
   return tag

@@ -12,14 +12,15 @@ const projectByStart = new Map<string, string | null>()
  * directory holding its outermost `node_modules` segment when it is installed, walk up to the
  * nearest directory with a lockfile; if there is none, do the same from `cwd`; else `null`
  * (unattributed). Covers pnpm's `node_modules/.pnpm/…`, npm's hoisted and nested layouts,
- * workspaces, global prefixes and npx caches. Cached per start directory.
+ * workspaces, global prefixes and npx caches. Cached per start directory. `cwd` defaults to the
+ * process's, looked up only when the package's own location finds no project.
  */
-export function detectProject(packageDir: string | undefined, cwd: string): string | null {
+export function detectProject(packageDir: string | undefined, cwd?: string): string | null {
   if (packageDir !== undefined) {
     const found = nearestProject(installRoot(realpathOrSelf(packageDir)))
     if (found !== null) return found
   }
-  return nearestProject(cwd)
+  return nearestProject(cwd ?? process.cwd())
 }
 
 function installRoot(dir: string): string {

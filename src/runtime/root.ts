@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import os from 'node:os'
 import path from 'node:path'
+import { nodeOs } from './node-os'
 
-/** What the store root depends on; passed explicitly so tests can fake platforms and homes. */
+/**
+ * What the store root depends on; passed explicitly so tests can fake platforms and homes.
+ * `cwd` and `homedir` are read only when the result needs them (getters, for the process's own).
+ */
 export interface RootInputs {
   env: NodeJS.ProcessEnv
   platform: NodeJS.Platform
@@ -16,19 +19,23 @@ export interface RootInputs {
  * Linux/BSD `$XDG_CACHE_HOME/scratchspace` (only if absolute, per the XDG spec) or `~/.cache/scratchspace`;
  * macOS `~/Library/Caches/scratchspace`; Windows `%LOCALAPPDATA%\scratchspace\Cache`.
  */
-export function resolveRoot({ env, platform, cwd, homedir }: RootInputs): string {
+export function resolveRoot(inputs: RootInputs): string {
+  const { env, platform } = inputs
   const p = platform === 'win32' ? path.win32 : path.posix
   const override = env.SCRATCHSPACE_DIR
   if (override !== undefined && override !== '') {
-    return p.resolve(env.INIT_CWD !== undefined && env.INIT_CWD !== '' ? env.INIT_CWD : cwd, override)
+    // An absolute POSIX override needs no base, so the cwd is not looked up (Windows keeps the
+    // base: a rooted path without a drive takes the cwd's).
+    if (platform !== 'win32' && p.isAbsolute(override)) return p.resolve(override)
+    return p.resolve(env.INIT_CWD !== undefined && env.INIT_CWD !== '' ? env.INIT_CWD : inputs.cwd, override)
   }
-  if (platform === 'darwin') return p.join(homedir, 'Library', 'Caches', 'scratchspace')
+  if (platform === 'darwin') return p.join(inputs.homedir, 'Library', 'Caches', 'scratchspace')
   if (platform === 'win32') {
-    const local = env.LOCALAPPDATA !== undefined && env.LOCALAPPDATA !== '' ? env.LOCALAPPDATA : p.join(homedir, 'AppData', 'Local')
+    const local = env.LOCALAPPDATA !== undefined && env.LOCALAPPDATA !== '' ? env.LOCALAPPDATA : p.join(inputs.homedir, 'AppData', 'Local')
     return p.join(local, 'scratchspace', 'Cache')
   }
   const xdg = env.XDG_CACHE_HOME
-  return p.join(xdg !== undefined && p.isAbsolute(xdg) ? xdg : p.join(homedir, '.cache'), 'scratchspace')
+  return p.join(xdg !== undefined && p.isAbsolute(xdg) ? xdg : p.join(inputs.homedir, '.cache'), 'scratchspace')
 }
 
 // The default root is computed once per value of SCRATCHSPACE_DIR: reading one env variable
@@ -44,7 +51,9 @@ export function currentRoot(): string {
   if (scoped !== undefined) return scoped
   const override = process.env.SCRATCHSPACE_DIR
   if (override !== cachedFor) {
-    cachedRoot = resolveRoot({ env: process.env, platform: process.platform, cwd: process.cwd(), homedir: os.homedir() })
+    // The cwd and the home directory are system calls (and node:os a module to load): getters,
+    // so only a root that depends on them looks them up (docs/design.md, "The first call").
+    cachedRoot = resolveRoot({ env: process.env, platform: process.platform, get cwd() { return process.cwd() }, get homedir() { return nodeOs().homedir() } })
     cachedFor = override
   }
   return cachedRoot

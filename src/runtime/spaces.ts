@@ -57,15 +57,17 @@ export function locateSpace(key: string, owner: Owner | null): SpaceLocation {
 /**
  * Makes sure this use of `space` by `caller` is on record (once per 24 h per process, and again
  * whenever the directory is missing), before anything is created. A log that cannot be written
- * is a warning, never an error: the space still works, gc just cannot see this use.
+ * is a warning, never an error: the space still works, gc just cannot see this use. Returns what
+ * `prepareStoreRoot` said when it ran (so the caller need not ask again), else undefined.
  */
-export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exists: boolean, now: number): void {
-  if (exists && recentlyRecorded(caller, space.path, now)) return
-  if (!trackingEnabled()) return
+export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exists: boolean, now: number): boolean | undefined {
+  if (exists && recentlyRecorded(caller, space.path, now)) return undefined
+  if (!trackingEnabled()) return undefined
+  let tracked: boolean | undefined
   try {
     // A directory of other programs' files is never marked as a store by recording in it.
-    if (!prepareStoreRoot(space.root)) return
-    recordAccess({ root: space.root, spaceId: space.id, spacePath: space.path, owner: space.owner, caller, now })
+    tracked = prepareStoreRoot(space.root)
+    if (tracked) recordAccess({ root: space.root, spaceId: space.id, spacePath: space.path, owner: space.owner, caller, now })
   } catch (err) {
     // Any system error: the record is best effort (EBUSY is Windows' answer for a log another
     // process holds open exclusively, EIO a failing disk), and the space itself may still work.
@@ -73,16 +75,18 @@ export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exist
     warnOnce('access-log', `cannot record the use of ${space.path} in the access log (${err.code}); ` +
       'the space works, but gc cannot see this use. Set SCRATCHSPACE_DIR to a writable store, or SCRATCHSPACE_TRACK_ACCESS=0.')
   }
+  return tracked
 }
 
 function openSpace(space: SpaceLocation, caller: OwnerInfo | null): string {
   const exists = fs.existsSync(space.path)
   const now = Date.now()
   if (exists && recentlyRecorded(caller, space.path, now)) return space.path
-  noteAccess(space, caller, exists, now)
+  const noted = noteAccess(space, caller, exists, now)
   if (!exists) {
     try {
-      const tracked = prepareStoreRoot(space.root)
+      // Prepared a moment ago by the note, unless it did not run (or failed: then this throws).
+      const tracked = noted ?? prepareStoreRoot(space.root)
       makeDirs(space.path)
       // Only a call that creates a space looks at the upkeep stamp (docs/design.md, "Periodic upkeep").
       if (tracked) requestUpkeep(space.root, now)

@@ -43,6 +43,19 @@ function hasOurTag(root: string): boolean {
 }
 
 /**
+ * True when `<root>/.scratch` is a real directory (not a link): then `root` is a marked store.
+ * One lstat, and no error thrown when it is missing: the check of the usual case, before the
+ * full {@link storeMark} (which any error here is left to, to classify or report).
+ */
+export function hasBookkeepingDir(root: string): boolean {
+  try {
+    return fs.lstatSync(path.join(root, BOOKKEEPING_DIR), { throwIfNoEntry: false })?.isDirectory() === true
+  } catch {
+    return false
+  }
+}
+
+/**
  * Classifies `root` (see {@link StoreMark}). The root itself may be a link to a directory; the
  * `.scratch` inside must be a real directory. Throws the system error when it cannot be read.
  */

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import { BOOKKEEPING_DIR, CACHEDIR_TAG, CACHEDIR_TAG_CONTENT, bookkeepingDir } from './layout'
-import { storeMark, writeFormatFile } from './store-mark'
+import { hasBookkeepingDir, storeMark, writeFormatFile } from './store-mark'
 import { errnoHint } from './errno-hint'
 import { makeDirs } from './dirs'
 
@@ -28,19 +28,21 @@ export const NOT_WRITABLE_ERRNOS = ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'] as co
 export function prepareStoreRoot(root: string): boolean {
   const known = prepared.get(root)
   if (known !== undefined && fs.existsSync(root)) return known
-  const mark = storeMark(root)
-  if (mark === 'missing') makeDirs(root)
-  if (mark === 'foreign') {
-    prepared.set(root, false)
-    warnOnce(`foreign:${root}`, `${root} is not a scratch store (it holds other files and no ${BOOKKEEPING_DIR}/ directory); ` +
-      'spaces created there are not tracked and gc will refuse it. Point SCRATCHSPACE_DIR at a directory of its own.')
-    return false
-  }
-  // Checked first, as for the tag below: a failed mkdir costs a thrown error on every process's first call.
-  if (!fs.existsSync(bookkeepingDir(root))) {
+  // The usual store has its bookkeeping directory: one lstat says it is marked and needs no
+  // mkdir (docs/design.md, "The first call"). Anything else is classified in full.
+  if (!hasBookkeepingDir(root)) {
+    const mark = storeMark(root)
+    if (mark === 'missing') makeDirs(root)
+    if (mark === 'foreign') {
+      prepared.set(root, false)
+      warnOnce(`foreign:${root}`, `${root} is not a scratch store (it holds other files and no ${BOOKKEEPING_DIR}/ directory); ` +
+        'spaces created there are not tracked and gc will refuse it. Point SCRATCHSPACE_DIR at a directory of its own.')
+      return false
+    }
     try {
       fs.mkdirSync(bookkeepingDir(root), { mode: 0o700 })
     } catch (err) {
+      // Another process made it since the check above.
       if (!isErrno(err, 'EEXIST')) throw err
     }
   }

@@ -47,7 +47,7 @@ export function recordAccess({ root, spaceId, spacePath, owner, caller, now }: A
     ...(owner?.version !== undefined && { ownerVersion: owner.version }),
     caller: caller?.name ?? null,
     ...(caller?.version !== undefined && { callerVersion: caller.version }),
-    project: detectProject(caller?.dir, process.cwd()),
+    project: detectProject(caller?.dir),
     time: isoTime(now),
     pid: process.pid,
   }))

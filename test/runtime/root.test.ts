@@ -1,4 +1,5 @@
 /** Where the store lives (SPEC §3): resolveRoot per platform, and the env override in a live process. */
+import fs from 'node:fs'
 import path from 'node:path'
 import { getScratch, scratchDir } from '../../src'
 import { resolveRoot, type RootInputs } from '../../src/runtime/root'
@@ -28,6 +29,19 @@ describe('resolveRoot', () => {
       'D:\\init\\c'],
   ])('%s', (_label, inputs, expected) => {
     expect(resolveRoot(inputs)).toBe(expected)
+    // The same answer when cwd and homedir are getters (as for the process's own inputs), and
+    // neither is read unless the answer depends on it.
+    const read: string[] = []
+    const lazy: RootInputs = {
+      env: inputs.env, platform: inputs.platform,
+      get cwd() { read.push('cwd'); return inputs.cwd },
+      get homedir() { read.push('homedir'); return inputs.homedir },
+    }
+    expect(resolveRoot(lazy)).toBe(expected)
+    const override = inputs.env.SCRATCHSPACE_DIR ?? ''
+    const needsCwd = override !== '' && (inputs.platform === 'win32' || !path.isAbsolute(override)) && (inputs.env.INIT_CWD ?? '') === ''
+    expect(read.includes('cwd')).toBe(needsCwd)
+    if (override !== '') expect(read).not.toContain('homedir')
   })
 })
 
@@ -40,6 +54,27 @@ describe('in a live process', () => {
     process.env.SCRATCHSPACE_DIR = other
     expect(scratchDir()).toBe(other)
     expect(getScratch('k', { name: 'p' })).toBe(path.join(other, 'p', 'k'))
+  })
+
+  test('a process whose cwd was deleted still gets its space (an absolute root and an owner by location need no cwd)', () => {
+    const pkg = path.join(box.tmp, 'proj', 'node_modules', 'lib')
+    fs.mkdirSync(pkg, { recursive: true })
+    fs.writeFileSync(path.join(box.tmp, 'proj', 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n")
+    fs.writeFileSync(path.join(pkg, 'package.json'), '{ "name": "lib" }')
+    const gone = path.join(box.tmp, 'gone')
+    fs.mkdirSync(gone)
+    const before = process.cwd()
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      process.chdir(gone)
+      fs.rmdirSync(gone)
+      expect(() => process.cwd()).toThrow()
+      expect(getScratch('k', pkg)).toBe(path.join(box.store, 'lib', 'k'))
+    } finally {
+      process.chdir(before)
+    }
+    expect(stderr).not.toHaveBeenCalled()
+    expect(fs.readFileSync(path.join(box.store, '.scratch', 'access.log'), 'utf8')).toContain(`"project":${JSON.stringify(path.join(box.tmp, 'proj'))}`)
   })
 
   test('a relative SCRATCHSPACE_DIR resolves against INIT_CWD (the directory npm/pnpm was run in)', () => {
