@@ -61,18 +61,6 @@ export function newerRecords(history: History): string | undefined {
   return `${found[0]} ${found[1].first}, which this version of pnpm-plugin-scratch does not understand${more > 0 ? ` (and ${more} more such line${more === 1 ? '' : 's'})` : ''}: a newer version wrote it`
 }
 
-/** The parsed `time` of the records kept as newest (`latest`, `registrations`), so none is parsed twice. */
-const keptTimes = new WeakMap<LogRecord, number>()
-
-function keptTime(record: LogRecord): number {
-  return keptTimes.get(record) ?? Date.parse(record.time)
-}
-
-function withKeptTime<R extends LogRecord>(record: R, time: number): R {
-  keptTimes.set(record, time)
-  return record
-}
-
 function foldRecord(history: History, given: LogRecord, clampMs: number): void {
   // Decoded records carry a sound time (decodeLine checked it); others are checked here.
   const parsed = recordTime(given.time)
@@ -82,7 +70,7 @@ function foldRecord(history: History, given: LogRecord, clampMs: number): void {
   if (record.t === 'project') {
     bump(history.projects, record.project, time)
     const known = history.registrations.get(record.project)
-    if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
+    if (known === undefined || Date.parse(known.time) < time) history.registrations.set(record.project, record)
     return
   }
   let usage = history.spaces.get(record.space)
@@ -90,17 +78,19 @@ function foldRecord(history: History, given: LogRecord, clampMs: number): void {
     usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
     history.spaces.set(record.space, usage)
   }
-  usage.lastAccess = Math.max(usage.lastAccess, time)
+  if (usage.lastAccess < time) usage.lastAccess = time
   if (record.caller !== null) bump(usage.callers, record.caller, time)
   if (record.project === null) {
-    usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
+    if (usage.unattributedLast === null || usage.unattributedLast < time) usage.unattributedLast = time
   } else {
     bump(usage.projects, record.project, time)
     bump(history.projects, record.project, time)
   }
+  // A kept record's time is parsed again only when its pair comes back (a live log's repeated
+  // uses): cheaper than remembering every parsed time (docs/design.md, "The warm gc").
   const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
   const known = usage.latest.get(pair)
-  if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
+  if (known === undefined || Date.parse(known.time) < time) usage.latest.set(pair, record)
 }
 
 function bump(map: Map<string, number>, key: string, time: number): void {
