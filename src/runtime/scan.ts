@@ -19,15 +19,17 @@ export interface SpaceEntry {
  * owner then key. Only names this package could have created count: owner directories with a
  * valid npm name (or `_global`), keys matching the key rule. Symlinked owner directories are
  * not entered, so nothing outside the store is ever listed. A missing root lists nothing.
+ * `others` is told every other entry of a namespace (the full gc looks there for leftovers of
+ * killed writers, so the store is listed once: docs/design.md, "The warm gc").
  */
-export function scanSpaces(root: string, onlyOwner?: string | null): SpaceEntry[] {
+export function scanSpaces(root: string, onlyOwner?: string | null, others?: (namespace: string, name: string) => void): SpaceEntry[] {
   const spaces: SpaceEntry[] = []
   for (const ownerDir of ownerDirs(root, onlyOwner)) {
     if (onlyOwner !== undefined && ownerDir.owner !== onlyOwner) continue
     for (const entry of readDirOrEmpty(ownerDir.path)) {
-      if (!isKey(entry.name)) continue
-      if (!entry.isDirectory() && !entry.isSymbolicLink()) continue
-      spaces.push({ owner: ownerDir.owner, key: entry.name, path: path.join(ownerDir.path, entry.name), isLink: entry.isSymbolicLink() })
+      if (isKey(entry.name) && (entry.isDirectory() || entry.isSymbolicLink())) {
+        spaces.push({ owner: ownerDir.owner, key: entry.name, path: path.join(ownerDir.path, entry.name), isLink: entry.isSymbolicLink() })
+      } else others?.(ownerDir.path, entry.name)
     }
   }
   return spaces.sort((a, b) => ((a.owner ?? '') + '/' + a.key < (b.owner ?? '') + '/' + b.key ? -1 : 1))
