@@ -31,11 +31,13 @@ export interface StoreState {
  * Loads the access history, registry and orphan marks. Damaged log lines are skipped; they are
  * reported unless `reportDamage` is null or they sit in a file already reported by an earlier run. A damaged registry is rebuilt from the
  * access history, and damaged marks start empty; either way the run is told to delete nothing,
- * because the clocks and names it would rely on are gone.
+ * because the clocks and names it would rely on are gone. `compacts: false` (a run that changes
+ * nothing) reads the history without its records.
  */
-export function loadState(root: string, reportDamage: { except: string[] } | null): StoreState {
+export function loadState(root: string, reportDamage: { except: string[] } | null, { compacts = true }: { compacts?: boolean } = {}): StoreState {
   // Record times past the real clock count as now (the policy clock of a run may be set ahead).
-  const history = readHistory(root, Date.now())
+  // A run that cannot compact (a dry run) needs the usage only, not the records.
+  const history = readHistory(root, Date.now(), { records: compacts })
   const warnings: string[] = []
   const holds: string[] = []
   let damaged = 0

@@ -98,7 +98,7 @@ export function withStoreRun<T>(
     // 3. rotate
     const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
     // 4. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
-    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null)
+    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null, { compacts: !dryRun })
     warnings.push(...state.warnings)
     if (opts.formatProblem !== undefined) {
       warnings.push(`${opts.formatProblem}; this run deletes nothing`)
