@@ -24,15 +24,20 @@ export interface SpaceEntry {
  */
 export function scanSpaces(root: string, onlyOwner?: string | null, others?: (namespace: string, name: string) => void): SpaceEntry[] {
   const spaces: SpaceEntry[] = []
-  for (const ownerDir of ownerDirs(root, onlyOwner)) {
+  // In `<owner>/<key>` order without building that string twice per comparison (10⁵ times at
+  // 10,000 spaces): namespaces by `<owner>/`, none of which begins another, then each one's keys.
+  const dirs = ownerDirs(root, onlyOwner).map((dir) => ({ ...dir, at: `${dir.owner ?? ''}/` })).sort((a, b) => (a.at < b.at ? -1 : 1))
+  for (const ownerDir of dirs) {
     if (onlyOwner !== undefined && ownerDir.owner !== onlyOwner) continue
+    const found: SpaceEntry[] = []
     for (const entry of readDirOrEmpty(ownerDir.path)) {
       if (isKey(entry.name) && (entry.isDirectory() || entry.isSymbolicLink())) {
-        spaces.push({ owner: ownerDir.owner, key: entry.name, path: path.join(ownerDir.path, entry.name), isLink: entry.isSymbolicLink() })
+        found.push({ owner: ownerDir.owner, key: entry.name, path: path.join(ownerDir.path, entry.name), isLink: entry.isSymbolicLink() })
       } else others?.(ownerDir.path, entry.name)
     }
+    for (const space of found.sort((a, b) => (a.key < b.key ? -1 : 1))) spaces.push(space)
   }
-  return spaces.sort((a, b) => ((a.owner ?? '') + '/' + a.key < (b.owner ?? '') + '/' + b.key ? -1 : 1))
+  return spaces
 }
 
 /**

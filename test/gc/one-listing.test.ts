@@ -45,6 +45,17 @@ describe('one listing of the store', () => {
     expect(fs.existsSync(liveTemp)).toBe(true)
   })
 
+  test('lists spaces in `<owner>/<key>` order, for owners that begin one another and keys of every allowed character', () => {
+    const owners = [null, 'pkg', 'pkg-a', 'pkg.b', 'pkg_c', 'pkg~d', 'pkg0', 'pk', '@s/x', '@s/x-y', '@s-t/x', '@s.t/x', '@s/xy', 'a', 'z9']
+    const keys = ['k', 'k-1', 'k.1', 'k_1', 'K', '_k', '9', 'k1', 'kk']
+    for (const owner of owners) for (const key of keys) makeSpace(box.store, owner, key)
+    const ids = (list: { owner: string | null; key: string }[]): string[] => list.map((s) => `${s.owner ?? ''}/${s.key}`)
+    const listed = ids(listStore(box.store, Date.now()).spaces)
+    expect(listed).toHaveLength(owners.length * keys.length)
+    expect(listed).toEqual([...listed].sort((a, b) => (a < b ? -1 : 1)))
+    expect(ids(scanSpaces(box.store))).toEqual(listed)
+  })
+
   test('a leftover whose namespace became a link after the listing is not removed, nor anything it points at', () => {
     makeSpace(box.store, 'pkg-a', 'cache')
     fs.mkdirSync(path.join(box.store, 'pkg-a', '.trash-1-2-3'))
