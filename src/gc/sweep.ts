@@ -66,6 +66,16 @@ function createdOrChangedSince(file: string, since: number): boolean {
   }
 }
 
+/** The keys of `map` but `except`, sorted; most spaces have one project and one caller. */
+function sortedKeys(map: ReadonlyMap<string, number> | undefined, except?: string | null): string[] {
+  if (map === undefined || map.size === 0) return []
+  if (map.size === 1) {
+    const [only] = map.keys()
+    return only === except ? [] : [only]
+  }
+  return [...map.keys()].filter((key) => key !== except).sort()
+}
+
 /** A space the plan deletes, with what the executor needs to delete it. */
 export interface Doomed { report: SpaceReport; space: SpaceEntry; freeBytes: number; entries: number }
 
@@ -120,8 +130,8 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     const { because, remove } = decisions[index]
     const report: SpaceReport = {
       owner: space.owner, key: space.key, path: space.path, bytes: size?.bytes ?? 0, tracked: usage !== undefined,
-      lastAccess: new Date(entry.verdict.lastAccess).toISOString(), projects: [...(usage?.projects.keys() ?? [])].sort(),
-      callers: [...(usage?.callers.keys() ?? [])].filter((caller) => caller !== space.owner).sort(),
+      lastAccess: new Date(entry.verdict.lastAccess).toISOString(), projects: sortedKeys(usage?.projects),
+      callers: sortedKeys(usage?.callers, space.owner),
       verdict: entry.verdict.verdict, action: remove ? 'delete' : 'keep', reason: renderBecause(because), because,
     }
     if (size === undefined) report.sized = false

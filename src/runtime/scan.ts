@@ -32,7 +32,8 @@ export function scanSpaces(root: string, onlyOwner?: string | null, others?: (na
     const found: SpaceEntry[] = []
     for (const entry of readDirOrEmpty(ownerDir.path)) {
       if (isKey(entry.name) && (entry.isDirectory() || entry.isSymbolicLink())) {
-        found.push({ owner: ownerDir.owner, key: entry.name, path: path.join(ownerDir.path, entry.name), isLink: entry.isSymbolicLink() })
+        // A key is one segment that cannot be `.` or `..`: joined without path.join's normalising (10⁴ calls).
+        found.push({ owner: ownerDir.owner, key: entry.name, path: ownerDir.path + path.sep + entry.name, isLink: entry.isSymbolicLink() })
       } else others?.(ownerDir.path, entry.name)
     }
     for (const space of found.sort((a, b) => (a.key < b.key ? -1 : 1))) spaces.push(space)

@@ -54,6 +54,8 @@ describe('one listing of the store', () => {
     expect(listed).toHaveLength(owners.length * keys.length)
     expect(listed).toEqual([...listed].sort((a, b) => (a < b ? -1 : 1)))
     expect(ids(scanSpaces(box.store))).toEqual(listed)
+    // Paths as path.join makes them, from a root given with a trailing separator too.
+    for (const space of scanSpaces(`${box.store}${path.sep}`)) expect(space.path).toBe(path.join(box.store, ...(space.owner ?? '_global').split('/'), space.key))
   })
 
   test('a leftover whose namespace became a link after the listing is not removed, nor anything it points at', () => {
