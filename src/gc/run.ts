@@ -58,7 +58,8 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
   const lock = dryRun ? null : await acquireLock(root, { waitMs: opts.lockWaitMs ?? 10_000, command: 'scratch gc' })
   const result = withStoreRun(root, { lock, dryRun, now: opts.now, kind: 'full', formatProblem }, (run) => ({
     world: assessWorld(run.state.registry, run.state.history, run.now),
-    spaces: scanSpaces(root),
+    // The full run listed the store once already, for its leftovers too.
+    spaces: run.listed ?? scanSpaces(root),
     policy: {
       graceMs: opts.graceMs ?? 0, maxAgeMs: opts.maxAgeMs, budgetBytes,
       // A budget needs every size; otherwise only a report that shows them does.

@@ -3,14 +3,11 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { isProjectDir } from '../runtime/access-log'
 import { bookkeepingDir, parseSpaceId, trashDir } from '../runtime/layout'
-import { creatorGone } from '../runtime/aside'
 import { insideStore } from '../runtime/remove'
-import { ownerDirs } from '../runtime/scan'
 import { removeTree } from '../runtime/tree-remove'
 import { newerRecords, readHistory, type History } from '../store/history'
 import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
-import { DAY_MS } from '../runtime/iso-time'
 import { lastGcHold } from './last-gc'
 import { lastSweepHold } from './last-sweep'
 
@@ -34,11 +31,13 @@ export interface StoreState {
  * Loads the access history, registry and orphan marks. Damaged log lines are skipped; they are
  * reported unless `reportDamage` is null or they sit in a file already reported by an earlier run. A damaged registry is rebuilt from the
  * access history, and damaged marks start empty; either way the run is told to delete nothing,
- * because the clocks and names it would rely on are gone.
+ * because the clocks and names it would rely on are gone. `compacts: false` (a run that changes
+ * nothing) reads the history without its records.
  */
-export function loadState(root: string, reportDamage: { except: string[] } | null): StoreState {
+export function loadState(root: string, reportDamage: { except: string[] } | null, { compacts = true }: { compacts?: boolean } = {}): StoreState {
   // Record times past the real clock count as now (the policy clock of a run may be set ahead).
-  const history = readHistory(root, Date.now())
+  // A run that cannot compact (a dry run) needs the usage only, not the records.
+  const history = readHistory(root, Date.now(), { records: compacts })
   const warnings: string[] = []
   const holds: string[] = []
   let damaged = 0
@@ -111,63 +110,4 @@ export function emptyTrash(root: string, deadline = Infinity): string[] {
     }
   }
   return left
-}
-
-const STALE_TEMP_MS = DAY_MS
-
-/** A temp or aside entry that crashed writers may have left, and whether the gc may remove it now. */
-export interface Leftover { file: string; removable: boolean }
-
-/**
- * Temp files and directories of crashed writers: `.*.tmp` entries in the bookkeeping directory
- * (state files and the clock probe are only written under the store lock, which a gc holds, and
- * stale-lock asides are never read again), `.trash-*` entries in namespaces (already out of
- * sight), and `.<key>.tmp-*` directories of `ensureScratch`/import, removable once their creator
- * (pid and host in the name) is no longer running on this host, or after a day.
- */
-export function findLeftovers(root: string, now: number): Leftover[] {
-  const found: Leftover[] = []
-  const list = (dir: string, judge: (name: string) => boolean | null): void => {
-    try {
-      // Only a real directory inside the store is listed: a bookkeeping directory or namespace
-      // replaced by a link holds another program's files, never leftovers of ours.
-      if (!insideStore(root, path.join(dir, 'entry'))) return
-      for (const name of fs.readdirSync(dir)) {
-        const removable = judge(name)
-        if (removable !== null) found.push({ file: path.join(dir, name), removable })
-      }
-    } catch (err) {
-      // A directory this user cannot read holds nothing it could remove; the scan reports it.
-      if (!isErrno(err, 'ENOENT', 'ENOTDIR', 'EACCES', 'EPERM')) throw err
-    }
-  }
-  list(bookkeepingDir(root), (name) => (name.startsWith('.') && name.endsWith('.tmp') ? true : null))
-  for (const ns of ownerDirs(root)) {
-    list(ns.path, (name) => {
-      if (name.startsWith('.trash-')) return true
-      if (!/^\..+\.tmp-/.test(name)) return null
-      if (creatorGone(name)) return true
-      try {
-        return now - fs.lstatSync(path.join(ns.path, name)).mtimeMs > STALE_TEMP_MS
-      } catch {
-        return null
-      }
-    })
-  }
-  return found
-}
-
-/** Removes the leftovers {@link findLeftovers} finds removable. Returns how many could not be removed. */
-export function removeStaleTemps(root: string, now: number): number {
-  let failed = 0
-  for (const { file, removable } of findLeftovers(root, now)) {
-    if (!removable) continue
-    try {
-      removeTree(file)
-    } catch (err) {
-      if (!isErrno(err)) throw err
-      failed++
-    }
-  }
-  return failed
 }

@@ -11,7 +11,8 @@ import { saveRegistry } from '../store/registry'
 import { markRunStart, type RunStart } from './clock'
 import { compactLog } from './compact'
 import type { SpaceReport } from './report'
-import { emptyTrash, findLeftovers, loadState, removeStaleTemps, type StoreState } from './state'
+import { listStore, removeLeftovers } from './leftovers'
+import { emptyTrash, loadState, type StoreState } from './state'
 import { sweepSpaces, type SweepPolicy } from './sweep'
 import type { World } from './world'
 
@@ -26,6 +27,8 @@ export interface StoreRun {
   state: StoreState
   /** The log segment this run rotated (full runs), whose later appends the race guard reads. */
   rotated: string | null
+  /** The spaces the full gc's one listing of the store found (with the leftovers), or null. */
+  listed: SpaceEntry[] | null
   warnings: string[]
 }
 
@@ -95,7 +98,7 @@ export function withStoreRun<T>(
     // 3. rotate
     const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
     // 4. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
-    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null)
+    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null, { compacts: !dryRun })
     warnings.push(...state.warnings)
     if (opts.formatProblem !== undefined) {
       warnings.push(`${opts.formatProblem}; this run deletes nothing`)
@@ -107,8 +110,8 @@ export function withStoreRun<T>(
     const readOnly = dryRun || state.newerWriter !== undefined
     // 5. trash and temps: after the load, because only the load knows whether a newer version
     // wrote this store's records or state (then its trash and temps are left alone too).
-    if (opts.kind === 'full') cleanFirst(root, readOnly, now, warnings)
-    const run: StoreRun = { root, dryRun: readOnly, start, now, state, rotated: rotation.rotated, warnings }
+    const listed = opts.kind === 'full' ? cleanFirst(root, readOnly, now, warnings) : null
+    const run: StoreRun = { root, dryRun: readOnly, start, now, state, rotated: rotation.rotated, listed, warnings }
     // 6. judge
     const judged = judge(run)
     // 7. execute
@@ -126,17 +129,24 @@ export function withStoreRun<T>(
   }
 }
 
-/** What earlier runs left: removed by a real run, only reported by a dry one. */
-function cleanFirst(root: string, dryRun: boolean, now: number, warnings: string[]): void {
+/**
+ * What earlier runs left: removed by a real run, only reported by a dry one. Returns the spaces
+ * of the store, found by the same listing as the leftovers (after the trash is emptied).
+ */
+function cleanFirst(root: string, dryRun: boolean, now: number, warnings: string[]): SpaceEntry[] {
   if (!dryRun) {
     const left = emptyTrash(root)
     if (left.length > 0) warnings.push(`could not empty ${left.length} trash entr${left.length === 1 ? 'y' : 'ies'}; retried next run`)
-    removeStaleTemps(root, now)
-    return
+  }
+  const { spaces, leftovers } = listStore(root, now)
+  if (!dryRun) {
+    removeLeftovers(root, leftovers)
+    return spaces
   }
   // What the next real run will clean up is said, never hidden (killed ensureScratch/import calls).
-  const leftovers = findLeftovers(root, now).filter((found) => found.removable && !found.file.startsWith(bookkeepingDir(root)))
-  if (leftovers.length > 0) warnings.push(`${leftovers.length} temporary director${leftovers.length === 1 ? 'y' : 'ies'} left by interrupted ensureScratch/importScratch calls or deletions; the next scratch gc removes ${leftovers.length === 1 ? 'it' : 'them'}`)
+  const shown = leftovers.filter((found) => found.removable && !found.file.startsWith(bookkeepingDir(root)))
+  if (shown.length > 0) warnings.push(`${shown.length} temporary director${shown.length === 1 ? 'y' : 'ies'} left by interrupted ensureScratch/importScratch calls or deletions; the next scratch gc removes ${shown.length === 1 ? 'it' : 'them'}`)
+  return spaces
 }
 
 /** Sweeps compact only past this much live log, so hook-only users' logs stay small. */

@@ -66,6 +66,16 @@ function createdOrChangedSince(file: string, since: number): boolean {
   }
 }
 
+/** The keys of `map` but `except`, sorted; most spaces have one project and one caller. */
+function sortedKeys(map: ReadonlyMap<string, number> | undefined, except?: string | null): string[] {
+  if (map === undefined || map.size === 0) return []
+  if (map.size === 1) {
+    const [only] = map.keys()
+    return only === except ? [] : [only]
+  }
+  return [...map.keys()].filter((key) => key !== except).sort()
+}
+
 /** A space the plan deletes, with what the executor needs to delete it. */
 export interface Doomed { report: SpaceReport; space: SpaceEntry; freeBytes: number; entries: number }
 
@@ -77,32 +87,41 @@ export interface Doomed { report: SpaceReport; space: SpaceEntry; freeBytes: num
  */
 export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: SweepPolicy): { reports: SpaceReport[]; freedBytes: number } {
   const judged: { space: SpaceEntry; usage: SpaceUsage | undefined; entry: PlanEntry; size?: ReturnType<typeof sizeOf> }[] = []
-  // Spaces come sorted by owner: a namespace is checked once for all its spaces, just before
-  // them (a full gc met 10,000 spaces in ~5,000 namespaces). Deleting checks each path again.
+  // Spaces come sorted by owner: a namespace is checked once for all its spaces, when the first
+  // of them is looked at (a full gc met 10,000 spaces in ~5,000 namespaces). Deleting checks
+  // each path again.
   const realNamespace = new Map<string, boolean>()
   for (const [index, space] of spaces.entries()) {
     policy.onProgress?.(index + 1, spaces.length)
     const id = `${space.owner ?? '_global'}/${space.key}`
-    // A namespace replaced by a link leads out of the store: never sized, judged or entered.
-    const namespace = path.dirname(space.path)
-    let inside = realNamespace.get(namespace)
-    if (inside === undefined) realNamespace.set(namespace, inside = insideStore(policy.root, space.path))
-    if (!inside) continue
-    let stat: fs.Stats
-    try {
-      stat = fs.lstatSync(space.path)
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) continue
-      throw err
-    }
     const usage = history.spaces.get(id)
-    const mtimeMs = usage === undefined && !space.isLink ? settleFutureMtime(space.path, stat.mtimeMs, policy.runStart, policy.dryRun) : stat.mtimeMs
-    const verdict = judgeSpace({ owner: space.owner, usage, mtimeMs, mark: policy.marks[id] }, policy)
+    // A tracked space's verdict needs no fact from its directory (its mtime counts only for an
+    // untracked one), so it is judged first, and its directory is looked at only when the space
+    // is deleted or sized: one lstat per kept space was a fifth of a warm gc (docs/design.md,
+    // "The warm gc"). The listing just found it, as a directory or a link.
+    let verdict = usage === undefined ? undefined : judgeSpace({ owner: space.owner, usage, mtimeMs: NaN, mark: policy.marks[id] }, policy)
+    let stat: fs.Stats | undefined
+    if (verdict === undefined || verdict.remove || policy.sizeKept) {
+      // A namespace replaced by a link leads out of the store: never sized, judged or entered.
+      const namespace = path.dirname(space.path)
+      let inside = realNamespace.get(namespace)
+      if (inside === undefined) realNamespace.set(namespace, inside = insideStore(policy.root, space.path))
+      if (!inside) continue
+      try {
+        stat = fs.lstatSync(space.path)
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) continue
+        throw err
+      }
+      const mtimeMs = usage === undefined && !space.isLink ? settleFutureMtime(space.path, stat.mtimeMs, policy.runStart, policy.dryRun) : stat.mtimeMs
+      verdict ??= judgeSpace({ owner: space.owner, usage, mtimeMs, mark: policy.marks[id] }, policy)
+    }
     if (verdict.mark === undefined) delete policy.marks[id]
     else policy.marks[id] = verdict.mark
     // The budget needs every size; the install-time sweep sizes only what it deletes.
-    const size = verdict.remove || policy.sizeKept ? sizeOf(space, stat, policy.deadline) : undefined
-    judged.push({ space, usage, size, entry: { id, verdict, birthtimeMs: stat.birthtimeMs, size } })
+    const size = stat !== undefined && (verdict.remove || policy.sizeKept) ? sizeOf(space, stat, policy.deadline) : undefined
+    // Not looked at (kept, unsized): no creation time is known, so the plan could never delete it.
+    judged.push({ space, usage, size, entry: { id, verdict, birthtimeMs: stat?.birthtimeMs ?? Infinity, size } })
   }
   const decisions = planSweep(judged.map((j) => j.entry), { runStartFs: policy.runStartFs, holdReason: policy.holdReason, budgetBytes: policy.budgetBytes })
   const reports: SpaceReport[] = []
@@ -111,8 +130,8 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
     const { because, remove } = decisions[index]
     const report: SpaceReport = {
       owner: space.owner, key: space.key, path: space.path, bytes: size?.bytes ?? 0, tracked: usage !== undefined,
-      lastAccess: new Date(entry.verdict.lastAccess).toISOString(), projects: [...(usage?.projects.keys() ?? [])].sort(),
-      callers: [...(usage?.callers.keys() ?? [])].filter((caller) => caller !== space.owner).sort(),
+      lastAccess: new Date(entry.verdict.lastAccess).toISOString(), projects: sortedKeys(usage?.projects),
+      callers: sortedKeys(usage?.callers, space.owner),
       verdict: entry.verdict.verdict, action: remove ? 'delete' : 'keep', reason: renderBecause(because), because,
     }
     if (size === undefined) report.sized = false

@@ -62,7 +62,8 @@ export function recordTime(time: unknown): number | null {
   return Number.isNaN(ms) || ms < EARLIEST_TIME_MS ? null : ms
 }
 
-// Project directories already found sound: a log names a few projects many times over.
+// Project directories already found sound: a log names a few projects many times over (and a
+// store of 10,000 projects names 10,000: the bound must not make it start over every 4,096).
 const soundDirs = new Set<string>()
 
 /** True for an absolute, normalised directory path (as this package records projects). */
@@ -70,7 +71,7 @@ export function isProjectDir(dir: unknown): dir is string {
   if (typeof dir !== 'string') return false
   if (soundDirs.has(dir)) return true
   if (dir === '' || dir.includes('\0') || !path.isAbsolute(dir) || path.resolve(dir) !== dir) return false
-  if (soundDirs.size >= 4096) soundDirs.clear()
+  if (soundDirs.size >= 65_536) soundDirs.clear()
   soundDirs.add(dir)
   return true
 }

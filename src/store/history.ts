@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { encodeRecord, recordTime, type AccessRecord, type LogRecord, type UnknownRecord } from '../runtime/access-log'
+import { encodeRecord, type AccessRecord, type LogRecord, type UnknownRecord } from '../runtime/access-log'
 import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
@@ -21,7 +21,7 @@ export interface SpaceUsage {
   /** Last time of a record with no project, or null. */
   unattributedLast: number | null
   lastAccess: number
-  /** The newest record of each (caller, project) pair: what compaction keeps. */
+  /** The newest record of each (caller, project) pair: what compaction keeps (empty when the history was read without records). */
   latest: Map<string, AccessRecord>
 }
 
@@ -42,11 +42,21 @@ export interface History {
    * read-only for this version (see {@link newerRecords}).
    */
   unknownLines: Map<string, { count: number; first: string }>
+  /**
+   * False when the records themselves were not kept (`latest`, `registrations` empty): a run that
+   * changes nothing never compacts, and keeping 10⁴ parsed records alive only to drop them was a
+   * large part of a dry run's garbage collection (docs/design.md, "The warm gc"). Such a history
+   * is never compacted from.
+   */
+  records: boolean
 }
 
-function emptyHistory(): History {
-  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map(), unknownLines: new Map() }
+function emptyHistory(records: boolean): History {
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map(), unknownLines: new Map(), records }
 }
+
+/** The `latest` of every usage of a history read without records: never written to. */
+const NO_RECORDS: Map<string, AccessRecord> = new Map()
 
 /**
  * Why `history` must not be acted on, or undefined: it skipped records this version does not
@@ -61,46 +71,38 @@ export function newerRecords(history: History): string | undefined {
   return `${found[0]} ${found[1].first}, which this version of pnpm-plugin-scratch does not understand${more > 0 ? ` (and ${more} more such line${more === 1 ? '' : 's'})` : ''}: a newer version wrote it`
 }
 
-/** The parsed `time` of the records kept as newest (`latest`, `registrations`), so none is parsed twice. */
-const keptTimes = new WeakMap<LogRecord, number>()
-
-function keptTime(record: LogRecord): number {
-  return keptTimes.get(record) ?? Date.parse(record.time)
-}
-
-function withKeptTime<R extends LogRecord>(record: R, time: number): R {
-  keptTimes.set(record, time)
-  return record
-}
-
+/** Folds a record the line decoder accepted: its time was checked there (`isSound`), so it is only parsed here. */
 function foldRecord(history: History, given: LogRecord, clampMs: number): void {
-  // Decoded records carry a sound time (decodeLine checked it); others are checked here.
-  const parsed = recordTime(given.time)
-  if (parsed === null) return
+  const parsed = Date.parse(given.time)
+  if (Number.isNaN(parsed)) return
   const time = Math.min(parsed, clampMs)
   const record = time === parsed ? given : { ...given, time: new Date(time).toISOString() }
   if (record.t === 'project') {
     bump(history.projects, record.project, time)
+    if (!history.records) return
     const known = history.registrations.get(record.project)
-    if (known === undefined || keptTime(known) < time) history.registrations.set(record.project, withKeptTime(record, time))
+    if (known === undefined || Date.parse(known.time) < time) history.registrations.set(record.project, record)
     return
   }
   let usage = history.spaces.get(record.space)
   if (usage === undefined) {
-    usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: new Map() }
+    usage = { id: record.space, owner: record.owner, callers: new Map(), projects: new Map(), unattributedLast: null, lastAccess: time, latest: history.records ? new Map() : NO_RECORDS }
     history.spaces.set(record.space, usage)
   }
-  usage.lastAccess = Math.max(usage.lastAccess, time)
+  if (usage.lastAccess < time) usage.lastAccess = time
   if (record.caller !== null) bump(usage.callers, record.caller, time)
   if (record.project === null) {
-    usage.unattributedLast = Math.max(usage.unattributedLast ?? time, time)
+    if (usage.unattributedLast === null || usage.unattributedLast < time) usage.unattributedLast = time
   } else {
     bump(usage.projects, record.project, time)
     bump(history.projects, record.project, time)
   }
+  if (!history.records) return
+  // A kept record's time is parsed again only when its pair comes back (a live log's repeated
+  // uses): cheaper than remembering every parsed time (docs/design.md, "The warm gc").
   const pair = `${record.caller ?? ''}\0${record.project ?? ''}`
   const known = usage.latest.get(pair)
-  if (known === undefined || keptTime(known) < time) usage.latest.set(pair, withKeptTime(record, time))
+  if (known === undefined || Date.parse(known.time) < time) usage.latest.set(pair, record)
 }
 
 function bump(map: Map<string, number>, key: string, time: number): void {
@@ -141,9 +143,10 @@ export function historyBytes(root: string): number {
  * Reads the whole access history: the compacted log, every rotated segment and the live log.
  * Damaged lines are counted and skipped; times later than `clampMs` count as `clampMs`.
  * Streams every file, so its memory is bounded by the distinct uses, not the log's size.
+ * `records: false` folds the usage only, keeping no record for compaction (see {@link History}).
  */
-export function readHistory(root: string, clampMs = Date.now()): History {
-  const history = emptyHistory()
+export function readHistory(root: string, clampMs = Date.now(), { records = true }: { records?: boolean } = {}): History {
+  const history = emptyHistory(records)
   const { compact, live, segments } = logFiles(root)
   for (const file of [compact, ...segments, live]) {
     const { damaged, end, unknown, firstUnknown } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
@@ -203,13 +206,14 @@ export function spacesTouchedSince(root: string, since: number, segment: string 
  * used since the run started), less the records `forget` drops (those of projects that are gone:
  * kept, they would grow the log with every checkout a machine ever had). Then removes
  * `olderSegments`, whose records are now compacted. Refuses (returns false, changing nothing)
- * when `history` skipped records this version does not understand: they would be lost.
+ * when `history` skipped records this version does not understand (they would be lost), or
+ * was read without its records (it has none to write).
  */
 export function compactHistory(
   root: string, history: History, keep: (usage: SpaceUsage) => boolean, olderSegments: string[],
   forget: (record: LogRecord) => boolean = () => false,
 ): boolean {
-  if (newerRecords(history) !== undefined) return false
+  if (newerRecords(history) !== undefined || !history.records) return false
   const lines: string[] = []
   for (const usage of history.spaces.values()) {
     if (!keep(usage)) continue
