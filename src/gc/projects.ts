@@ -125,16 +125,19 @@ export function probeProject(dir: string, cached: ProjectEntry | undefined, now:
  * (see read-worker.ts). Names come back as they were read (slices of the lockfile text).
  */
 export function readProject({ dir, files }: ReadJob): ReadOutcome {
-  const names = new Set<string>()
+  let names: Set<string> | null = null
   const importers = new Set<string>()
   const reads = []
   for (const file of files) {
     const read = readLockfile(file)
     if (!read.ok) return { reason: read.reason }
-    for (const name of read.names) names.add(name)
+    // The first lockfile's own set (fresh, ours) collects the rest: most projects have one.
+    if (names === null) names = read.names
+    else for (const name of read.names) names.add(name)
     for (const importer of read.importerDirs) importers.add(importer)
     reads.push(read)
   }
+  if (names === null) names = new Set()
   // Each importer's package.json is read once, for its name and for the consistency check.
   const manifests = new Map<string, PackageJsonRead>()
   const readManifest = (file: string): PackageJsonRead => {

@@ -46,7 +46,9 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
           const raw = match[1]
           if (!entries.add(raw.charCodeAt(0) === SINGLE ? raw.slice(1, -1) : raw)) return null
           pos = ENTRY.lastIndex
-          prevIndent = lastLineIndent(source, pos)
+          // ENTRY saw that the next line that is not empty has indent 0 or 2 (or that there is
+          // none), which passes the indent check after any indent from 2 up: 2 stands for them all.
+          prevIndent = 2
           prevOpens = false
           continue
         }
@@ -209,8 +211,9 @@ const LINE_4 = `    ${KEY}: ${VALUE}\n|    ${KEY}:\n(?:${LINE_6})+`
 const ENTRY_BODY = new RegExp(`(?:${LINE_4})+`, 'y')
 
 /**
- * One whole `packages`/`snapshots` entry where an entry key may stand: blank lines, the key line
- * (the key captured as written) and either ` {}` or a body {@link ENTRY_BODY} reads in full. The
- * key line is one `lexLine` reads as that key opening a block or holding `{}`.
+ * One whole `packages`/`snapshots` entry where an entry key may stand: empty lines, the key line
+ * (the key captured as written) and either ` {}` or a body {@link ENTRY_BODY} reads in full,
+ * followed by (empty lines and) a line of indent 0 or 2, or the end. The key line is one
+ * `lexLine` reads as that key opening a block or holding `{}`.
  */
-const ENTRY = new RegExp(`\\n*  (${KEY}):(?: \\{\\}\\n|\\n(?:${LINE_4})+)`, 'y')
+const ENTRY = new RegExp(`\\n*  (${KEY}):(?: \\{\\}\\n|\\n(?:${LINE_4})+)(?=\\n*(?:(?:  )?[^ \\n]|$))`, 'y')

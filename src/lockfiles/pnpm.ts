@@ -171,15 +171,17 @@ function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: str
  * at `---` lines; `null` for other markers (`...`, `--- x`) or an empty document. `text` ends with `\n`.
  */
 function documents(text: string): Array<[number, number]> | null {
-  if (text.startsWith('...') || text.includes('\n...')) return null
+  // The markers are searched for by themselves (rare characters skip fast), then checked to start a line.
+  for (let at = text.indexOf('...'); at !== -1; at = text.indexOf('...', at + 1)) {
+    if (at === 0 || text.charCodeAt(at - 1) === 10 /* \n */) return null
+  }
   const docs: Array<[number, number]> = []
   let start = text.startsWith('---\n') ? 4 : 0
-  if (start === 0 && text.startsWith('---')) return null
-  for (let at = text.indexOf('\n---', Math.max(start - 1, 0)); at !== -1; at = text.indexOf('\n---', at + 1)) {
-    const line = at + 1
-    if (!text.startsWith('---\n', line) || line === start) return null
-    docs.push([start, line])
-    start = line + 4
+  for (let at = text.indexOf('---', start); at !== -1; at = text.indexOf('---', at + 1)) {
+    if (at !== 0 && text.charCodeAt(at - 1) !== 10) continue
+    if (!text.startsWith('---\n', at) || at === start) return null
+    docs.push([start, at])
+    start = at + 4
   }
   if (start === text.length) return null
   docs.push([start, text.length])
