@@ -132,16 +132,12 @@ function isSnapshotOf(key: string, pkg: string): boolean {
 }
 
 /**
- * Membership in the snapshot keys: a binary search when they are strictly sorted (as pnpm
- * writes them, in UTF-16 code unit order here), a set otherwise.
+ * Membership in the snapshot keys: a binary search, exact whenever it finds the key, as it does
+ * in the sorted section pnpm writes (UTF-16 code unit order here); a key it misses is looked up
+ * in a set, built once, so keys in any order get the right answer.
  */
 function snapshotLookup(snapshots: readonly string[]): (key: string) => boolean {
-  for (let i = 1; i < snapshots.length; i++) {
-    if (!(snapshots[i - 1] < snapshots[i])) {
-      const set = new Set(snapshots)
-      return (key) => set.has(key)
-    }
-  }
+  let set: Set<string> | null = null
   return (key) => {
     let lo = 0
     let hi = snapshots.length - 1
@@ -152,7 +148,8 @@ function snapshotLookup(snapshots: readonly string[]): (key: string) => boolean 
       if (at < key) lo = mid + 1
       else hi = mid - 1
     }
-    return false
+    set ??= new Set(snapshots)
+    return set.has(key)
   }
 }
 

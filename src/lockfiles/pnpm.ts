@@ -145,6 +145,13 @@ function versionOf(value: unknown): string | null {
  */
 function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: string }) & { config: PnpmExtract[] } | { onlyDocument: true } | null {
   if (text.includes('\r')) return null
+  if (!text.startsWith('---') && !isJsonAt(text, 0, text.length)) {
+    // One YAML document, as pnpm writes without config dependencies. No document list is made:
+    // the scanner refuses any `---` or `...` line (it lexes as nothing it reads), so a file that
+    // has one goes to the YAML parser.
+    const extract = scanPnpmDocument(text, 0, text.length)
+    return extract === null ? null : { extract, config: [] }
+  }
   const docs = documents(text)
   if (docs === null) return null
   if (docs.length === 1 && text.startsWith('---\n')) return { onlyDocument: true }
@@ -155,15 +162,26 @@ function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: str
     config.push(extract)
   }
   const [start, end] = docs[docs.length - 1]
+  if (isJsonAt(text, start, end)) return { json: text.slice(firstContentLine(text, start, end), end - 1), config }
+  const extract = scanPnpmDocument(text, start, end)
+  return extract === null ? null : { extract, config }
+}
+
+/** The offset of the first line of `text[start, end)` that is not blank (`end` when none is). */
+function firstContentLine(text: string, start: number, end: number): number {
   let first = start
   while (first < end) {
     const eol = text.indexOf('\n', first)
     if (text.slice(first, eol).trim() !== '') break
     first = eol + 1
   }
-  if (first < end && text.startsWith('{\n', first)) return { json: text.slice(first, end - 1), config }
-  const extract = scanPnpmDocument(text, start, end)
-  return extract === null ? null : { extract, config }
+  return first
+}
+
+/** True when the document `text[start, end)` is JSON-like (v13): its first line that is not blank is `{`. */
+function isJsonAt(text: string, start: number, end: number): boolean {
+  const first = firstContentLine(text, start, end)
+  return first < end && text.startsWith('{\n', first)
 }
 
 /**
