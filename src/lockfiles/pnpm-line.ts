@@ -93,7 +93,9 @@ function lexAt(line: string, start: number): YamlLine | null {
     if (after === -1) after = line.endsWith(':') ? line.length - 1 : -1
     if (after === -1) return null
     key = line.slice(i, after)
-    if (key.endsWith(' ') || key.includes(' #')) return null
+    // YAML drops trailing white space from a plain key and ends it at ` #`; a tab anywhere in
+    // a key is left to the YAML parser.
+    if (key.endsWith(' ') || key.includes(' #') || key.includes('\t')) return null
   }
   if (key === null || line[after] !== ':') return null
   if (after + 1 === line.length) return { indent: i, key, value: '', quoted: false, block: false }

@@ -13,7 +13,9 @@ import { endOfBlockScalar, lexLineAt } from './pnpm-line'
  * a quoted `lockfileVersion`, and every `key:` that opens a block followed by that block.
  * Anything else returns `null`, meaning "not understood, ask the YAML parser"; `null` never means
  * the file is bad. Duplicate keys are caught at the levels it reads (top level, entries, importer
- * fields and dependencies), not inside the values it skips.
+ * fields and dependencies), not inside the values it skips; a block is all keys or all sequence
+ * items; a flow collection in a skipped value (`{integrity: …}`, `[x64]`) is checked for balance
+ * and quotes only, not for its inner syntax.
  *
  * @param source the whole file, every line ending with `\n`, no `\r`
  * @param start offset of the document's first line
@@ -32,6 +34,9 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
   // The document root behaves like a key that opened a block at indent -2.
   let prevIndent = -2
   let prevOpens = true
+  // Per indent level (indent / 2), whether the block there is a mapping or a sequence: set by
+  // its first line, and every later line of the block must be of the same kind.
+  const kinds: number[] = []
 
   let pos = start
   while (pos < end) {
@@ -46,6 +51,7 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
           const raw = match[1]
           if (!entries.add(raw.charCodeAt(0) === SINGLE ? raw.slice(1, -1) : raw)) return null
           pos = ENTRY.lastIndex
+          kinds[1] = MAPPING
           // ENTRY saw that the next line that is not empty has indent 0 or 2 (or that there is
           // none), which passes the indent check after any indent from 2 up: 2 stands for them all.
           prevIndent = 2
@@ -57,6 +63,8 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
         ENTRY_BODY.lastIndex = pos
         if (ENTRY_BODY.test(source) && ENTRY_BODY.lastIndex <= end) {
           pos = ENTRY_BODY.lastIndex
+          // Lines at indent 4 are keys; ENTRY_BODY saw that no line deeper than 4 follows.
+          kinds[2] = MAPPING
           prevIndent = lastLineIndent(source, pos)
           prevOpens = false
           continue
@@ -75,11 +83,16 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
     if (line === null) return null
     const { indent, key, value } = line
     if (prevOpens ? indent !== prevIndent + 2 : indent > prevIndent || indent % 2 !== 0) return null
+    const kind = key === null ? SEQUENCE : MAPPING
+    if (prevOpens) kinds[indent >> 1] = kind
+    else if (kinds[indent >> 1] !== kind) return null
     if (key === null) {
       // Sequences (`transitivePeerDependencies`, `variants`, …) may only sit below the levels read here.
       if (indent === 0 || (section !== null && indent < 4)) return null
       if (section === 'importers' && (indent < 6 || (depField && indent <= 8))) return null
       const inner = line.entry ?? line
+      // `- key: value` starts a mapping at the column of `key`.
+      if (line.entry !== undefined) kinds[inner.indent >> 1] = MAPPING
       prevIndent = inner.indent
       prevOpens = inner.value === ''
       continue
@@ -152,6 +165,8 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
 
 const SPACE = 32
 const SINGLE = 39 // '
+const MAPPING = 1
+const SEQUENCE = 2
 
 /**
  * The keys of one `packages`/`snapshots` section, in order, refusing a duplicate. pnpm writes
@@ -199,16 +214,18 @@ const KEY = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-
 const VALUE = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9]|\{[^{}[\]'"#\n]*(?:'[^'\n]*'[^{}[\]'"#\n]*)*\})`
 const ITEM = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-9._@()/+-]*')`
 const LINE_8 = `        ${KEY}: ${VALUE}\n`
-const LINE_6 = `      (?:${KEY}: ${VALUE}|- ${ITEM})\n|      ${KEY}:\n(?:${LINE_8})+`
-const LINE_4 = `    ${KEY}: ${VALUE}\n|    ${KEY}:\n(?:${LINE_6})+`
+const MAP_6 = `      ${KEY}: ${VALUE}\n|      ${KEY}:\n(?:${LINE_8})+`
+const SEQ_6 = `      - ${ITEM}\n`
+const LINE_4 = `    ${KEY}: ${VALUE}\n|    ${KEY}:\n(?:(?:${MAP_6})+|(?:${SEQ_6})+)`
 /**
  * A run of whole lines in the body of a `packages`/`snapshots` entry (the lines after an entry
  * key that opens a block), in the block structure pnpm writes: fields at indent 4, each a scalar
- * or a block of scalars/sequence items at 6, or of blocks of scalars at 8. Every block opened has
- * at least one line, and the run ends with a line that opens nothing. Blank lines, block scalars,
- * double quotes, comments, anchors, tags and anything else end the run.
+ * or a block at 6 of either scalars and blocks of scalars at 8, or sequence items (never both).
+ * Every block opened has at least one line, the run ends with a line that opens nothing, and the
+ * next line that is not empty has indent 4 at most (or there is none). Blank lines, block
+ * scalars, double quotes, comments, anchors, tags and anything else end the run.
  */
-const ENTRY_BODY = new RegExp(`(?:${LINE_4})+`, 'y')
+const ENTRY_BODY = new RegExp(`(?:${LINE_4})+(?=\\n*(?: {0,4}[^ \\n]|$))`, 'y')
 
 /**
  * One whole `packages`/`snapshots` entry where an entry key may stand: empty lines, the key line
