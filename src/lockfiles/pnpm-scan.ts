@@ -46,10 +46,15 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
       // the same way, line by line.
       if (prevOpens ? prevIndent === 0 : prevIndent >= 2) {
         ENTRY.lastIndex = pos
-        const match = ENTRY.exec(source)
-        if (match !== null && ENTRY.lastIndex <= end) {
-          const raw = match[1]
-          if (!entries.add(raw.charCodeAt(0) === SINGLE ? raw.slice(1, -1) : raw)) return null
+        if (ENTRY.test(source) && ENTRY.lastIndex <= end) {
+          // The key is cut out by hand (no match array): it starts after the empty lines and two
+          // spaces and ends at the first `:`, which no key ENTRY accepts contains.
+          let keyStart = pos
+          while (source.charCodeAt(keyStart) === NEWLINE) keyStart++
+          keyStart += 2
+          const keyEnd = source.indexOf(':', keyStart)
+          const key = source.charCodeAt(keyStart) === SINGLE ? source.slice(keyStart + 1, keyEnd - 1) : source.slice(keyStart, keyEnd)
+          if (!entries.add(key)) return null
           pos = ENTRY.lastIndex
           kinds[1] = MAPPING
           // ENTRY saw that the next line that is not empty has indent 0 or 2 (or that there is
@@ -163,6 +168,7 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
   return extract
 }
 
+const NEWLINE = 10
 const SPACE = 32
 const SINGLE = 39 // '
 const MAPPING = 1
@@ -229,8 +235,8 @@ const ENTRY_BODY = new RegExp(`(?:${LINE_4})+(?=\\n*(?: {0,4}[^ \\n]|$))`, 'y')
 
 /**
  * One whole `packages`/`snapshots` entry where an entry key may stand: empty lines, the key line
- * (the key captured as written) and either ` {}` or a body {@link ENTRY_BODY} reads in full,
+ * (a plain or single-quoted key) and either ` {}` or a body {@link ENTRY_BODY} reads in full,
  * followed by (empty lines and) a line of indent 0 or 2, or the end. The key line is one
- * `lexLine` reads as that key opening a block or holding `{}`.
+ * `lexLine` reads as that key opening a block or holding `{}`; the key holds no `:` or quote.
  */
-const ENTRY = new RegExp(`\\n*  (${KEY}):(?: \\{\\}\\n|\\n(?:${LINE_4})+)(?=\\n*(?:(?:  )?[^ \\n]|$))`, 'y')
+const ENTRY = new RegExp(`\\n*  ${KEY}:(?: \\{\\}\\n|\\n(?:${LINE_4})+)(?=\\n*(?:(?:  )?[^ \\n]|$))`, 'y')
