@@ -23,7 +23,8 @@ export interface ProjectState {
 // share one string per name.
 const interned = new Map<string, string>()
 
-function intern(name: string): string {
+/** The run's one copy of `name` (see above). */
+export function intern(name: string): string {
   let kept = interned.get(name)
   if (kept === undefined) {
     // Concatenating and slicing forces V8 to copy the characters into a string of their own.
@@ -79,8 +80,11 @@ export interface ReadJob {
   stamps: LockfileStamp[]
 }
 
-/** What reading a project's lockfiles gave: its names, or why they are unknown. */
-export type ReadOutcome = { names: string[] } | { reason: string }
+/**
+ * What reading a project's lockfiles gave: its names, or why they are unknown. `interned`: the
+ * names are {@link intern}'s already (they came from the helper thread's table).
+ */
+export type ReadOutcome = { names: string[]; interned?: boolean } | { reason: string }
 
 function unknownState(dir: string, cached: ProjectEntry | undefined, now: number, reason: string, lockfiles: string[] = []): ProjectState {
   return {
@@ -159,7 +163,7 @@ export function readProject({ dir, files }: ReadJob): ReadOutcome {
 /** The state a read gives, its names interned (see `intern`). */
 export function stateAfterRead(job: ReadJob, outcome: ReadOutcome, cached: ProjectEntry | undefined, now: number): ProjectState {
   if ('reason' in outcome) return unknownState(job.dir, cached, now, outcome.reason, job.files)
-  const list = outcome.names.map(intern)
+  const list = outcome.interned === true ? outcome.names : outcome.names.map(intern)
   return {
     report: { dir: job.dir, status: 'present', lockfiles: job.files },
     names: list,
