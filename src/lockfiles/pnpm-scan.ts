@@ -76,6 +76,26 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
         }
       }
     }
+    if (section === 'importers' && depField && (prevOpens ? prevIndent === 4 : prevIndent >= 6)) {
+      // Where a dependency of an importer may stand, the three lines pnpm writes for it
+      // (`name:`, `specifier:`, `version:`) in one match, read as the per-line path reads them.
+      IMPORTER_DEP.lastIndex = pos
+      const match = IMPORTER_DEP.exec(source)
+      if (match !== null && IMPORTER_DEP.lastIndex <= end) {
+        const raw = match[1]
+        const name = raw.charCodeAt(0) === SINGLE ? raw.slice(1, -1) : raw
+        if (depNames.has(name)) return null
+        depNames.add(name)
+        dep = { name, version: match[2] }
+        importer.push(dep)
+        kinds[3] = MAPPING
+        kinds[4] = MAPPING
+        prevIndent = 8
+        prevOpens = false
+        pos = IMPORTER_DEP.lastIndex
+        continue
+      }
+    }
     const eol = source.indexOf('\n', pos)
     let first = pos
     while (source.charCodeAt(first) === SPACE) first++
@@ -240,3 +260,11 @@ const ENTRY_BODY = new RegExp(`(?:${LINE_4})+(?=\\n*(?: {0,4}[^ \\n]|$))`, 'y')
  * `lexLine` reads as that key opening a block or holding `{}`; the key holds no `:` or quote.
  */
 const ENTRY = new RegExp(`\\n*  ${KEY}:(?: \\{\\}\\n|\\n(?:${LINE_4})+)(?=\\n*(?:(?:  )?[^ \\n]|$))`, 'y')
+
+// A specifier as the per-line lexer reads a plain value that opens nothing (no space, no leading
+// indicator, no trailing `:`), or a whole single-quoted scalar; a locked version as COMMON_LINE
+// of pnpm-line.ts reads it (the value kept as written).
+const SPECIFIER = String.raw`(?:[A-Za-z0-9^~=<.][A-Za-z0-9^~=<>.:@/_+*-]*[A-Za-z0-9^~=<>.@/_+*-]|[A-Za-z0-9^~=<.]|'(?:[^'\n]|'')*')`
+const VERSION = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9])`
+/** One importer dependency as pnpm writes it: the name (captured as written) and its version (captured). */
+const IMPORTER_DEP = new RegExp(`      (${KEY}):\\n        specifier: ${SPECIFIER}\\n        version: (${VERSION})\\n`, 'y')
