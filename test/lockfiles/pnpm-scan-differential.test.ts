@@ -106,6 +106,12 @@ describe('pnpm scanner vs YAML parser', () => {
     ['an entry body at indent 3', base.replace(/\n {4}resolution:/, '\n   resolution:'), false],
     ['an explicit key', base.replace(/\n {2}(pkg-[^\n:]*):/, '\n  ? $1\n  :'), false],
     ['a tag', base.replace(/(\n {4}resolution: )/, '$1!!map '), false],
+    ['an importer dependency with version before specifier', base.replace(/( {8}specifier: [^\n]*\n)( {8}version: [^\n]*\n)/, '$2$1'), true],
+    ['a quoted importer version', base.replace(/( {8}version: )([^\n]*)/, "$1'$2'"), true],
+    ['a duplicate importer dependency', base.replace(/(\n {6}[^ \n][^\n]*:\n {8}specifier: [^\n]*\n {8}version: [^\n]*)/, '$1$1'), false],
+    ['a quoted specifier holding a quote', base.replace(/( {8}specifier: )[^\n]*/, "$1'it''s'"), true],
+    ['an importer dependency with a third field', base.replace(/( {8}version: [^\n]*\n)/, '$1        optional: true\n'), true],
+    ['an importer dependency without specifier', base.replace(/ {8}specifier: [^\n]*\n/, ''), true],
   ])('%s: the scanner agrees with the YAML parser or leaves it to it (answers: %s)', (label, text, fast) => {
     expect(text).not.toBe(base)
     expect(agree(text, label)).toBe(fast)
