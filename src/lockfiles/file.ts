@@ -34,7 +34,7 @@ export function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): FileTe
  * The bytes as UTF-8 text. Pure ASCII (what lockfiles almost always are) decodes as latin1, which
  * gives the same string and skips the UTF-8 decoder's work (docs/design.md, "Reading lockfiles fast").
  */
-export function decodeUtf8(bytes: Buffer): string {
+function decodeUtf8(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
 }
 
