@@ -23,7 +23,8 @@ export interface ProjectState {
 // share one string per name.
 const interned = new Map<string, string>()
 
-function intern(name: string): string {
+/** The run's one copy of `name` (see above). */
+export function intern(name: string): string {
   let kept = interned.get(name)
   if (kept === undefined) {
     // Concatenating and slicing forces V8 to copy the characters into a string of their own.
@@ -79,8 +80,11 @@ export interface ReadJob {
   stamps: LockfileStamp[]
 }
 
-/** What reading a project's lockfiles gave: its names, or why they are unknown. */
-export type ReadOutcome = { names: string[] } | { reason: string }
+/**
+ * What reading a project's lockfiles gave: its names, or why they are unknown. `interned`: the
+ * names are {@link intern}'s already (they came from the helper thread's table).
+ */
+export type ReadOutcome = { names: string[]; interned?: boolean } | { reason: string }
 
 function unknownState(dir: string, cached: ProjectEntry | undefined, now: number, reason: string, lockfiles: string[] = []): ProjectState {
   return {
@@ -125,16 +129,19 @@ export function probeProject(dir: string, cached: ProjectEntry | undefined, now:
  * (see read-worker.ts). Names come back as they were read (slices of the lockfile text).
  */
 export function readProject({ dir, files }: ReadJob): ReadOutcome {
-  const names = new Set<string>()
+  let names: Set<string> | null = null
   const importers = new Set<string>()
   const reads = []
   for (const file of files) {
     const read = readLockfile(file)
     if (!read.ok) return { reason: read.reason }
-    for (const name of read.names) names.add(name)
+    // The first lockfile's own set (fresh, ours) collects the rest: most projects have one.
+    if (names === null) names = read.names
+    else for (const name of read.names) names.add(name)
     for (const importer of read.importerDirs) importers.add(importer)
     reads.push(read)
   }
+  if (names === null) names = new Set()
   // Each importer's package.json is read once, for its name and for the consistency check.
   const manifests = new Map<string, PackageJsonRead>()
   const readManifest = (file: string): PackageJsonRead => {
@@ -156,7 +163,7 @@ export function readProject({ dir, files }: ReadJob): ReadOutcome {
 /** The state a read gives, its names interned (see `intern`). */
 export function stateAfterRead(job: ReadJob, outcome: ReadOutcome, cached: ProjectEntry | undefined, now: number): ProjectState {
   if ('reason' in outcome) return unknownState(job.dir, cached, now, outcome.reason, job.files)
-  const list = outcome.names.map(intern)
+  const list = outcome.interned === true ? outcome.names : outcome.names.map(intern)
   return {
     report: { dir: job.dir, status: 'present', lockfiles: job.files },
     names: list,

@@ -1,7 +1,7 @@
 import os from 'node:os'
 import { MessageChannel, Worker, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads'
 import { gcBundleFile } from './background'
-import { readProject, type ReadJob, type ReadOutcome } from './projects'
+import { intern, readProject, type ReadJob, type ReadOutcome } from './projects'
 
 /**
  * Below this many projects to read, a second thread costs more than it saves: starting one and
@@ -16,22 +16,39 @@ const DONE = 2
 /** How long to wait for the helper's last reads once every job is claimed; then they are read here. */
 const FINISH_WAIT_MS = 10_000
 
-/** A helper's outcome for one job: names joined by `\n` (when none holds one), or as they were. */
-export type Packed = { names: string | string[] } | { reason: string }
+/** A helper's outcome for one job: its names as numbers in the helper's {@link NameTable}, or why there are none. */
+export type Packed = { ids: Int32Array } | { reason: string }
 
 /**
- * An outcome as it crosses from the helper thread: names joined by `\n` (one string copies far
- * faster than many). No names, or a name holding a newline, cross as the array: `''` would come
- * back as `['']`.
+ * The helper's names, each once, numbered in order of first use. Outcomes cross the threads as
+ * numbers into it, and the table once (docs/design.md, "Reading lockfiles fast"): the main thread
+ * then interns each distinct name once, not every name of every project. Names are copied out of
+ * the lockfile text on entry, so the table holds no text alive.
  */
-export function pack(outcome: ReadOutcome): Packed {
-  if ('reason' in outcome || outcome.names.length === 0 || outcome.names.some((name) => name.includes('\n'))) return outcome
-  return { names: outcome.names.join('\n') }
+export class NameTable {
+  readonly names: string[] = []
+  private readonly ids = new Map<string, number>()
+
+  /** The outcome as it crosses from the helper thread. */
+  pack(outcome: ReadOutcome): Packed {
+    if ('reason' in outcome) return outcome
+    const ids = new Int32Array(outcome.names.length)
+    for (let k = 0; k < ids.length; k++) {
+      const name = outcome.names[k]
+      let id = this.ids.get(name)
+      if (id === undefined) {
+        id = this.names.push((` ${name}`).slice(1)) - 1
+        this.ids.set(this.names[id], id)
+      }
+      ids[k] = id
+    }
+    return { ids }
+  }
 }
 
-/** The outcome {@link pack} was given. */
-export function unpack(packed: Packed): ReadOutcome {
-  return 'reason' in packed ? packed : { names: typeof packed.names === 'string' ? packed.names.split('\n') : packed.names }
+/** The outcome {@link NameTable.pack} was given, its names from `names` (the table, interned). */
+export function unpack(packed: Packed, names: readonly string[]): ReadOutcome {
+  return 'reason' in packed ? packed : { names: Array.from(packed.ids, (id) => names[id]), interned: true }
 }
 
 /**
@@ -76,9 +93,10 @@ function startHelper(jobs: readonly ReadJob[]): { shared: Int32Array; finish: ()
       // Every job is claimed now. A helper that never started claimed none and is not waited for.
       const delivered: Array<[number, ReadOutcome]> = []
       if (Atomics.load(shared, STARTED) === 1 && Atomics.wait(shared, DONE, 0, FINISH_WAIT_MS) !== 'timed-out') {
-        const message = receiveMessageOnPort(port1)?.message as Array<[number, Packed]> | undefined
-        for (const [i, packed] of message ?? []) {
-          delivered.push([i, unpack(packed)])
+        const message = receiveMessageOnPort(port1)?.message as { names: string[]; done: Array<[number, Packed]> } | undefined
+        const names = message?.names.map(intern) ?? []
+        for (const [i, packed] of message?.done ?? []) {
+          delivered.push([i, unpack(packed, names)])
         }
       }
       port1.close()
@@ -90,18 +108,20 @@ function startHelper(jobs: readonly ReadJob[]): { shared: Int32Array; finish: ()
 
 /**
  * The helper thread's side of {@link readProjects}, run from the gc bundle in a worker: claims
- * and reads jobs until none is left, then posts every outcome at once. Names cross as one string
- * per project (copying 500,000 strings one by one cost ~80 ms; one joined string ~15 ms).
+ * and reads jobs until none is left, then posts every outcome at once. Names cross as numbers
+ * into one {@link NameTable} (copying 500,000 strings one by one cost ~80 ms; one joined string
+ * ~15 ms, and then every name was interned again on the main thread).
  */
 export function runReadWorker(): void {
   const { jobs, shared, port } = workerData as { jobs: ReadJob[]; shared: Int32Array; port: MessagePort }
   Atomics.store(shared, STARTED, 1)
+  const table = new NameTable()
   const done: Array<[number, Packed]> = []
   try {
     for (let i = Atomics.add(shared, NEXT, 1); i < jobs.length; i = Atomics.add(shared, NEXT, 1)) {
-      done.push([i, pack(readProject(jobs[i]))])
+      done.push([i, table.pack(readProject(jobs[i]))])
     }
   } finally {
-    port.postMessage(done)
+    port.postMessage({ names: table.names, done })
   }
 }

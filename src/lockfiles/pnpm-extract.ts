@@ -25,9 +25,6 @@ export interface PnpmExtract {
   packages: string[] | null
   /** Keys of `snapshots`, `null` when the section is absent. */
   snapshots: string[] | null
-  /** The same keys as sets, when the reader built them anyway (the line scanner does). */
-  packageSet?: ReadonlySet<string>
-  snapshotSet?: ReadonlySet<string>
 }
 
 /**
@@ -57,10 +54,15 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
   }
   // Consistent snapshots name only packages already listed, so their keys need no second look.
   const keys = checkConsistency ? extract.packages ?? [] : [...extract.packages ?? [], ...extract.snapshots ?? []]
+  let last: string | null = null
   for (const key of keys) {
+    // Sorted keys come in runs of one name (`a@1.0.0`, `a@2.0.0`): a key that starts with the
+    // last name and `@` has that name (a name holds no `@` after its first character).
+    if (last !== null && key.startsWith(last) && key.charCodeAt(last.length) === 64 /* @ */) continue
     const name = nameFromKey(key)
     if (name === null) return fail(`malformed package key ${JSON.stringify(key)}`)
     names.add(name)
+    last = name
   }
   if (!importerDirs.includes('.')) importerDirs.unshift('.')
   return { ok: true, names, importerDirs, importerDeps }
@@ -69,10 +71,30 @@ export function namesFromExtract(extract: PnpmExtract, checkConsistency: boolean
 function inconsistency(importers: Map<string, ImporterDep[]>, extract: PnpmExtract): string | null {
   const packages = extract.packages ?? []
   const snapshots = extract.snapshots ?? []
-  const packageSet = extract.packageSet ?? new Set(packages)
-  const snapshotSet = extract.snapshotSet ?? new Set(snapshots)
   // pnpm always writes the root importer (`.: {}` at least); a lost `.:` line moves its sections.
   if (!importers.has('.')) return 'no root importer "."'
+  if (!snapshotsRunThroughPackages(packages, snapshots)) {
+    const problem = unmatchedEntry(packages, snapshots)
+    if (problem !== null) return problem
+  }
+  const hasSnapshot = snapshotLookup(snapshots)
+  for (const [dir, deps] of importers) {
+    for (const dep of deps) {
+      if (dep.version === null) return `importer ${dir} dependency ${dep.name} has no version`
+      if (dep.version.startsWith('link:')) continue
+      const snapshot = aliasTarget(dep.version) === null ? `${dep.name}@${dep.version}` : dep.version
+      if (!hasSnapshot(snapshot)) return `importer ${dir} dependency ${dep.name} points at missing ${snapshot}`
+    }
+  }
+  return null
+}
+
+/**
+ * The first snapshot without a package or package without a snapshot, or null. A snapshot's
+ * package is its key up to the peer suffix (`a@1.0.0(b@2.0.0)` → `a@1.0.0`).
+ */
+function unmatchedEntry(packages: readonly string[], snapshots: readonly string[]): string | null {
+  const packageSet = new Set(packages)
   const withSnapshot = new Set<string>()
   for (const key of snapshots) {
     const paren = key.indexOf('(')
@@ -83,15 +105,52 @@ function inconsistency(importers: Map<string, ImporterDep[]>, extract: PnpmExtra
   for (const key of packages) {
     if (!withSnapshot.has(key)) return `package ${key} has no snapshot`
   }
-  for (const [dir, deps] of importers) {
-    for (const dep of deps) {
-      if (dep.version === null) return `importer ${dir} dependency ${dep.name} has no version`
-      if (dep.version.startsWith('link:')) continue
-      const snapshot = aliasTarget(dep.version) === null ? `${dep.name}@${dep.version}` : dep.version
-      if (!snapshotSet.has(snapshot)) return `importer ${dir} dependency ${dep.name} points at missing ${snapshot}`
-    }
-  }
   return null
+}
+
+/**
+ * True when the snapshots, in order, run through the packages in order, each package's snapshots
+ * together: which is how pnpm writes both sections (sorted), and implies that
+ * {@link unmatchedEntry} finds nothing, with no set and no key cut in two. False says nothing:
+ * the sets decide then.
+ */
+function snapshotsRunThroughPackages(packages: readonly string[], snapshots: readonly string[]): boolean {
+  let j = -1
+  let current = ''
+  for (const key of snapshots) {
+    if (j >= 0 && isSnapshotOf(key, current)) continue
+    if (++j >= packages.length) return false
+    current = packages[j]
+    if (current.includes('(') || !isSnapshotOf(key, current)) return false
+  }
+  return j === packages.length - 1
+}
+
+/** True when `pkg` (a key without `(`) is `key` up to its peer suffix. */
+function isSnapshotOf(key: string, pkg: string): boolean {
+  return key.startsWith(pkg) && (key.length === pkg.length || key.charCodeAt(pkg.length) === 40 /* ( */)
+}
+
+/**
+ * Membership in the snapshot keys: a binary search, exact whenever it finds the key, as it does
+ * in the sorted section pnpm writes (UTF-16 code unit order here); a key it misses is looked up
+ * in a set, built once, so keys in any order get the right answer.
+ */
+function snapshotLookup(snapshots: readonly string[]): (key: string) => boolean {
+  let set: Set<string> | null = null
+  return (key) => {
+    let lo = 0
+    let hi = snapshots.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const at = snapshots[mid]
+      if (at === key) return true
+      if (at < key) lo = mid + 1
+      else hi = mid - 1
+    }
+    set ??= new Set(snapshots)
+    return set.has(key)
+  }
 }
 
 /**

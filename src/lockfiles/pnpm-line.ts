@@ -43,13 +43,27 @@ function isIndicator(code: number): boolean {
  * One regular expression decides them about twice as fast as the general path; every other
  * line goes through it.
  */
-const COMMON_LINE = /^( *)([A-Za-z0-9][A-Za-z0-9._@()/+-]*):(?: ([A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9]|\{[^{}[\]'"]*\}))?$/
+const COMMON = String.raw`( *)([A-Za-z0-9][A-Za-z0-9._@()/+-]*):(?: ([A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9]|\{[^{}[\]'"\n]*\}))?`
+const COMMON_LINE = new RegExp(`^${COMMON}$`)
+/** {@link COMMON_LINE} read in place, at a line start of the whole text, up to its newline. */
+const COMMON_AT = new RegExp(`${COMMON}\n`, 'y')
 
 /** Lexes a line that is not blank. */
 export function lexLine(line: string): YamlLine | null {
   const common = COMMON_LINE.exec(line)
   if (common !== null) return { indent: common[1].length, key: common[2], value: common[3] ?? '', quoted: false, block: false }
   return lexAt(line, 0)
+}
+
+/**
+ * {@link lexLine} of the line of `source` that starts at `start` and ends at the newline at `eol`,
+ * without cutting the common shapes out of the text first.
+ */
+export function lexLineAt(source: string, start: number, eol: number): YamlLine | null {
+  COMMON_AT.lastIndex = start
+  const common = COMMON_AT.exec(source)
+  if (common !== null) return { indent: common[1].length, key: common[2], value: common[3] ?? '', quoted: false, block: false }
+  return lexAt(source.slice(start, eol), 0)
 }
 
 function lexAt(line: string, start: number): YamlLine | null {
@@ -79,7 +93,9 @@ function lexAt(line: string, start: number): YamlLine | null {
     if (after === -1) after = line.endsWith(':') ? line.length - 1 : -1
     if (after === -1) return null
     key = line.slice(i, after)
-    if (key.endsWith(' ') || key.includes(' #')) return null
+    // YAML drops trailing white space from a plain key and ends it at ` #`; a tab anywhere in
+    // a key is left to the YAML parser.
+    if (key.endsWith(' ') || key.includes(' #') || key.includes('\t')) return null
   }
   if (key === null || line[after] !== ':') return null
   if (after + 1 === line.length) return { indent: i, key, value: '', quoted: false, block: false }
@@ -189,21 +205,23 @@ function isBalancedFlow(text: string): boolean {
 }
 
 /**
- * The index of the last line of a block scalar's content, which starts at `from` and runs while
- * lines are blank or indented deeper than `parentIndent`; `null` when a content line is indented
- * less than the first one (invalid YAML).
+ * The offset of the first line after a block scalar's content, which starts at offset `from` of
+ * `source` and runs while lines are blank or indented deeper than `parentIndent`; -1 when a
+ * content line is indented less than the first one (invalid YAML). Lines end with `\n` up to `end`.
  */
-export function endOfBlockScalar(lines: readonly string[], from: number, end: number, parentIndent: number): number | null {
+export function endOfBlockScalar(source: string, from: number, end: number, parentIndent: number): number {
   let contentIndent = -1
-  let n = from
-  for (; n < end; n++) {
-    const line = lines[n]
+  let pos = from
+  while (pos < end) {
+    const eol = source.indexOf('\n', pos)
     let indent = 0
-    while (line.charCodeAt(indent) === SPACE) indent++
-    if (indent === line.length) continue
-    if (indent <= parentIndent) break
-    if (contentIndent === -1) contentIndent = indent
-    else if (indent < contentIndent) return null
+    while (source.charCodeAt(pos + indent) === SPACE) indent++
+    if (pos + indent !== eol) {
+      if (indent <= parentIndent) break
+      if (contentIndent === -1) contentIndent = indent
+      else if (indent < contentIndent) return -1
+    }
+    pos = eol + 1
   }
-  return n - 1
+  return pos
 }

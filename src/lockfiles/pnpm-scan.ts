@@ -1,30 +1,32 @@
 import { IMPORTER_DEP_FIELDS, type ImporterDep, type PnpmExtract } from './pnpm-extract'
-import { endOfBlockScalar, lexLine } from './pnpm-line'
+import { endOfBlockScalar, lexLineAt } from './pnpm-line'
+import { ENTRY, ENTRY_BODY, IMPORTER_DEP } from './pnpm-shapes'
 
 /**
- * The fast path for `pnpm-lock.yaml` v9: a line scanner that collects the keys of the top-level
+ * The fast path for `pnpm-lock.yaml` v9: a scanner that collects the keys of the top-level
  * `importers`, `packages` and `snapshots` maps and each importer's dependencies, about a hundred
- * times faster than a general YAML parser.
+ * times faster than a general YAML parser. It walks the text in place, line start to line start
+ * (docs/design.md, "Reading lockfiles fast"): a whole `packages`/`snapshots` entry or importer
+ * dependency is one match (pnpm-shapes.ts), and every other line goes through the per-line lexer.
  *
  * It only accepts the block style pnpm writes: two-space indentation, one key per line, flow
  * collections closed on their own line, block scalars only in values it skips, no duplicate keys,
  * a quoted `lockfileVersion`, and every `key:` that opens a block followed by that block.
  * Anything else returns `null`, meaning "not understood, ask the YAML parser"; `null` never means
  * the file is bad. Duplicate keys are caught at the levels it reads (top level, entries, importer
- * fields and dependencies), not inside the values it skips.
+ * fields and dependencies), not inside the values it skips; a block is all keys or all sequence
+ * items; a flow collection in a skipped value (`{integrity: …}`, `[x64]`) is checked for balance
+ * and quotes only, not for its inner syntax.
  *
- * @param lines the lines of the whole file, without their `\n`
- * @param start first line of the document
- * @param end line after the document
- * @param source the whole file (`lines` joined with `\n`, no `\r`); with it, the bodies of
- *   `packages`/`snapshots` entries are checked with {@link ENTRY_BODY} a run of lines at a time
+ * @param source the whole file, every line ending with `\n`, no `\r`
+ * @param start offset of the document's first line
+ * @param end offset just past the document's last `\n`
  */
-export function scanPnpmDocument(lines: readonly string[], start: number, end: number, source?: string): PnpmExtract | null {
+export function scanPnpmDocument(source: string, start: number, end: number): PnpmExtract | null {
   const extract: PnpmExtract = { version: null, importers: null, importerNames: [], packages: null, snapshots: null }
   const topKeys = new Set<string>()
   let section: 'importers' | 'packages' | 'snapshots' | null = null
-  let entryKeys: string[] = []
-  let entrySet = new Set<string>()
+  let entries = new EntryKeys([])
   let importer: ImporterDep[] = []
   let importerFields = new Set<string>()
   let depField = false
@@ -33,44 +35,90 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
   // The document root behaves like a key that opened a block at indent -2.
   let prevIndent = -2
   let prevOpens = true
+  // Per indent level (indent / 2), whether the block there is a mapping or a sequence: set by
+  // its first line, and every later line of the block must be of the same kind.
+  const kinds: number[] = []
 
-  // The text offset of line `offsetLine` (kept lazily: only entry bodies need it).
-  let offsetLine = 0
-  let offset = 0
-
-  for (let n = start; n < end; n++) {
-    if (source !== undefined && prevOpens && prevIndent === 2 && section !== null && section !== 'importers') {
-      // The body of a `packages`/`snapshots` entry: lines of the shapes ENTRY_BODY accepts are
-      // exactly what the per-line path below would accept there (same indents, same blocks
-      // opened, nothing read from them, nothing continued on another line). The run ends with a
-      // line that opens no block; whatever follows it goes through the per-line path.
-      while (offsetLine < n) offset += lines[offsetLine++].length + 1
-      ENTRY_BODY.lastIndex = offset
-      const match = ENTRY_BODY.exec(source)
-      if (match !== null) {
-        const stop = offset + match[0].length
-        while (offset < stop) offset += lines[offsetLine++].length + 1
-        if (offset !== stop || offsetLine > end) return null // cannot happen: the run is whole lines
-        const last = lines[offsetLine - 1]
-        let indent = 0
-        while (last.charCodeAt(indent) === 32) indent++
-        prevIndent = indent
+  let pos = start
+  while (pos < end) {
+    if (section === 'packages' || section === 'snapshots') {
+      // Where an entry key may stand (right after the section key, or after an entry or its
+      // body), a whole entry of the shapes ENTRY accepts is what the per-line path would read
+      // the same way, line by line.
+      if (prevOpens ? prevIndent === 0 : prevIndent >= 2) {
+        ENTRY.lastIndex = pos
+        if (ENTRY.test(source) && ENTRY.lastIndex <= end) {
+          // The key is cut out by hand (no match array): it starts after the empty lines and two
+          // spaces and ends at the first `:`, which no key ENTRY accepts contains.
+          let keyStart = pos
+          while (source.charCodeAt(keyStart) === NEWLINE) keyStart++
+          keyStart += 2
+          const keyEnd = source.indexOf(':', keyStart)
+          const key = source.charCodeAt(keyStart) === SINGLE ? source.slice(keyStart + 1, keyEnd - 1) : source.slice(keyStart, keyEnd)
+          if (!entries.add(key)) return null
+          pos = ENTRY.lastIndex
+          kinds[1] = MAPPING
+          // ENTRY saw that the next line that is not empty has indent 0 or 2 (or that there is
+          // none), which passes the indent check after any indent from 2 up: 2 stands for them all.
+          prevIndent = 2
+          prevOpens = false
+          continue
+        }
+      } else if (prevOpens && prevIndent === 2) {
+        // The body of an entry whose key line took the per-line path.
+        ENTRY_BODY.lastIndex = pos
+        if (ENTRY_BODY.test(source) && ENTRY_BODY.lastIndex <= end) {
+          pos = ENTRY_BODY.lastIndex
+          // Lines at indent 4 are keys; ENTRY_BODY saw that no line deeper than 4 follows.
+          kinds[2] = MAPPING
+          prevIndent = lastLineIndent(source, pos)
+          prevOpens = false
+          continue
+        }
+      }
+    }
+    if (section === 'importers' && depField && (prevOpens ? prevIndent === 4 : prevIndent >= 6)) {
+      // Where a dependency of an importer may stand, the three lines pnpm writes for it
+      // (`name:`, `specifier:`, `version:`) in one match, read as the per-line path reads them.
+      IMPORTER_DEP.lastIndex = pos
+      const match = IMPORTER_DEP.exec(source)
+      if (match !== null && IMPORTER_DEP.lastIndex <= end) {
+        const raw = match[1]
+        const name = raw.charCodeAt(0) === SINGLE ? raw.slice(1, -1) : raw
+        if (depNames.has(name)) return null
+        depNames.add(name)
+        dep = { name, version: match[2] }
+        importer.push(dep)
+        kinds[3] = MAPPING
+        kinds[4] = MAPPING
+        prevIndent = 8
         prevOpens = false
-        n = offsetLine - 1
+        pos = IMPORTER_DEP.lastIndex
         continue
       }
     }
-    const text = lines[n]
-    if (isBlank(text)) continue
-    const line = lexLine(text)
+    const eol = source.indexOf('\n', pos)
+    let first = pos
+    while (source.charCodeAt(first) === SPACE) first++
+    if (first === eol) {
+      pos = eol + 1
+      continue
+    }
+    const line = lexLineAt(source, pos, eol)
+    pos = eol + 1
     if (line === null) return null
     const { indent, key, value } = line
     if (prevOpens ? indent !== prevIndent + 2 : indent > prevIndent || indent % 2 !== 0) return null
+    const kind = key === null ? SEQUENCE : MAPPING
+    if (prevOpens) kinds[indent >> 1] = kind
+    else if (kinds[indent >> 1] !== kind) return null
     if (key === null) {
       // Sequences (`transitivePeerDependencies`, `variants`, …) may only sit below the levels read here.
       if (indent === 0 || (section !== null && indent < 4)) return null
       if (section === 'importers' && (indent < 6 || (depField && indent <= 8))) return null
       const inner = line.entry ?? line
+      // `- key: value` starts a mapping at the column of `key`.
+      if (line.entry !== undefined) kinds[inner.indent >> 1] = MAPPING
       prevIndent = inner.indent
       prevOpens = inner.value === ''
       continue
@@ -79,9 +127,8 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
     prevOpens = value === ''
     if (line.block) {
       // Only skipped values may be block scalars; every value read below is checked for `block`.
-      const last = endOfBlockScalar(lines, n + 1, end, indent)
-      if (last === null) return null
-      n = last
+      pos = endOfBlockScalar(source, pos, end, indent)
+      if (pos === -1) return null
     }
 
     if (indent === 0) {
@@ -94,14 +141,8 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
       } else if (key === 'importers' || key === 'packages' || key === 'snapshots') {
         if (value !== '' && value !== '{}') return null
         section = key
-        if (key === 'importers') {
-          extract.importers = new Map()
-        } else {
-          entryKeys = extract[key] = []
-          entrySet = new Set()
-          if (key === 'packages') extract.packageSet = entrySet
-          else extract.snapshotSet = entrySet
-        }
+        if (key === 'importers') extract.importers = new Map()
+        else entries = new EntryKeys(extract[key] = [])
       }
       continue
     }
@@ -117,10 +158,8 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
         extract.importers!.set(key, importer)
         depField = false
         dep = null
-      } else {
-        if (entrySet.has(key)) return null
-        entrySet.add(key)
-        entryKeys.push(key)
+      } else if (!entries.add(key)) {
+        return null
       }
       continue
     }
@@ -150,29 +189,45 @@ export function scanPnpmDocument(lines: readonly string[], start: number, end: n
   return extract
 }
 
-// The pieces of ENTRY_BODY, each a subset of what `lexLine` reads as one whole line with the
-// same meaning: a plain or single-quoted key of name characters (no quote inside); a plain value
-// of name/version characters not ending in `:`, or a one-level flow mapping whose only quotes are
-// whole single-quoted scalars and which has no `#`, brackets or line break inside; a sequence item
-// that is a plain or single-quoted name.
-const KEY = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-9._@()/+-]*')`
-const VALUE = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9]|\{[^{}[\]'"#\n]*(?:'[^'\n]*'[^{}[\]'"#\n]*)*\})`
-const ITEM = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-9._@()/+-]*')`
-const LINE_8 = `        ${KEY}: ${VALUE}\n`
-const LINE_6 = `      (?:${KEY}: ${VALUE}|- ${ITEM})\n|      ${KEY}:\n(?:${LINE_8})+`
-const LINE_4 = `    ${KEY}: ${VALUE}\n|    ${KEY}:\n(?:${LINE_6})+`
-/**
- * A run of whole lines in the body of a `packages`/`snapshots` entry (the lines after an entry
- * key that opens a block), in the block structure pnpm writes: fields at indent 4, each a scalar
- * or a block of scalars/sequence items at 6, or of blocks of scalars at 8. Every block opened has
- * at least one line, and the run ends with a line that opens nothing. Blank lines, block scalars,
- * double quotes, comments, anchors, tags and anything else end the run.
- */
-const ENTRY_BODY = new RegExp(`(?:${LINE_4})+`, 'y')
+const NEWLINE = 10
+const SPACE = 32
+const SINGLE = 39 // '
+const MAPPING = 1
+const SEQUENCE = 2
 
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    if (line.charCodeAt(i) !== 32) return false
+/**
+ * The keys of one `packages`/`snapshots` section, in order, refusing a duplicate. pnpm writes
+ * them sorted, so while each key sorts after the one before no set is needed; the first key out
+ * of order builds one.
+ */
+class EntryKeys {
+  private set: Set<string> | null = null
+  private last = ''
+  private started = false
+
+  constructor(readonly keys: string[]) {}
+
+  /** Adds `key`; false when it is already there. */
+  add(key: string): boolean {
+    if (this.set !== null) {
+      if (this.set.has(key)) return false
+      this.set.add(key)
+    } else if (this.started && key <= this.last) {
+      this.set = new Set(this.keys)
+      if (this.set.has(key)) return false
+      this.set.add(key)
+    }
+    this.started = true
+    this.last = key
+    this.keys.push(key)
+    return true
   }
-  return true
+}
+
+/** The indent of the line that ends just before `pos` (a line start). */
+function lastLineIndent(source: string, pos: number): number {
+  const lineStart = source.lastIndexOf('\n', pos - 2) + 1
+  let indent = 0
+  while (source.charCodeAt(lineStart + indent) === SPACE) indent++
+  return indent
 }

@@ -140,43 +140,68 @@ function versionOf(value: unknown): string | null {
 /**
  * The main document read the fast way: a v9 extract from the line scanner, or the text of a
  * JSON-like (v13) document for the JSONC parser. `null` when the file needs the YAML parser.
- * Every document before the main one must scan too.
+ * Every document before the main one must scan too. The text is never split into lines: the
+ * documents are offset ranges of it.
  */
 function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: string }) & { config: PnpmExtract[] } | { onlyDocument: true } | null {
   if (text.includes('\r')) return null
-  const lines = text.split('\n')
-  lines.pop()
-  const docs = documents(lines)
+  if (!text.startsWith('---') && !isJsonAt(text, 0, text.length)) {
+    // One YAML document, as pnpm writes without config dependencies. No document list is made:
+    // the scanner refuses any `---` or `...` line (it lexes as nothing it reads), so a file that
+    // has one goes to the YAML parser.
+    const extract = scanPnpmDocument(text, 0, text.length)
+    return extract === null ? null : { extract, config: [] }
+  }
+  const docs = documents(text)
   if (docs === null) return null
-  if (docs.length === 1 && lines[0] === '---') return { onlyDocument: true }
+  if (docs.length === 1 && text.startsWith('---\n')) return { onlyDocument: true }
   const config: PnpmExtract[] = []
   for (let i = 0; i < docs.length - 1; i++) {
-    const extract = scanPnpmDocument(lines, docs[i][0], docs[i][1], text)
+    const extract = scanPnpmDocument(text, docs[i][0], docs[i][1])
     if (extract === null) return null
     config.push(extract)
   }
   const [start, end] = docs[docs.length - 1]
-  let first = start
-  while (first < end && lines[first].trim() === '') first++
-  if (first < end && lines[first] === '{') return { json: lines.slice(first, end).join('\n'), config }
-  const extract = scanPnpmDocument(lines, start, end, text)
+  if (isJsonAt(text, start, end)) return { json: text.slice(firstContentLine(text, start, end), end - 1), config }
+  const extract = scanPnpmDocument(text, start, end)
   return extract === null ? null : { extract, config }
 }
 
-/** Line ranges of the documents, split at `---` lines; `null` for other markers or an empty document. */
-function documents(lines: readonly string[]): Array<[number, number]> | null {
-  const docs: Array<[number, number]> = []
-  let start = lines[0] === '---' ? 1 : 0
-  for (let n = start; n < lines.length; n++) {
-    const c = lines[n].charCodeAt(0)
-    if (c !== 45 /* - */ && c !== 46 /* . */) continue
-    if (lines[n].startsWith('...')) return null
-    if (!lines[n].startsWith('---')) continue
-    if (lines[n] !== '---' || n === start) return null
-    docs.push([start, n])
-    start = n + 1
+/** The offset of the first line of `text[start, end)` that is not blank (`end` when none is). */
+function firstContentLine(text: string, start: number, end: number): number {
+  let first = start
+  while (first < end) {
+    const eol = text.indexOf('\n', first)
+    if (text.slice(first, eol).trim() !== '') break
+    first = eol + 1
   }
-  if (start === lines.length) return null
-  docs.push([start, lines.length])
+  return first
+}
+
+/** True when the document `text[start, end)` is JSON-like (v13): its first line that is not blank is `{`. */
+function isJsonAt(text: string, start: number, end: number): boolean {
+  const first = firstContentLine(text, start, end)
+  return first < end && text.startsWith('{\n', first)
+}
+
+/**
+ * Offset ranges of the documents (first line start, end just past the last line's `\n`), split
+ * at `---` lines; `null` for other markers (`...`, `--- x`) or an empty document. `text` ends with `\n`.
+ */
+function documents(text: string): Array<[number, number]> | null {
+  // The markers are searched for by themselves (rare characters skip fast), then checked to start a line.
+  for (let at = text.indexOf('...'); at !== -1; at = text.indexOf('...', at + 1)) {
+    if (at === 0 || text.charCodeAt(at - 1) === 10 /* \n */) return null
+  }
+  const docs: Array<[number, number]> = []
+  let start = text.startsWith('---\n') ? 4 : 0
+  for (let at = text.indexOf('---', start); at !== -1; at = text.indexOf('---', at + 1)) {
+    if (at !== 0 && text.charCodeAt(at - 1) !== 10) continue
+    if (!text.startsWith('---\n', at) || at === start) return null
+    docs.push([start, at])
+    start = at + 4
+  }
+  if (start === text.length) return null
+  docs.push([start, text.length])
   return docs
 }
