@@ -14,11 +14,13 @@ import { loadState } from './state'
  * this version does not understand (docs/design.md, "Record versions").
  */
 export function compactLog(root: string, history: History, since: number): void {
-  if (newerRecords(history) !== undefined) return
+  // A history read without its records has nothing to write back: rotating and retiring the
+  // live log then would lose every record in it.
+  if (newerRecords(history) !== undefined || !history.records) return
   const rotation = rotateLog(root)
   const onDisk = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
-  compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= since, rotation.olderSegments)
-  if (rotation.rotated !== null) retireSegment(root, rotation.rotated, history.readTo.get(accessLogPath(root)) ?? 0)
+  const compacted = compactHistory(root, history, (usage) => onDisk.has(usage.id) || usage.lastAccess >= since, rotation.olderSegments)
+  if (compacted && rotation.rotated !== null) retireSegment(root, rotation.rotated, history.readTo.get(accessLogPath(root)) ?? 0)
 }
 
 /**

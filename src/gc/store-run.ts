@@ -183,8 +183,8 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
       // Records of projects that are gone keep nothing alive; one appended since the run started stays.
       const forget = (record: LogRecord): boolean => record.project !== null && world.projectStatus.get(record.project) === 'gone' &&
         !(Date.parse(record.time) >= start.wallMs)
-      compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= start.wallMs, olderSegments, forget)
-      if (run.rotated !== null) retireSegment(root, run.rotated, state.history.readTo.get(run.rotated) ?? 0)
+      const compacted = compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= start.wallMs, olderSegments, forget)
+      if (compacted && run.rotated !== null) retireSegment(root, run.rotated, state.history.readTo.get(run.rotated) ?? 0)
     } else if (liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES) {
       compactLog(root, state.history, start.wallMs)
     }

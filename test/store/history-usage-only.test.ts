@@ -3,6 +3,7 @@ import path from 'node:path'
 import { encodeRecord, projectRecord, type AccessRecord } from '../../src/runtime/access-log'
 import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 import { compactHistory, readHistory, type History } from '../../src/store/history'
+import { compactLog } from '../../src/gc/compact'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 
 // A run that changes nothing reads the history without its records (docs/design.md, "The warm
@@ -50,5 +51,13 @@ describe('a history read without its records', () => {
     expect(compactHistory(store, readHistory(store, Date.now(), { records: false }), () => true, [])).toBe(false)
     expect(fs.readFileSync(compact, 'utf8')).toBe(line)
     expect(compactHistory(store, readHistory(store), () => true, [])).toBe(true)
+  })
+
+  test('the log compaction does nothing with it: the live log is neither rotated nor retired', () => {
+    const line = encodeRecord({ t: 'access', space: 'pkg-a/k', owner: 'pkg-a', caller: 'pkg-a', project: null, time: new Date().toISOString(), pid: 1 })
+    fs.writeFileSync(accessLogPath(store), line)
+    compactLog(store, readHistory(store, Date.now(), { records: false }), Date.now())
+    expect(fs.readFileSync(accessLogPath(store), 'utf8')).toBe(line)
+    expect(readHistory(store).spaces.has('pkg-a/k')).toBe(true)
   })
 })
