@@ -13,14 +13,18 @@ const projectByStart = new Map<string, string | null>()
  * nearest directory with a lockfile; if there is none, do the same from `cwd`; else `null`
  * (unattributed). Covers pnpm's `node_modules/.pnpm/…`, npm's hoisted and nested layouts,
  * workspaces, global prefixes and npx caches. Cached per start directory. `cwd` defaults to the
- * process's, looked up only when the package's own location finds no project.
+ * process's, looked up only when the package's own location finds no project (none when it was
+ * deleted).
  */
 export function detectProject(packageDir: string | undefined, cwd?: string): string | null {
   if (packageDir !== undefined) {
     const found = nearestProject(installRoot(realpathOrSelf(packageDir)))
     if (found !== null) return found
   }
-  return nearestProject(cwd ?? process.cwd())
+  let start = cwd
+  // A deleted cwd gives no project: the use is still recorded, unattributed.
+  if (start === undefined) try { start = process.cwd() } catch { return null }
+  return nearestProject(start)
 }
 
 function installRoot(dir: string): string {

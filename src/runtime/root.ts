@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import path from 'node:path'
 import { nodeOs } from './node-os'
+import { notWritable } from './store-root'
 
 /**
  * What the store root depends on; passed explicitly so tests can fake platforms and homes.
@@ -53,7 +54,19 @@ export function currentRoot(): string {
   if (override !== cachedFor) {
     // The cwd and the home directory are system calls (and node:os a module to load): getters,
     // so only a root that depends on them looks them up (docs/design.md, "The first call").
-    cachedRoot = resolveRoot({ env: process.env, platform: process.platform, get cwd() { return process.cwd() }, get homedir() { return nodeOs().homedir() } })
+    cachedRoot = resolveRoot({
+      env: process.env,
+      platform: process.platform,
+      get cwd() {
+        // A relative override in a deleted cwd: a ScratchError, not the raw errno of uv_cwd.
+        try {
+          return process.cwd()
+        } catch (err) {
+          throw notWritable(`SCRATCHSPACE_DIR ${override ?? ''}: the current directory is gone`, err, 'resolve the relative')
+        }
+      },
+      get homedir() { return nodeOs().homedir() },
+    })
     cachedFor = override
   }
   return cachedRoot

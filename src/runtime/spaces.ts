@@ -72,7 +72,7 @@ export function noteAccess(space: SpaceLocation, caller: OwnerInfo | null, exist
     // Any system error: the record is best effort (EBUSY is Windows' answer for a log another
     // process holds open exclusively, EIO a failing disk), and the space itself may still work.
     if (!isErrno(err)) throw err
-    warnOnce('access-log', `cannot record the use of ${space.path} in the access log (${err.code}); ` +
+    warnOnce('access-log', `cannot record the use of ${space.path} (${err.code}): ` +
       'the space works, but gc cannot see this use. Set SCRATCHSPACE_DIR to a writable store, or SCRATCHSPACE_TRACK_ACCESS=0.')
   }
   return tracked

@@ -92,7 +92,7 @@ export function storeMark(root: string): StoreMark {
 function notAStore(root: string): ScratchError {
   return new ScratchError('ERR_SCRATCH_NOT_A_STORE',
     `${root} is not a scratch store: it is not an empty directory, and has no ${BOOKKEEPING_DIR}/ directory nor a ${CACHEDIR_TAG} of pnpm-plugin-scratch; nothing was touched`, {
-      hint: 'SCRATCHSPACE_DIR probably points at the wrong directory (such as ~/.cache or /tmp). Point it at a directory of its own, for example ~/.cache/scratchspace, or unset it.',
+      hint: 'SCRATCHSPACE_DIR probably points at the wrong directory (such as ~/.cache or /tmp). Point it at one of its own, such as ~/.cache/scratchspace, or unset it.',
     })
 }
 

@@ -35,8 +35,8 @@ export function prepareStoreRoot(root: string): boolean {
     if (mark === 'missing') makeDirs(root)
     if (mark === 'foreign') {
       prepared.set(root, false)
-      warnOnce(`foreign:${root}`, `${root} is not a scratch store (it holds other files and no ${BOOKKEEPING_DIR}/ directory); ` +
-        'spaces created there are not tracked and gc will refuse it. Point SCRATCHSPACE_DIR at a directory of its own.')
+      warnOnce(`foreign:${root}`, `${root} is not a scratch store (other files, no ${BOOKKEEPING_DIR}/): ` +
+        'spaces made there are untracked and gc refuses it. Point SCRATCHSPACE_DIR at a directory of its own.')
       return false
     }
     try {
