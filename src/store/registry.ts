@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { bookkeepingDir } from '../runtime/layout'
-import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
+import { readJsonFile, sealText, writeFileAtomic, type JsonRead } from './atomic'
+import { entryLine, layoutBody, readLayout, type EntryLine } from './registry-lines'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -25,14 +26,18 @@ export interface Registry { version: 1; projects: Record<string, ProjectEntry> }
  * gap is a small positive integer. Projects share most of their names: at 1,000 projects of
  * 1,000 packages this is 2.4 MB instead of 16 MB of repeated strings, and parses 5× faster.
  * The table is sorted when written anew; a save that can reuse the last one keeps it (new names
- * force a new table, and so does a quarter of it going unused). Format 1 (names spelled out per
- * project) is still read.
+ * force a new table, and so does a quarter of it going unused). Written one project per line
+ * (registry-lines.ts), so that it can be read and rewritten without parsing or re-encoding what
+ * did not change. Format 1 (names spelled out per project) is still read.
  */
 interface StoredRegistry {
   version: 2
   names: string[]
   projects: Record<string, Omit<ProjectEntry, 'names'> & { names: number[] }>
 }
+
+/** What a file gives before decoding: its parsed value, or (this version's layout) its table and lines. */
+type Parsed = { version: 1 | 2; names?: unknown; projects: Record<string, unknown> } | { version: 2; layout: { table: string[]; entries: EntryLine[] } }
 
 /** The file versions this code reads: 1 (names per project) and 2 (the names table), which it writes. */
 const REGISTRY_VERSIONS = [1, 2]
@@ -46,19 +51,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 // Format 2 is always written sealed (see sealedJson); one without its checksum was damaged.
-function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; projects: Record<string, unknown> } {
+function isStored(value: unknown): value is Parsed {
   return isObject(value) && (value.version === 1 || (value.version === 2 && typeof value.checksum === 'string')) && isObject(value.projects)
 }
 
 /** A names table as loaded or written, with each name's id. */
 interface Table { names: string[]; ids: Map<string, number> }
 
-// The gaps each names array was decoded from, and in which table, so that saving a registry
-// whose entries mostly came unchanged from the file (the install hook changes one project) only
-// encodes the changed ones. Decoded names arrays are frozen, so they cannot drift from their gaps.
-// The last table is kept per registry file: a process can load and save several stores (tests,
-// `withScratchDirectory`), and one store's table must never be written into another's file.
-const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
+// The ids each names array was decoded from, and in which table, so that saving a registry whose
+// entries mostly came unchanged from the file (the install hook changes one project) only
+// encodes the changed ones; an entry read from its own line (frozen, so it cannot drift from it)
+// is written back as that line. The last table is kept per registry file: a process can load and
+// save several stores (tests, `withScratchDirectory`), and one store's table must never be
+// written into another's file.
+const storedIds = new WeakMap<readonly string[], { table: Table; ids: ArrayLike<number> }>()
+const storedLines = new WeakMap<ProjectEntry, { dir: string; table: Table; line: string }>()
 const lastTables = new Map<string, Table>()
 
 function tableOf(names: string[]): Table {
@@ -67,15 +74,37 @@ function tableOf(names: string[]): Table {
   return { names, ids }
 }
 
-/** The registry a parsed file holds, or null when its content is not a registry of either format. */
-function decode(file: string, value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** The registry a file holds, or null when its content is not a registry of either format. */
+function decode(file: string, value: Parsed): Registry | null {
+  const projects: Record<string, ProjectEntry> = {}
+  if ('layout' in value) {
+    const loaded = tableOf(value.layout.table)
+    for (const { dir, ids, rest, line } of value.layout.entries) {
+      if (!Array.isArray(rest.lockfiles)) return null
+      const names = new Array<string>(ids.length)
+      for (let i = 0; i < ids.length; i++) names[i] = loaded.names[ids[i]]
+      storedIds.set(Object.freeze(names), { table: loaded, ids })
+      const entry = deepFreeze({ names, ...rest } as unknown as ProjectEntry)
+      storedLines.set(entry, { dir, table: loaded, line })
+      projects[dir] = entry
+    }
+    lastTables.set(file, loaded)
+    return { version: 1, projects }
+  }
   let table: string[] | undefined
   if (value.version === 2) {
     if (!Array.isArray(value.names) || !value.names.every((name) => typeof name === 'string')) return null
     table = value.names as string[]
   }
-  const projects: Record<string, ProjectEntry> = {}
-  const decoded: Array<[string[], number[]]> = []
+  const decoded: Array<[string[], Int32Array]> = []
   for (const [dir, entry] of Object.entries(value.projects)) {
     if (!isObject(entry) || !Array.isArray(entry.names) || !Array.isArray(entry.lockfiles)) return null
     let names: string[]
@@ -84,22 +113,34 @@ function decode(file: string, value: { version: 1 | 2; names?: unknown; projects
       names = entry.names as string[]
     } else {
       names = new Array<string>(entry.names.length)
+      const ids = new Int32Array(names.length)
       let id = -1
       for (let i = 0; i < names.length; i++) {
         const gap: unknown = entry.names[i]
         if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= table.length) return null
         names[i] = table[id]
+        ids[i] = id
       }
-      decoded.push([names, entry.names as number[]])
+      decoded.push([names, ids])
     }
     projects[dir] = { ...(entry as unknown as ProjectEntry), names }
   }
   if (table !== undefined) {
     const loaded = tableOf(table)
-    for (const [names, gaps] of decoded) storedGaps.set(Object.freeze(names), { table: loaded, gaps })
+    for (const [names, ids] of decoded) storedIds.set(Object.freeze(names), { table: loaded, ids })
     lastTables.set(file, loaded)
   }
   return { version: 1, projects }
+}
+
+/** Increasing ids as gaps: each minus the previous one, from -1. */
+function gapsOfIds(ids: ArrayLike<number>): number[] {
+  const gaps = new Array<number>(ids.length)
+  for (let i = 0, last = -1; i < ids.length; i++) {
+    gaps[i] = ids[i] - last
+    last = ids[i]
+  }
+  return gaps
 }
 
 /** `names` as gaps between their increasing ids in `table` (a name listed twice is stored once). */
@@ -125,9 +166,9 @@ function chooseTable(file: string, registry: Registry): Table {
     const used = new Uint8Array(last.names.length)
     let fits = true
     for (const entry of Object.values(registry.projects)) {
-      const stored = storedGaps.get(entry.names)
+      const stored = storedIds.get(entry.names)
       if (stored?.table === last) {
-        for (let i = 0, id = -1; i < stored.gaps.length; i++) used[id += stored.gaps[i]] = 1
+        for (let i = 0; i < stored.ids.length; i++) used[stored.ids[i]] = 1
         continue
       }
       for (const name of entry.names) {
@@ -144,15 +185,22 @@ function chooseTable(file: string, registry: Registry): Table {
   return tableOf([...all].sort())
 }
 
-function encode(file: string, registry: Registry): StoredRegistry {
+/** The file's body (before its seal), in the layout of registry-lines.ts. */
+function encode(file: string, registry: Registry): string {
   const table = chooseTable(file, registry)
-  const projects: StoredRegistry['projects'] = {}
+  const lines: string[] = []
   for (const [dir, entry] of Object.entries(registry.projects)) {
-    const stored = storedGaps.get(entry.names)
-    projects[dir] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
+    const read = storedLines.get(entry)
+    if (read !== undefined && read.table === table && read.dir === dir) {
+      lines.push(read.line)
+      continue
+    }
+    const stored = storedIds.get(entry.names)
+    const encoded: StoredRegistry['projects'][string] = { ...entry, names: stored?.table === table ? gapsOfIds(stored.ids) : gapsOf(entry.names, table) }
+    lines.push(entryLine(dir, encoded))
   }
   lastTables.set(file, table)
-  return { version: 2, names: table.names, projects }
+  return layoutBody(JSON.stringify(table.names), lines)
 }
 
 /**
@@ -161,7 +209,10 @@ function encode(file: string, registry: Registry): StoredRegistry {
  */
 export function loadRegistry(root: string): JsonRead<Registry> {
   const file = registryPath(root)
-  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS)
+  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS, (text, sealAt) => {
+    const layout = readLayout(text, sealAt)
+    return layout === null ? null : { version: 2 as const, layout }
+  })
   if (read.state !== 'ok') return read
   const registry = decode(file, read.value)
   return registry === null ? { state: 'damaged', reason: `${file}: unexpected content` } : { state: 'ok', value: registry }
@@ -174,5 +225,26 @@ export function emptyRegistry(): Registry {
 /** Writes the registry atomically (format 2). */
 export function saveRegistry(root: string, registry: Registry): void {
   const file = registryPath(root)
-  writeFileAtomic(file, sealedJson(encode(file, registry)))
+  writeFileAtomic(file, sealText(encode(file, registry)))
+}
+
+/**
+ * Whether saving `next` would tell the next run anything `loaded` (as read this run) does not:
+ * another set of projects, or a project with other names or source, or other lockfile stamps —
+ * except where `next` has none (names given by an install hook, to be read again from disk),
+ * since the stamps `loaded` keeps belong to the names it keeps. Only `checkedAt` is left out.
+ * The install-time sweep then skips rewriting the file (docs/design.md, "The install-time sweep").
+ */
+export function registryChanged(loaded: Registry, next: Registry): boolean {
+  const dirs = Object.keys(next.projects)
+  if (dirs.length !== Object.keys(loaded.projects).length) return true
+  for (const dir of dirs) {
+    const was = loaded.projects[dir]
+    const is = next.projects[dir]
+    if (was === is) continue
+    if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || was.source !== is.source) return true
+    if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
+    if (is.lockfiles.length > 0 && JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles)) return true
+  }
+  return false
 }
