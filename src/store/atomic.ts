@@ -90,13 +90,12 @@ export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { s
  * object with a `version` member that is not one of `versions`), because the gc treats them differently: a damaged
  * file is rebuilt and the run deletes nothing; a newer one is never rewritten, and the run deletes
  * nothing either. A file without `version` is for `isValid` to accept (an older writer's) or not
- * (damaged); see docs/design.md, "State versions". `readSealed` may read a sealed, intact file
- * in its writer's own layout without parsing it whole; it must return what `isValid` would accept
- * from the whole parse (in the caller's own form), or null to have it parsed whole.
+ * (damaged); see docs/design.md, "State versions". `onText` is shown the text of a file read
+ * ok, with where its seal starts (null: not sealed), for a writer that reuses parts of it.
  */
 export function readJsonFile<T>(
   file: string, isValid: (value: unknown) => value is T, versions: readonly number[],
-  readSealed?: (text: string, sealAt: number) => T | null,
+  onText?: (value: T, text: string, sealAt: number | null) => void,
 ): JsonRead<T> {
   let text: string
   try {
@@ -117,9 +116,6 @@ export function readJsonFile<T>(
   }
   const sealAt = sealMatches(text)
   if (sealAt === -1) return { state: 'damaged', reason: `${file}: checksum mismatch` }
-  // An intact file its writer laid out for a faster reading; it returns null for anything else.
-  const fast = sealAt === null ? null : readSealed?.(text, sealAt) ?? null
-  if (fast !== null) return { state: 'ok', value: fast }
   try {
     const value: unknown = JSON.parse(text)
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -128,7 +124,9 @@ export function readJsonFile<T>(
         return { state: 'newer', reason: `${file} has version ${JSON.stringify(version)}, which this version of pnpm-plugin-scratch does not know (it reads ${versions.join(', ')}): a newer version wrote it` }
       }
     }
-    return isValid(value) ? { state: 'ok', value } : { state: 'damaged', reason: `${file}: unexpected content` }
+    if (!isValid(value)) return { state: 'damaged', reason: `${file}: unexpected content` }
+    onText?.(value, text, sealAt)
+    return { state: 'ok', value }
   } catch {
     return { state: 'damaged', reason: `${file}: not valid JSON` }
   }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { bookkeepingDir } from '../runtime/layout'
 import { readJsonFile, sealText, writeFileAtomic, type JsonRead } from './atomic'
-import { entryLine, layoutBody, readLayout, type EntryLine } from './registry-lines'
+import { entryLine, layoutBody, linesOf } from './registry-lines'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -36,8 +36,7 @@ interface StoredRegistry {
   projects: Record<string, Omit<ProjectEntry, 'names'> & { names: number[] }>
 }
 
-/** What a file gives before decoding: its parsed value, or (this version's layout) its table and lines. */
-type Parsed = { version: 1 | 2; names?: unknown; projects: Record<string, unknown> } | { version: 2; layout: { table: string[]; entries: EntryLine[] } }
+type Parsed = { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }
 
 /** The file versions this code reads: 1 (names per project) and 2 (the names table), which it writes. */
 const REGISTRY_VERSIONS = [1, 2]
@@ -58,13 +57,13 @@ function isStored(value: unknown): value is Parsed {
 /** A names table as loaded or written, with each name's id. */
 interface Table { names: string[]; ids: Map<string, number> }
 
-// The ids each names array was decoded from, and in which table, so that saving a registry whose
-// entries mostly came unchanged from the file (the install hook changes one project) only
-// encodes the changed ones; an entry read from its own line (frozen, so it cannot drift from it)
-// is written back as that line. The last table is kept per registry file: a process can load and
-// save several stores (tests, `withScratchDirectory`), and one store's table must never be
-// written into another's file.
-const storedIds = new WeakMap<readonly string[], { table: Table; ids: ArrayLike<number> }>()
+// The gaps each names array was decoded from, and in which table, so that saving a registry
+// whose entries mostly came unchanged from the file (the install hook changes one project) only
+// encodes the changed ones; an entry whose line could be told apart (registry-lines.ts), frozen
+// so that it cannot drift from it, is written back as that line. Decoded names arrays are frozen
+// too. The last table is kept per registry file: a process can load and save several stores
+// (tests, `withScratchDirectory`), and one store's table must never be written into another's.
+const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
 const storedLines = new WeakMap<ProjectEntry, { dir: string; table: Table; line: string }>()
 const lastTables = new Map<string, Table>()
 
@@ -82,29 +81,15 @@ function deepFreeze<V>(value: V): V {
   return value
 }
 
-/** The registry a file holds, or null when its content is not a registry of either format. */
-function decode(file: string, value: Parsed): Registry | null {
-  const projects: Record<string, ProjectEntry> = {}
-  if ('layout' in value) {
-    const loaded = tableOf(value.layout.table)
-    for (const { dir, ids, rest, line } of value.layout.entries) {
-      if (!Array.isArray(rest.lockfiles)) return null
-      const names = new Array<string>(ids.length)
-      for (let i = 0; i < ids.length; i++) names[i] = loaded.names[ids[i]]
-      storedIds.set(Object.freeze(names), { table: loaded, ids })
-      const entry = deepFreeze({ names, ...rest } as unknown as ProjectEntry)
-      storedLines.set(entry, { dir, table: loaded, line })
-      projects[dir] = entry
-    }
-    lastTables.set(file, loaded)
-    return { version: 1, projects }
-  }
+/** The registry a file holds, or null when its content is not a registry of either format; `lines`: each project's line. */
+function decode(file: string, value: Parsed, lines: string[] | null): Registry | null {
   let table: string[] | undefined
   if (value.version === 2) {
     if (!Array.isArray(value.names) || !value.names.every((name) => typeof name === 'string')) return null
     table = value.names as string[]
   }
-  const decoded: Array<[string[], Int32Array]> = []
+  const projects: Record<string, ProjectEntry> = {}
+  const decoded: Array<[string, ProjectEntry, number[]]> = []
   for (const [dir, entry] of Object.entries(value.projects)) {
     if (!isObject(entry) || !Array.isArray(entry.names) || !Array.isArray(entry.lockfiles)) return null
     let names: string[]
@@ -113,34 +98,25 @@ function decode(file: string, value: Parsed): Registry | null {
       names = entry.names as string[]
     } else {
       names = new Array<string>(entry.names.length)
-      const ids = new Int32Array(names.length)
       let id = -1
       for (let i = 0; i < names.length; i++) {
         const gap: unknown = entry.names[i]
         if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= table.length) return null
         names[i] = table[id]
-        ids[i] = id
       }
-      decoded.push([names, ids])
     }
     projects[dir] = { ...(entry as unknown as ProjectEntry), names }
+    if (table !== undefined) decoded.push([dir, projects[dir], entry.names as number[]])
   }
   if (table !== undefined) {
     const loaded = tableOf(table)
-    for (const [names, ids] of decoded) storedIds.set(Object.freeze(names), { table: loaded, ids })
+    for (const [i, [dir, entry, gaps]] of decoded.entries()) {
+      storedGaps.set(Object.freeze(entry.names), { table: loaded, gaps })
+      if (lines !== null) storedLines.set(deepFreeze(entry), { dir, table: loaded, line: lines[i] })
+    }
     lastTables.set(file, loaded)
   }
   return { version: 1, projects }
-}
-
-/** Increasing ids as gaps: each minus the previous one, from -1. */
-function gapsOfIds(ids: ArrayLike<number>): number[] {
-  const gaps = new Array<number>(ids.length)
-  for (let i = 0, last = -1; i < ids.length; i++) {
-    gaps[i] = ids[i] - last
-    last = ids[i]
-  }
-  return gaps
 }
 
 /** `names` as gaps between their increasing ids in `table` (a name listed twice is stored once). */
@@ -166,9 +142,9 @@ function chooseTable(file: string, registry: Registry): Table {
     const used = new Uint8Array(last.names.length)
     let fits = true
     for (const entry of Object.values(registry.projects)) {
-      const stored = storedIds.get(entry.names)
+      const stored = storedGaps.get(entry.names)
       if (stored?.table === last) {
-        for (let i = 0; i < stored.ids.length; i++) used[stored.ids[i]] = 1
+        for (let i = 0, id = -1; i < stored.gaps.length; i++) used[id += stored.gaps[i]] = 1
         continue
       }
       for (const name of entry.names) {
@@ -195,8 +171,8 @@ function encode(file: string, registry: Registry): string {
       lines.push(read.line)
       continue
     }
-    const stored = storedIds.get(entry.names)
-    const encoded: StoredRegistry['projects'][string] = { ...entry, names: stored?.table === table ? gapsOfIds(stored.ids) : gapsOf(entry.names, table) }
+    const stored = storedGaps.get(entry.names)
+    const encoded: StoredRegistry['projects'][string] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
     lines.push(entryLine(dir, encoded))
   }
   lastTables.set(file, table)
@@ -209,12 +185,12 @@ function encode(file: string, registry: Registry): string {
  */
 export function loadRegistry(root: string): JsonRead<Registry> {
   const file = registryPath(root)
-  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS, (text, sealAt) => {
-    const layout = readLayout(text, sealAt)
-    return layout === null ? null : { version: 2 as const, layout }
+  let lines: string[] | null = null
+  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS, (value, text, sealAt) => {
+    if (value.version === 2 && sealAt !== null) lines = linesOf(text, sealAt, Object.keys(value.projects))
   })
   if (read.state !== 'ok') return read
-  const registry = decode(file, read.value)
+  const registry = decode(file, read.value, lines)
   return registry === null ? { state: 'damaged', reason: `${file}: unexpected content` } : { state: 'ok', value: registry }
 }
 
