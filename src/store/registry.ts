@@ -27,8 +27,8 @@ export interface Registry { version: 1; projects: Record<string, ProjectEntry> }
  * 1,000 packages this is 2.4 MB instead of 16 MB of repeated strings, and parses 5× faster.
  * The table is sorted when written anew; a save that can reuse the last one keeps it (new names
  * force a new table, and so does a quarter of it going unused). Written one project per line
- * (registry-lines.ts), so that it can be read and rewritten without parsing or re-encoding what
- * did not change. Format 1 (names spelled out per project) is still read.
+ * (registry-lines.ts), so that a save can write what did not change back as it was read.
+ * Format 1 (names spelled out per project) is still read.
  */
 interface StoredRegistry {
   version: 2
