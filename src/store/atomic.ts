@@ -62,19 +62,15 @@ const MAX_STATE_BYTES = 128 * 1024 * 1024
  * stays plain JSON, and damage that leaves valid JSON (a changed byte) no longer reads as data.
  */
 export function sealedJson(value: object): string {
-  return sealText(JSON.stringify(value))
-}
-
-/** `body`, the JSON text of an object, with its seal (see {@link sealedJson}); for text laid out by its writer. */
-export function sealText(body: string): string {
+  const body = JSON.stringify(value)
   return `${body.slice(0, -1)}${SEAL}${checksum(body)}"}`
 }
 
-/** Where the checksum member of `text` starts when it matches the rest, -1 when it does not match, null without one. */
-function sealMatches(text: string): number | null {
+/** True when `text` ends with a checksum member that matches the rest, false when it does not, null without one. */
+function sealMatches(text: string): boolean | null {
   const at = text.lastIndexOf(SEAL)
   if (at === -1 || !/^,"checksum":"[0-9a-f]{8}"\}\s*$/.test(text.slice(at))) return null
-  return checksum(`${text.slice(0, at)}}`) === text.slice(at + SEAL.length, at + SEAL.length + 8) ? at : -1
+  return checksum(`${text.slice(0, at)}}`) === text.slice(at + SEAL.length, at + SEAL.length + 8)
 }
 
 /**
@@ -90,13 +86,9 @@ export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { s
  * object with a `version` member that is not one of `versions`), because the gc treats them differently: a damaged
  * file is rebuilt and the run deletes nothing; a newer one is never rewritten, and the run deletes
  * nothing either. A file without `version` is for `isValid` to accept (an older writer's) or not
- * (damaged); see docs/design.md, "State versions". `onText` is shown the text of a file read
- * ok, with where its seal starts (null: not sealed), for a writer that reuses parts of it.
+ * (damaged); see docs/design.md, "State versions".
  */
-export function readJsonFile<T>(
-  file: string, isValid: (value: unknown) => value is T, versions: readonly number[],
-  onText?: (value: T, text: string, sealAt: number | null) => void,
-): JsonRead<T> {
+export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T, versions: readonly number[]): JsonRead<T> {
   let text: string
   try {
     // Never blocks on a FIFO planted in its place, never reads without bound (see docs/design.md, "Store format").
@@ -114,8 +106,7 @@ export function readJsonFile<T>(
     if (isErrno(err)) return { state: 'damaged', reason: `${file}: ${err.code}` }
     throw err
   }
-  const sealAt = sealMatches(text)
-  if (sealAt === -1) return { state: 'damaged', reason: `${file}: checksum mismatch` }
+  if (sealMatches(text) === false) return { state: 'damaged', reason: `${file}: checksum mismatch` }
   try {
     const value: unknown = JSON.parse(text)
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -124,9 +115,7 @@ export function readJsonFile<T>(
         return { state: 'newer', reason: `${file} has version ${JSON.stringify(version)}, which this version of pnpm-plugin-scratch does not know (it reads ${versions.join(', ')}): a newer version wrote it` }
       }
     }
-    if (!isValid(value)) return { state: 'damaged', reason: `${file}: unexpected content` }
-    onText?.(value, text, sealAt)
-    return { state: 'ok', value }
+    return isValid(value) ? { state: 'ok', value } : { state: 'damaged', reason: `${file}: unexpected content` }
   } catch {
     return { state: 'damaged', reason: `${file}: not valid JSON` }
   }

@@ -1,7 +1,6 @@
 import path from 'node:path'
 import { bookkeepingDir } from '../runtime/layout'
-import { readJsonFile, sealText, writeFileAtomic, type JsonRead } from './atomic'
-import { entryLine, layoutBody, linesOf } from './registry-lines'
+import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -26,17 +25,14 @@ export interface Registry { version: 1; projects: Record<string, ProjectEntry> }
  * gap is a small positive integer. Projects share most of their names: at 1,000 projects of
  * 1,000 packages this is 2.4 MB instead of 16 MB of repeated strings, and parses 5× faster.
  * The table is sorted when written anew; a save that can reuse the last one keeps it (new names
- * force a new table, and so does a quarter of it going unused). Written one project per line
- * (registry-lines.ts), so that a save can write what did not change back as it was read.
- * Format 1 (names spelled out per project) is still read.
+ * force a new table, and so does a quarter of it going unused). Format 1 (names spelled out per
+ * project) is still read.
  */
 interface StoredRegistry {
   version: 2
   names: string[]
   projects: Record<string, Omit<ProjectEntry, 'names'> & { names: number[] }>
 }
-
-type Parsed = { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }
 
 /** The file versions this code reads: 1 (names per project) and 2 (the names table), which it writes. */
 const REGISTRY_VERSIONS = [1, 2]
@@ -50,7 +46,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 // Format 2 is always written sealed (see sealedJson); one without its checksum was damaged.
-function isStored(value: unknown): value is Parsed {
+function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; projects: Record<string, unknown> } {
   return isObject(value) && (value.version === 1 || (value.version === 2 && typeof value.checksum === 'string')) && isObject(value.projects)
 }
 
@@ -59,12 +55,10 @@ interface Table { names: string[]; ids: Map<string, number> }
 
 // The gaps each names array was decoded from, and in which table, so that saving a registry
 // whose entries mostly came unchanged from the file (the install hook changes one project) only
-// encodes the changed ones; an entry whose line could be told apart (registry-lines.ts), frozen
-// so that it cannot drift from it, is written back as that line. Decoded names arrays are frozen
-// too. The last table is kept per registry file: a process can load and save several stores
-// (tests, `withScratchDirectory`), and one store's table must never be written into another's.
+// encodes the changed ones. Decoded names arrays are frozen, so they cannot drift from their gaps.
+// The last table is kept per registry file: a process can load and save several stores (tests,
+// `withScratchDirectory`), and one store's table must never be written into another's file.
 const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
-const storedLines = new WeakMap<ProjectEntry, { dir: string; table: Table; line: string }>()
 const lastTables = new Map<string, Table>()
 
 function tableOf(names: string[]): Table {
@@ -73,23 +67,15 @@ function tableOf(names: string[]): Table {
   return { names, ids }
 }
 
-function deepFreeze<V>(value: V): V {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner)
-    Object.freeze(value)
-  }
-  return value
-}
-
-/** The registry a file holds, or null when its content is not a registry of either format; `lines`: each project's line. */
-function decode(file: string, value: Parsed, lines: string[] | null): Registry | null {
+/** The registry a parsed file holds, or null when its content is not a registry of either format. */
+function decode(file: string, value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
   let table: string[] | undefined
   if (value.version === 2) {
     if (!Array.isArray(value.names) || !value.names.every((name) => typeof name === 'string')) return null
     table = value.names as string[]
   }
   const projects: Record<string, ProjectEntry> = {}
-  const decoded: Array<[string, ProjectEntry, number[]]> = []
+  const decoded: Array<[string[], number[]]> = []
   for (const [dir, entry] of Object.entries(value.projects)) {
     if (!isObject(entry) || !Array.isArray(entry.names) || !Array.isArray(entry.lockfiles)) return null
     let names: string[]
@@ -104,16 +90,13 @@ function decode(file: string, value: Parsed, lines: string[] | null): Registry |
         if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= table.length) return null
         names[i] = table[id]
       }
+      decoded.push([names, entry.names as number[]])
     }
     projects[dir] = { ...(entry as unknown as ProjectEntry), names }
-    if (table !== undefined) decoded.push([dir, projects[dir], entry.names as number[]])
   }
   if (table !== undefined) {
     const loaded = tableOf(table)
-    for (const [i, [dir, entry, gaps]] of decoded.entries()) {
-      storedGaps.set(Object.freeze(entry.names), { table: loaded, gaps })
-      if (lines !== null) storedLines.set(deepFreeze(entry), { dir, table: loaded, line: lines[i] })
-    }
+    for (const [names, gaps] of decoded) storedGaps.set(Object.freeze(names), { table: loaded, gaps })
     lastTables.set(file, loaded)
   }
   return { version: 1, projects }
@@ -161,22 +144,15 @@ function chooseTable(file: string, registry: Registry): Table {
   return tableOf([...all].sort())
 }
 
-/** The file's body (before its seal), in the layout of registry-lines.ts. */
-function encode(file: string, registry: Registry): string {
+function encode(file: string, registry: Registry): StoredRegistry {
   const table = chooseTable(file, registry)
-  const lines: string[] = []
+  const projects: StoredRegistry['projects'] = {}
   for (const [dir, entry] of Object.entries(registry.projects)) {
-    const read = storedLines.get(entry)
-    if (read !== undefined && read.table === table && read.dir === dir) {
-      lines.push(read.line)
-      continue
-    }
     const stored = storedGaps.get(entry.names)
-    const encoded: StoredRegistry['projects'][string] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
-    lines.push(entryLine(dir, encoded))
+    projects[dir] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
   }
   lastTables.set(file, table)
-  return layoutBody(JSON.stringify(table.names), lines)
+  return { version: 2, names: table.names, projects }
 }
 
 /**
@@ -185,12 +161,9 @@ function encode(file: string, registry: Registry): string {
  */
 export function loadRegistry(root: string): JsonRead<Registry> {
   const file = registryPath(root)
-  let lines: string[] | null = null
-  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS, (value, text, sealAt) => {
-    if (value.version === 2 && sealAt !== null) lines = linesOf(text, sealAt, Object.keys(value.projects))
-  })
+  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS)
   if (read.state !== 'ok') return read
-  const registry = decode(file, read.value, lines)
+  const registry = decode(file, read.value)
   return registry === null ? { state: 'damaged', reason: `${file}: unexpected content` } : { state: 'ok', value: registry }
 }
 
@@ -201,7 +174,7 @@ export function emptyRegistry(): Registry {
 /** Writes the registry atomically (format 2). */
 export function saveRegistry(root: string, registry: Registry): void {
   const file = registryPath(root)
-  writeFileAtomic(file, sealText(encode(file, registry)))
+  writeFileAtomic(file, sealedJson(encode(file, registry)))
 }
 
 /**
