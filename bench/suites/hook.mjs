@@ -93,7 +93,7 @@ export async function hookSuite({ dist, work, world, seed, quick, log, info }) {
   log(`  hook, ${count} projects: ${formatValue(hook.median, 'ms')} (load ${formatValue(load.median, 'ms')})`)
   const bigTemplate = await hookTemplate({ dist, work, world, seed, count: bigCount, log })
   const big = await timeHook({ dist, template: bigTemplate, reps, work })
-  fs.rmSync(bigTemplate.root, { recursive: true, force: true })
+  // The template stays for profiling with --keep (the work dir goes otherwise).
   log(`  hook, ${bigCount} projects: ${formatValue(big.hook.median, 'ms')}`)
   const requireMs = load.samples
 

@@ -127,10 +127,12 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     if (sweeping) {
       for (const owner of candidates) for (const space of scanSpaces(root, owner)) spaces.set(space.path, space)
       for (const usage of state.history.spaces.values()) {
-        if ([...usage.callers.keys()].some((caller) => candidates.has(caller))) {
+        for (const caller of usage.callers.keys()) {
+          if (!candidates.has(caller)) continue
           // Only an `<owner>/<key>` space that exists inside the store, reached through real directories.
           const space = spaceAt(root, usage.id)
           if (space !== null) spaces.set(space.path, space)
+          break
         }
       }
     }

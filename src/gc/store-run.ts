@@ -7,7 +7,7 @@ import { isErrno } from '../errors'
 import { compactHistory, historyBytes, retireSegment, rotateLog, spacesTouchedSince } from '../store/history'
 import { tryAcquireLock, type StoreLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
-import { saveRegistry } from '../store/registry'
+import { registryChanged, saveRegistry } from '../store/registry'
 import { markRunStart, type RunStart } from './clock'
 import { compactLog } from './compact'
 import type { SpaceReport } from './report'
@@ -176,7 +176,8 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
       }
       saveOrphanMarks(root, { version: 1, marks: state.marks })
     }
-    saveRegistry(root, world.registry)
+    // A sweep after an install that changed no names has nothing to tell the next run (registryChanged).
+    if (opts.kind === 'full' || run.warnings.length > 0 || registryChanged(state.registry, world.registry)) saveRegistry(root, world.registry)
     if (opts.kind === 'full') {
       // Spaces on disk now, not at the scan: one re-created since keeps its records.
       const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))

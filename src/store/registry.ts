@@ -176,3 +176,24 @@ export function saveRegistry(root: string, registry: Registry): void {
   const file = registryPath(root)
   writeFileAtomic(file, sealedJson(encode(file, registry)))
 }
+
+/**
+ * Whether saving `next` would tell the next run anything `loaded` (as read this run) does not:
+ * another set of projects, or a project with other names or source, or other lockfile stamps —
+ * except where `next` has none (names given by an install hook, to be read again from disk),
+ * since the stamps `loaded` keeps belong to the names it keeps. Only `checkedAt` is left out.
+ * The install-time sweep then skips rewriting the file (docs/design.md, "The install-time sweep").
+ */
+export function registryChanged(loaded: Registry, next: Registry): boolean {
+  const dirs = Object.keys(next.projects)
+  if (dirs.length !== Object.keys(loaded.projects).length) return true
+  for (const dir of dirs) {
+    const was = loaded.projects[dir]
+    const is = next.projects[dir]
+    if (was === is) continue
+    if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || was.source !== is.source) return true
+    if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
+    if (is.lockfiles.length > 0 && JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles)) return true
+  }
+  return false
+}
