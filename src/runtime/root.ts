@@ -62,7 +62,7 @@ export function currentRoot(): string {
         try {
           return process.cwd()
         } catch (err) {
-          throw notWritable(`SCRATCHSPACE_DIR ${override ?? ''}: the current directory is gone`, err, 'resolve the relative')
+          throw notWritable(`SCRATCHSPACE_DIR ${override}: the cwd is gone`, err, 'resolve the relative')
         }
       },
       get homedir() { return nodeOs().homedir() },

@@ -82,9 +82,8 @@ export function ownerDirs(root: string, only?: string | null): { owner: string |
   const onlyScope = only === undefined ? undefined : only?.startsWith('@') === true ? only.slice(0, only.indexOf('/')) : null
   for (const entry of readDirOrEmpty(root, true)) {
     if (!entry.isDirectory()) continue
-    if (onlyScope !== undefined && entry.name.startsWith('@') && entry.name !== onlyScope) continue
-    // Another unscoped owner is not asked for: skipped before its name is checked (thousands of them).
-    if (only !== undefined && !entry.name.startsWith('@') && entry.name !== GLOBAL_OWNER && entry.name !== only) continue
+    // Another scope or unscoped owner is not asked for: skipped before its name is checked (thousands of them).
+    if (only !== undefined && entry.name !== GLOBAL_OWNER && entry.name !== (entry.name.startsWith('@') ? onlyScope : only)) continue
     if (entry.name === GLOBAL_OWNER) {
       result.push({ owner: null, path: path.join(root, entry.name) })
     } else if (entry.name.startsWith('@')) {

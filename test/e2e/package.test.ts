@@ -42,10 +42,13 @@ test('npm pack --json is one JSON document (the build prints nothing on stdout)'
   expect(pack.files.map((f) => f.path)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'pnpmfile.cjs', 'dist/index.cjs', 'dist/index.mjs', 'dist/gc.cjs']))
 })
 
-test('size budget: unpacked ≤ 400 kB, each runtime entry ≤ 30 kB', () => {
+// The runtime entries' budget bounds what every library that uses them loads; the whole
+// package's is an install-size ceiling. It was 400 kB until the gc's fast lockfile scanner and
+// chunked log reader added ~4 kB to gc.cjs (docs/design.md, "Performance").
+test('size budget: unpacked ≤ 405 kB, each runtime entry ≤ 30 kB', () => {
   const size = (file: string): number => pack.files.find((f) => f.path === file)?.size ?? Infinity
   console.log(`unpacked ${pack.unpackedSize} B, tarball ${pack.size} B, dist/index.cjs ${size('dist/index.cjs')} B, dist/index.mjs ${size('dist/index.mjs')} B`)
-  expect(pack.unpackedSize).toBeLessThanOrEqual(400_000)
+  expect(pack.unpackedSize).toBeLessThanOrEqual(405_000)
   expect(size('dist/index.cjs')).toBeLessThanOrEqual(30_000)
   expect(size('dist/index.mjs')).toBeLessThanOrEqual(30_000)
 })
