@@ -12,7 +12,7 @@ import { useSandbox } from '../runtime/support'
 import { trashDir } from '../../src/runtime/layout'
 import { sealedJson } from '../../src/store/atomic'
 import { lastEmptierPath } from '../../src/gc/background'
-import { buildSnapshot, removeSnapshot, waitFor, type Snapshot } from './support'
+import { NOBODY, buildSnapshot, cannotDropPrivileges, removeSnapshot, waitFor, type Snapshot } from './support'
 
 const box = useSandbox()
 let snapshot: Snapshot | undefined
@@ -20,17 +20,6 @@ beforeAll(async () => { snapshot = await buildSnapshot() })
 afterAll(() => removeSnapshot(snapshot))
 jest.setTimeout(120_000)
 
-const NOBODY = 65534
-
-function canDropPrivileges(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to switch to an unprivileged user'
-  try {
-    execFileSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'true'], { stdio: 'pipe' })
-    return null
-  } catch (err) {
-    return `setpriv failed: ${String(err)}`
-  }
-}
 
 /** `scratch gc --project` as uid/gid 65534, as the npm script runs it after an install. */
 function sweepAsNobody(project: string): void {
@@ -49,7 +38,7 @@ function lastStart(): EmptierStart | null {
 }
 
 test('an entry the emptier cannot remove starts it once an hour, not at every install; a new entry starts it at once', async () => {
-  const why = canDropPrivileges()
+  const why = cannotDropPrivileges()
   if (why !== null) {
     console.log(`skipped: ${why}`)
     return

@@ -7,17 +7,9 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { useSandbox } from '../runtime/support'
-import { buildSnapshot, figure, removeSnapshot, type Snapshot } from './support'
+import { buildSnapshot, cannotDropPrivileges, figure, removeSnapshot, type Snapshot } from './support'
 import { BOOKKEEPING_DIR } from '../../src/runtime/layout'
 
-function canDropPrivileges(): boolean {
-  try {
-    execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true'], { stdio: 'pipe' })
-    return process.getuid?.() === 0
-  } catch {
-    return false
-  }
-}
 
 describe('an unreadable directory in the store root', () => {
   const box = useSandbox()
@@ -26,8 +18,9 @@ describe('an unreadable directory in the store root', () => {
   afterAll(() => removeSnapshot(snapshot))
 
   test('scratch list as another user lists the readable spaces and exits 0', () => {
-    if (!canDropPrivileges()) {
-      console.log('skipped: needs root and setpriv to run the CLI as user 65534')
+    const why = cannotDropPrivileges()
+    if (why !== null) {
+      console.log(`skipped: ${why}`)
       return
     }
     fs.chmodSync(box.tmp, 0o755)

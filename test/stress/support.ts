@@ -1,5 +1,5 @@
 /** Shared pieces of the stress suite: a private build of the package, seeds, child processes, store checks. */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { decodeLine } from '../../src/runtime/access-log'
@@ -185,4 +185,18 @@ export async function waitFor(done: () => boolean, timeoutMs: number): Promise<b
     await sleep(50)
   }
   return true
+}
+
+/** The unprivileged user the permission tests switch to (setpriv). */
+export const NOBODY = 65534
+
+/** Why the tests cannot run a process as {@link NOBODY} here (not root, no setpriv), or null when they can. */
+export function cannotDropPrivileges(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root to switch to an unprivileged user'
+  try {
+    execFileSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'true'], { stdio: 'pipe' })
+    return null
+  } catch (err) {
+    return `setpriv failed: ${String(err)}`
+  }
 }

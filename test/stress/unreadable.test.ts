@@ -9,24 +9,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { DAY, makeSpace, npmProject, recordUse } from '../gc/support'
 import { useSandbox } from '../runtime/support'
-import { buildSnapshot, figure, removeSnapshot, type ChildResult, type Snapshot } from './support'
+import { NOBODY, buildSnapshot, cannotDropPrivileges, figure, removeSnapshot, type ChildResult, type Snapshot } from './support'
 
 const box = useSandbox()
 let snapshot: Snapshot | undefined
 beforeAll(async () => { snapshot = await buildSnapshot() })
 afterAll(() => removeSnapshot(snapshot))
 
-const NOBODY = 65534
-
-function canDropPrivileges(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to switch to an unprivileged user'
-  try {
-    execFileSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'true'], { stdio: 'pipe' })
-    return null
-  } catch (err) {
-    return `setpriv failed: ${String(err)}`
-  }
-}
 
 /** Runs the snapshot CLI as uid/gid 65534 against `store`. */
 function cliAsNobody(store: string, args: string[]): Promise<ChildResult> {
@@ -55,7 +44,7 @@ function lockedInside(dir: string): string {
 interface Row { owner: string; action: string; reason: string }
 
 test('gc, list and gc --project as an unprivileged user: the space with a mode-000 directory is kept with the reason; exit 0', async () => {
-  const why = canDropPrivileges()
+  const why = cannotDropPrivileges()
   if (why !== null) {
     console.log(`skipped: ${why}`)
     return
