@@ -1,7 +1,15 @@
 import os from 'node:os'
-import { MessageChannel, Worker, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads'
+import type { MessagePort, Worker } from 'node:worker_threads'
 import { gcBundleFile } from './background'
 import { intern, readProject, type ReadJob, type ReadOutcome } from './projects'
+
+/**
+ * `node:worker_threads`, loaded when a helper thread is started or run: loading it costs ~2 ms,
+ * which every CLI run and every install loading the hook would pay (docs/design.md, "Performance").
+ */
+function workerThreads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads')
+}
 
 /**
  * Below this many projects to read, a second thread costs more than it saves: starting one and
@@ -75,13 +83,14 @@ function startHelper(jobs: readonly ReadJob[]): { shared: Int32Array; finish: ()
   const bundle = gcBundleFile()
   if (bundle === null) return null
   const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT))
+  const { MessageChannel, Worker: WorkerThread, receiveMessageOnPort } = workerThreads()
   const { port1, port2 } = new MessageChannel()
   let worker: Worker
   try {
     // DONE is set whatever happens in the helper, so the wait below ends when it does.
     const script = `const { workerData } = require('node:worker_threads'); try { require(${JSON.stringify(bundle)}).runReadWorker() } ` +
       `finally { Atomics.store(workerData.shared, ${DONE}, 1); Atomics.notify(workerData.shared, ${DONE}) }`
-    worker = new Worker(script, { eval: true, workerData: { jobs, shared, port: port2 }, transferList: [port2], stdout: true, stderr: true })
+    worker = new WorkerThread(script, { eval: true, workerData: { jobs, shared, port: port2 }, transferList: [port2], stdout: true, stderr: true })
   } catch {
     return null
   }
@@ -113,7 +122,7 @@ function startHelper(jobs: readonly ReadJob[]): { shared: Int32Array; finish: ()
  * ~15 ms, and then every name was interned again on the main thread).
  */
 export function runReadWorker(): void {
-  const { jobs, shared, port } = workerData as { jobs: ReadJob[]; shared: Int32Array; port: MessagePort }
+  const { jobs, shared, port } = workerThreads().workerData as { jobs: ReadJob[]; shared: Int32Array; port: MessagePort }
   Atomics.store(shared, STARTED, 1)
   const table = new NameTable()
   const done: Array<[number, Packed]> = []

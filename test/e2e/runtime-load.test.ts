@@ -73,3 +73,14 @@ test('index.mjs works where process.getBuiltinModule is missing (Node before 20.
   expect(out.scoped).toBe(path.join(`${store}-other`, 'x'))
   expect(fs.readFileSync(path.join(store, '.scratch', 'access.log'), 'utf8')).toContain('"space":"p/k"')
 })
+
+// The gc bundle is loaded by every CLI run and by every pnpm install that runs the hook: the
+// builtins only some commands need (child_process ~2 ms, worker_threads ~2 ms, zlib ~2 ms,
+// crypto ~3 ms to load) are loaded by the code that uses them, not with the bundle.
+test('loading dist/gc.cjs (the CLI and the pnpm hook) loads no child_process, worker_threads, zlib or crypto', () => {
+  const gc = path.join(path.dirname(dist.cjs), 'gc.cjs')
+  const loaded = JSON.parse(execFileSync(process.execPath, ['-e', `require(${JSON.stringify(gc)}).pnpmHooks; console.log(JSON.stringify(process.moduleLoadList))`],
+    { env: { PATH: process.env.PATH }, encoding: 'utf8' })) as string[]
+  expect(loaded).toContain(`NativeModule fs`)
+  for (const name of ['child_process', 'worker_threads', 'zlib', 'crypto']) expect(loaded).not.toContain(`NativeModule ${name}`)
+})
