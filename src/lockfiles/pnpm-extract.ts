@@ -184,6 +184,8 @@ export function extractFromObject(doc: unknown, projectsKey: 'importers' | 'proj
   for (const [dir, importer] of Object.entries(importers)) {
     if (!isRecord(importer)) return `importer ${dir} is not a mapping (truncated?)`
     if (typeof importer.name === 'string') extract.importerNames.push(importer.name)
+    // An importer has no version of its own: a dependency dedented out of its section twice.
+    if ('specifier' in importer || 'version' in importer) return `importer ${dir} has a specifier or version of its own, a dependency outside any dependency section (damaged?)`
     const stray = strayDependency(importer)
     if (stray !== null) return `importer ${dir} has ${stray}, a dependency outside any dependency section (damaged?)`
     const deps = importerDeps(dir, importer)

@@ -173,7 +173,15 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
       if (depField) {
         if (value !== '' && value !== '{}') return null
         depNames = new Set()
+      } else if (key === 'name' || key === 'specifier' || key === 'version' || (value.startsWith('{') && (value.includes('specifier') || value.includes('version')))) {
+        // An importer's own `name`, and what may be a dependency outside any dependency section
+        // (a lost `dependencies:` line moves its entries up a level), are the YAML path's to read
+        // and refuse (see `strayDependency`).
+        return null
       }
+    } else if (!depField && indent === 6 && (key === 'specifier' || key === 'version')) {
+      // The block form of the same: a field outside the dependency sections shaped like a dependency.
+      return null
     } else if (depField && indent === 6) {
       // pnpm writes each importer dependency as a block of `specifier` and `version`.
       if (value !== '' || depNames.has(key)) return null

@@ -1,4 +1,3 @@
-import { parseJsonc } from './jsonc'
 import { extractFromObject, namesFromExtract, type PnpmExtract } from './pnpm-extract'
 import { aliasTarget, nameFromKey } from './names'
 import { scanPnpmDocument } from './pnpm-scan'
@@ -27,22 +26,21 @@ export function parsePnpmLockfile(text: string): NamesResult {
 }
 
 /**
- * The fast path of {@link parsePnpmLockfile}: the line scanner for v9 and a JSONC parse for v13.
- * `null` when the file needs the YAML parser. Exported for differential tests.
+ * The fast path of {@link parsePnpmLockfile}: the line scanner for v9. `null` when the file needs
+ * the YAML parser (a JSON-like v13 document too: only the YAML parser refuses its duplicate keys,
+ * which a JSON parse would read last-wins, losing the names of the first). Exported for differential tests.
  */
 export function parsePnpmLockfileFast(text: string): NamesResult | null {
   if (text.length === 0) return fail('empty file')
   if (!text.endsWith('\n')) return fail(NO_FINAL_NEWLINE)
+  // A byte order mark is the YAML parser's to skip; the scanner would read it as part of a key.
+  if (text.charCodeAt(0) === 0xfeff) return null
   const fast = fastMainDocument(text)
   if (fast === null) return null
   if ('onlyDocument' in fast) return fail(ONLY_CONFIG_DOCUMENT)
-  if ('extract' in fast) {
-    // v13 and v6 documents are read from the YAML parser's output.
-    if (fast.extract.version === '13.0' || V6.has(fast.extract.version ?? '')) return null
-    return withConfigNames(namesFromV9(fast.extract), fast.config)
-  }
-  const json = parseJsonc(fast.json)
-  return 'value' in json ? withConfigNames(namesFromDocument(json.value), fast.config) : null
+  // v13 and v6 documents are read from the YAML parser's output.
+  if (fast.extract.version === '13.0' || V6.has(fast.extract.version ?? '')) return null
+  return withConfigNames(namesFromV9(fast.extract), fast.config)
 }
 
 /**
@@ -138,12 +136,12 @@ function versionOf(value: unknown): string | null {
 }
 
 /**
- * The main document read the fast way: a v9 extract from the line scanner, or the text of a
- * JSON-like (v13) document for the JSONC parser. `null` when the file needs the YAML parser.
+ * The main document read the fast way: a v9 extract from the line scanner. `null` when the file
+ * needs the YAML parser (a JSON-like v13 main document does).
  * Every document before the main one must scan too. The text is never split into lines: the
  * documents are offset ranges of it.
  */
-function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: string }) & { config: PnpmExtract[] } | { onlyDocument: true } | null {
+function fastMainDocument(text: string): { extract: PnpmExtract; config: PnpmExtract[] } | { onlyDocument: true } | null {
   if (text.includes('\r')) return null
   if (!text.startsWith('---') && !isJsonAt(text, 0, text.length)) {
     // One YAML document, as pnpm writes without config dependencies. No document list is made:
@@ -162,7 +160,7 @@ function fastMainDocument(text: string): ({ extract: PnpmExtract } | { json: str
     config.push(extract)
   }
   const [start, end] = docs[docs.length - 1]
-  if (isJsonAt(text, start, end)) return { json: text.slice(firstContentLine(text, start, end), end - 1), config }
+  if (isJsonAt(text, start, end)) return null
   const extract = scanPnpmDocument(text, start, end)
   return extract === null ? null : { extract, config }
 }

@@ -86,7 +86,8 @@ describe('pnpm-lock.yaml', () => {
   test("v13 (tab-indented JSON-like YAML with trailing commas, `projects`) reads like v9", () => {
     expect(V13.startsWith('{\n\t"lockfileVersion": "13.0"')).toBe(true)
     expect(names(V13)).toEqual(names(SINGLE))
-    expect(parsePnpmLockfileFast(V13)).toMatchObject({ ok: true })
+    // The YAML parser reads it: a JSON parse would take a duplicate key last-wins (pnpm-scan-stray.test.ts).
+    expect(parsePnpmLockfileFast(V13)).toBeNull()
     expect(parsePnpmLockfileSlow(V13)).toMatchObject({ ok: true })
   })
 
