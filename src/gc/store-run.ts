@@ -98,7 +98,10 @@ export function withStoreRun<T>(
     // 3. rotate
     const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
     // 4. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
-    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null, { compacts: !dryRun })
+    // A history kept with its records costs a parsed record each: only a run that may compact
+    // keeps them (a full run; a sweep when the live log has grown past its compaction size).
+    const compacts = !dryRun && (opts.kind === 'full' || liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES)
+    const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null, { compacts })
     warnings.push(...state.warnings)
     if (opts.formatProblem !== undefined) {
       warnings.push(`${opts.formatProblem}; this run deletes nothing`)
@@ -186,7 +189,7 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
         !(Date.parse(record.time) >= start.wallMs)
       const compacted = compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= start.wallMs, olderSegments, forget)
       if (compacted && run.rotated !== null) retireSegment(root, run.rotated, state.history.readTo.get(run.rotated) ?? 0)
-    } else if (liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES) {
+    } else if (state.history.records && liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES) {
       compactLog(root, state.history, start.wallMs)
     }
   } catch (err) {
