@@ -28,7 +28,15 @@ export function processIo(): Io {
     columns: process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : columnsFromEnv(process.env.COLUMNS),
     confirm: (question) => askYesNo(question),
     env: process.env,
-    cwd: process.cwd(),
+    // Read when a command needs it: a deleted cwd (a build step that removed its own checkout)
+    // is a coded error for that command, never a raw uv_cwd stack, and other commands still run.
+    get cwd() {
+      try {
+        return process.cwd()
+      } catch {
+        throw new ScratchError('ERR_SCRATCH_NOT_WRITABLE', 'the current directory no longer exists', { hint: 'Run the command from an existing directory, or pass absolute paths.' })
+      }
+    },
   }
 }
 

@@ -173,10 +173,10 @@ export function scanPnpmDocument(source: string, start: number, end: number): Pn
       if (depField) {
         if (value !== '' && value !== '{}') return null
         depNames = new Set()
-      } else if (key === 'name' || key === 'specifier' || key === 'version' || (value.startsWith('{') && (value.includes('specifier') || value.includes('version')))) {
+      } else if (key === 'name' || key === 'specifier' || key === 'version' || (value.startsWith('{') && value !== '{}')) {
         // An importer's own `name`, and what may be a dependency outside any dependency section
-        // (a lost `dependencies:` line moves its entries up a level), are the YAML path's to read
-        // and refuse (see `strayDependency`).
+        // (a lost `dependencies:` line moves its entries up a level; in flow form its keys may be
+        // written escaped), are the YAML path's to read and refuse (see `strayDependency`).
         return null
       }
     } else if (!depField && indent === 6 && (key === 'specifier' || key === 'version')) {

@@ -49,3 +49,21 @@ test('a relative SCRATCHSPACE_DIR from a deleted cwd: ERR_SCRATCH_NOT_WRITABLE n
   expect(error.message).toContain('rel-store')
   expect(error.hint.length).toBeGreaterThan(0)
 })
+
+test('the CLI in a deleted cwd: a command that needs no cwd runs; one that does is a coded error, no stack trace', () => {
+  const base = tempDir()
+  const store = path.join(base, 'store')
+  fs.mkdirSync(path.join(store, '.scratch'), { recursive: true })
+  const script = `
+    const fs = require('fs'); const { spawnSync } = require('child_process')
+    const gone = fs.mkdtempSync(${JSON.stringify(path.join(base, 'gone-'))})
+    process.chdir(gone); fs.rmdirSync(gone)
+    const run = (args) => { const r = spawnSync(process.execPath, [${JSON.stringify(cli)}, ...args], { encoding: 'utf8' }); return { status: r.status, stderr: r.stderr } }
+    console.log(JSON.stringify({ dry: run(['gc', '--dry-run']), project: run(['gc', '--project', 'rel']) }))`
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, SCRATCHSPACE_DIR: store, SCRATCHSPACE_AUTO_GC: '0', NO_COLOR: '1' }, encoding: 'utf8' })) as Record<'dry' | 'project', { status: number; stderr: string }>
+  expect(out.dry).toEqual({ status: 0, stderr: '' })
+  expect(out.project.status).toBe(1)
+  expect(out.project.stderr).toContain('ERR_SCRATCH_NOT_WRITABLE')
+  expect(out.project.stderr).not.toContain('uv_cwd')
+  expect(out.project.stderr).not.toMatch(/\n\s+at /)
+})

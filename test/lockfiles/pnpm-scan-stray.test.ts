@@ -38,6 +38,8 @@ test('importer dependencies dedented out of their section (vite, 6 lines): never
 test('a link dependency dedented to the level of the importer fields, in block and flow form', () => {
   agree(workspace.replace('    dependencies:\n', '    extra:\n      specifier: link:./x\n      version: link:x\n    dependencies:\n'))
   agree(workspace.replace('    dependencies:\n', '    extra: {specifier: x, version: link:x}\n    dependencies:\n'))
+  // The keys written with YAML escapes: no `specifier` in the raw text.
+  agree(workspace.replace('    dependencies:\n', '    zz-extra: {"spec\\x69fier": ^1.0.0, "versi\\x6fn": 1.0.0}\n    dependencies:\n'))
 })
 
 test('a dependency dedented to the level of the importers: both paths refuse the file', () => {
