@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { encodeRecord, type AccessRecord, type LogRecord, type UnknownRecord } from '../runtime/access-log'
+import { encodeRecord, recordTime, type AccessRecord, type LogRecord, type UnknownRecord } from '../runtime/access-log'
 import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
@@ -71,10 +71,10 @@ export function newerRecords(history: History): string | undefined {
   return `${found[0]} ${found[1].first}, which this version of pnpm-plugin-scratch does not understand${more > 0 ? ` (and ${more} more such line${more === 1 ? '' : 's'})` : ''}: a newer version wrote it`
 }
 
-/** Folds a record the line decoder accepted: its time was checked there (`isSound`), so it is only parsed here. */
+/** Folds a record the line decoder accepted: its time was checked there (`isSound`), and `recordTime` has it still. */
 function foldRecord(history: History, given: LogRecord, clampMs: number): void {
-  const parsed = Date.parse(given.time)
-  if (Number.isNaN(parsed)) return
+  const parsed = recordTime(given.time)
+  if (parsed === null) return
   const time = Math.min(parsed, clampMs)
   const record = time === parsed ? given : { ...given, time: new Date(time).toISOString() }
   if (record.t === 'project') {

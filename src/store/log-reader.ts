@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import fs from 'node:fs'
 import { isErrno } from '../errors'
 import { UnknownRecord, readLineOrTail, type LogRecord } from '../runtime/access-log'
@@ -36,14 +37,16 @@ export function forEachRecord(
     if (isErrno(err, 'ENOENT')) return { damaged: 0, end: 0, unknown: 0 }
     throw err
   }
+  const buffer = Buffer.allocUnsafe(READ_CHUNK)
   const found: LogRead = { damaged: 0, end: from, unknown: 0 }
   let damaged = 0
   let end = from
   let lineNo = 0
-  const line = (text: string): void => {
+  // `at`: where the line's bytes start in `buffer` when they are all ASCII (see readLineOrTail).
+  const line = (text: string, at?: number): void => {
     lineNo++
     if (text === '') return
-    const read = readLineOrTail(text)
+    const read = readLineOrTail(text, at === undefined ? undefined : buffer, at)
     if (read === null) damaged++
     else if (!(read instanceof UnknownRecord)) onRecord(read)
     else {
@@ -53,7 +56,6 @@ export function forEachRecord(
   }
   try {
     if (!fs.fstatSync(fd).isFile()) return { ...found, damaged: 1 }
-    const buffer = Buffer.allocUnsafe(READ_CHUNK)
     let carry: Buffer[] = []
     let carried = 0
     let overlong = false
@@ -84,12 +86,14 @@ export function forEachRecord(
         const last = buffer.lastIndexOf(10, read - 1)
         if (last > first) {
           const text = buffer.toString('utf8', start, last)
+          // All ASCII (as records are unless a path or name is not): a line's offset in the text is its offset in the bytes.
+          const base = isAscii(buffer.subarray(start, last)) ? start : undefined
           let from = 0
           for (let stop = text.indexOf('\n'); stop !== -1; stop = text.indexOf('\n', from)) {
-            line(text.slice(from, stop))
+            line(text.slice(from, stop), base === undefined ? undefined : base + from)
             from = stop + 1
           }
-          line(text.slice(from))
+          line(text.slice(from), base === undefined ? undefined : base + from)
           start = last + 1
         }
         end = position + start
