@@ -160,7 +160,14 @@ function sweep(opts: ScopedSweepOptions): GcReport {
   }
   // A log this large (hook-only users before compaction existed) would take seconds to read inside an
   // install: the sweep is deferred to a background compaction, after which the next one is fast.
-  report.warnings.push(`the access log is ${Math.round(result.logBytes / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
+  // Unless the compacted log alone is that large: those are distinct uses, which no compaction
+  // drops, so asking for one at every install would only repeat the work.
+  const { total, compacted } = result.history
+  if (compacted > SWEEP_MAX_LOG_BYTES) {
+    report.warnings.push(`the access history holds ${Math.round(compacted / 1048576)} MiB of distinct uses, more than an install-time sweep reads; \`scratch gc\` sweeps this store`)
+    return report
+  }
+  report.warnings.push(`the access log is ${Math.round(total / 1048576)} MiB; it is being compacted in the background and this sweep is left to the next one`)
   requestCompaction(root)
   return report
 }

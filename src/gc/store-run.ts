@@ -4,7 +4,7 @@ import type { LogRecord } from '../runtime/access-log'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
 import { prepareStoreRoot } from '../runtime/store-root'
 import { isErrno } from '../errors'
-import { compactHistory, historyBytes, retireSegment, rotateLog, spacesTouchedSince } from '../store/history'
+import { compactHistory, historyBytes, retireSegment, rotateLog, spacesTouchedSince, type HistorySize } from '../store/history'
 import { tryAcquireLock, type StoreLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
 import { registryChanged, saveRegistry } from '../store/registry'
@@ -67,7 +67,11 @@ export interface StoreRunOptions {
  * A run that did not run: the lock was held, the log is too large for a sweep, or a sweep met
  * records or state of a newer version (`warnings` says which).
  */
-export type StoreRunResult<T> = { ran: true; value: T } | { ran: false; why: 'locked' | 'log-too-large' | 'newer-writer'; logBytes: number; warnings: string[] }
+export type StoreRunResult<T> =
+  | { ran: true; value: T }
+  | { ran: false; why: 'locked'; warnings: string[] }
+  | { ran: false; why: 'newer-writer'; warnings: string[] }
+  | { ran: false; why: 'log-too-large'; history: HistorySize; warnings: string[] }
 
 /**
  * One gc run over a store (docs/design.md, "One run"), in named steps: lock → clock →
@@ -84,7 +88,7 @@ export function withStoreRun<T>(
   const dryRun = opts.dryRun || opts.formatProblem !== undefined
   // 1. lock
   const lock = opts.lock === 'try' ? (dryRun ? null : tryAcquireLock(root, 'scoped sweep')) : opts.lock
-  if (opts.lock === 'try' && !dryRun && lock === null) return { ran: false, why: 'locked', logBytes: 0, warnings: [] }
+  if (opts.lock === 'try' && !dryRun && lock === null) return { ran: false, why: 'locked', warnings: [] }
   try {
     if (!dryRun) prepareStoreRoot(root)
     // 2. clock: the race guard's start, before anything is read.
@@ -92,8 +96,8 @@ export function withStoreRun<T>(
     const now = opts.now ?? start.wallMs
     const warnings: string[] = []
     if (opts.maxLogBytes !== undefined && !dryRun) {
-      const logBytes = historyBytes(root)
-      if (logBytes > opts.maxLogBytes) return { ran: false, why: 'log-too-large', logBytes, warnings }
+      const history = historyBytes(root)
+      if (history.total > opts.maxLogBytes) return { ran: false, why: 'log-too-large', history, warnings }
     }
     // 3. rotate
     const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
@@ -109,7 +113,7 @@ export function withStoreRun<T>(
     }
     // Records or state of a newer version: judged and reported, nothing changed (as for a newer
     // format); a sweep, which reports nothing, does not run at all.
-    if (state.newerWriter !== undefined && opts.kind === 'sweep' && !dryRun) return { ran: false, why: 'newer-writer', logBytes: 0, warnings }
+    if (state.newerWriter !== undefined && opts.kind === 'sweep' && !dryRun) return { ran: false, why: 'newer-writer', warnings }
     const readOnly = dryRun || state.newerWriter !== undefined
     // 5. trash and temps: after the load, because only the load knows whether a newer version
     // wrote this store's records or state (then its trash and temps are left alone too).

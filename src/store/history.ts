@@ -125,18 +125,23 @@ function logFiles(root: string): { compact: string; live: string; segments: stri
   }
 }
 
-/** The total size of the access-log files (compacted, segments, live); what reading the history costs. */
-export function historyBytes(root: string): number {
+/** The size of the access-log files: all of them, and the compacted log alone (what no compaction shrinks). */
+export interface HistorySize { total: number; compacted: number }
+
+/** What reading the history costs: the compacted log, segments and live log, in bytes (see {@link HistorySize}). */
+export function historyBytes(root: string): HistorySize {
   const { compact, live, segments } = logFiles(root)
-  let total = 0
+  const size = { total: 0, compacted: 0 }
   for (const file of [compact, ...segments, live]) {
     try {
-      total += fs.statSync(file).size
+      const bytes = fs.statSync(file).size
+      size.total += bytes
+      if (file === compact) size.compacted = bytes
     } catch (err) {
       if (!isErrno(err)) throw err
     }
   }
-  return total
+  return size
 }
 
 /**
