@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
+import { dirStampOf, unchangedLockfiles, type DirStamp } from '../lockfiles/dir-stamp'
 import { resolveInstalledNames } from '../lockfiles/installed-names'
 import { readPackageJson, type PackageJsonRead } from '../lockfiles/package-json'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
@@ -78,6 +79,8 @@ export interface ReadJob {
   dir: string
   files: string[]
   stamps: LockfileStamp[]
+  /** What to keep for the next run's probe (see `dirStampOf`). */
+  dirStamp?: DirStamp
 }
 
 /**
@@ -99,28 +102,48 @@ function unknownState(dir: string, cached: ProjectEntry | undefined, now: number
  * stamps alone (gone, unknown, or present with the `cached` names when no stamp changed), or the
  * job of reading its lockfiles.
  */
-export function probeProject(dir: string, cached: ProjectEntry | undefined, now: number): { state: ProjectState } | { job: ReadJob } {
+export function probeProject(dir: string, cached: ProjectEntry | undefined, now: number, settledBefore = -Infinity): { state: ProjectState } | { job: ReadJob } {
+  let stat: fs.Stats
   try {
-    if (!fs.statSync(dir).isDirectory()) return { state: { report: { dir, status: 'gone', lockfiles: [], reason: 'not a directory any more' }, names: [] } }
+    stat = fs.statSync(dir)
+    if (!stat.isDirectory()) return { state: { report: { dir, status: 'gone', lockfiles: [], reason: 'not a directory any more' }, names: [] } }
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ENOTDIR')) return { state: { report: { dir, status: 'gone', lockfiles: [], reason: 'directory no longer exists' }, names: [] } }
     if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read ${dir} (${err.code})`) }
     throw err
   }
-  let files: string[]
+  let files: string[] | null = null
   let stamps: LockfileStamp[]
+  let dirStamp: DirStamp | undefined
   try {
-    files = lockfilesIn(dir)
-    stamps = stampsOf(files)
+    // The directory's times stand in for listing it when they did not change (see dir-stamp.ts).
+    if (cached !== undefined && cached.lockfiles.length > 0) {
+      files = unchangedLockfiles(dir, stat, cached.dirStamp, cached.lockfiles.filter((stamp) => stamp.path !== NAMES_RULES.path).map((stamp) => stamp.path))
+    }
+    if (files !== null) {
+      dirStamp = cached?.dirStamp
+      try {
+        stamps = stampsOf(files)
+      } catch (err) {
+        if (!isErrno(err)) throw err
+        files = null
+      }
+    }
+    if (files === null) {
+      files = lockfilesIn(dir)
+      stamps = stampsOf(files)
+      dirStamp = dirStampOf(dir, stat, settledBefore)
+    }
   } catch (err) {
     if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read the lockfiles of ${dir} (${err.code})`) }
     throw err
   }
   if (files.length === 0) return { state: unknownState(dir, cached, now, 'no lockfile found') }
-  if (cached !== undefined && cached.lockfiles.length > 0 && sameStamps(cached.lockfiles, stamps)) {
-    return { state: { report: { dir, status: 'present', lockfiles: files }, names: cached.names, entry: cached } }
+  if (cached !== undefined && cached.lockfiles.length > 0 && sameStamps(cached.lockfiles, stamps!)) {
+    const entry = cached.dirStamp === dirStamp ? cached : { ...cached, dirStamp }
+    return { state: { report: { dir, status: 'present', lockfiles: files }, names: cached.names, entry } }
   }
-  return { job: { dir, files, stamps } }
+  return { job: { dir, files, stamps: stamps!, dirStamp } }
 }
 
 /**
@@ -167,7 +190,7 @@ export function stateAfterRead(job: ReadJob, outcome: ReadOutcome, cached: Proje
   return {
     report: { dir: job.dir, status: 'present', lockfiles: job.files },
     names: list,
-    entry: { names: list, lockfiles: job.stamps, checkedAt: new Date(now).toISOString(), source: cached?.source ?? 'access' },
+    entry: { names: list, lockfiles: job.stamps, checkedAt: new Date(now).toISOString(), source: cached?.source ?? 'access', dirStamp: job.dirStamp },
   }
 }
 

@@ -142,7 +142,7 @@ function sweep(opts: ScopedSweepOptions): GcReport {
       if (space.owner !== null) asked.add(space.owner)
       for (const caller of state.history.spaces.get(`${space.owner ?? '_global'}/${space.key}`)?.callers.keys() ?? []) asked.add(caller)
     }
-    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]), asked)
+    const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]), asked, run.start.fsMs)
     return { world, spaces: sweeping ? [...spaces.values()] : null, policy }
   }, (run, { world }, swept) => ({ ...report, projects: world.projects, spaces: swept.reports, freedBytes: swept.freedBytes, warnings: [...report.warnings, ...run.warnings] }))
   if (result.ran) {

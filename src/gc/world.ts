@@ -20,8 +20,12 @@ export interface World {
  * known from elsewhere (the install hook's in-memory lockfile) and must not be read from disk.
  * With `asked`, `liveNames` holds only those names: the install hook judges a few spaces, and
  * collecting every name of 1,000 projects (10⁶ map operations) was most of its time there.
+ * `settledBefore`: the file system's time at the run's start, which directory stamps are kept
+ * against (see `dirStampOf`); none are kept without it.
  */
-export function assessWorld(registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map(), asked?: ReadonlySet<string>): World {
+export function assessWorld(
+  registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map(), asked?: ReadonlySet<string>, settledBefore = -Infinity,
+): World {
   const dirs = new Set([...Object.keys(registry.projects), ...history.projects.keys(), ...overrides.keys()])
   const world: World = { projects: [], projectStatus: new Map(), liveNames: new Map(), registry: { version: 1, projects: {} } }
   const sorted = [...dirs].sort()
@@ -35,7 +39,7 @@ export function assessWorld(registry: Registry, history: History, now: number, o
       states[i] = { report: { dir, status: 'present', lockfiles: [] }, names: override.names, entry: override }
       continue
     }
-    const probe = probeProject(dir, registry.projects[dir], now)
+    const probe = probeProject(dir, registry.projects[dir], now, settledBefore)
     if ('state' in probe) {
       states[i] = probe.state
     } else {

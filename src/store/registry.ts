@@ -1,4 +1,5 @@
 import path from 'node:path'
+import type { DirStamp } from '../lockfiles/dir-stamp'
 import { bookkeepingDir } from '../runtime/layout'
 import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
 
@@ -15,6 +16,11 @@ export interface ProjectEntry {
   checkedAt: string
   /** How the project was last registered: an access record, a hook, or `scratch register`. */
   source: 'access' | 'hook' | 'register'
+  /**
+   * The project directory's times when `lockfiles` were listed (see `DirStamp`): while they hold,
+   * the next run need not list the directory again. Read from the file unchecked: its user checks it.
+   */
+  dirStamp?: DirStamp
 }
 
 export interface Registry { version: 1; projects: Record<string, ProjectEntry> }
@@ -194,6 +200,7 @@ export function registryChanged(loaded: Registry, next: Registry): boolean {
     if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || was.source !== is.source) return true
     if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
     if (is.lockfiles.length > 0 && JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles)) return true
+    if (JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp)) return true
   }
   return false
 }

@@ -1,0 +1,88 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { isErrno } from '../errors'
+import { LOCKFILE_FILES } from './kinds'
+
+/** A directory's change times: any entry created, removed or renamed in it changes both. */
+export interface DirTimes { mtimeMs: number; ctimeMs: number }
+
+/**
+ * What proves a project's set of lockfiles unchanged without listing its directory (see
+ * docs/design.md, "The warm gc"): the project directory's times and those of its
+ * `node_modules` (where npm's hidden lockfile lives), or null for no `node_modules` entry.
+ */
+export interface DirStamp extends DirTimes { nodeModules: DirTimes | null }
+
+/**
+ * How long a directory must have been left alone before its times are trusted: a file system
+ * keeps times at its own granularity (2 s on FAT), and a change within the same tick as the
+ * last one would leave the times as they were.
+ */
+const SETTLED_MS = 2_000
+
+function timesOf(stat: fs.Stats): DirTimes {
+  return { mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs }
+}
+
+function sameTimes(a: DirTimes, b: DirTimes): boolean {
+  return a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs
+}
+
+function isTimes(value: unknown): value is DirTimes {
+  const times = value as DirTimes | null
+  return typeof times === 'object' && times !== null && Number.isFinite(times.mtimeMs) && Number.isFinite(times.ctimeMs)
+}
+
+/** The times of `dir/node_modules`, null when there is no such entry, undefined when they prove nothing (a dangling link, an error). */
+function nodeModulesTimes(dir: string): DirTimes | null | undefined {
+  const file = path.join(dir, 'node_modules')
+  try {
+    return timesOf(fs.statSync(file))
+  } catch (err) {
+    if (!isErrno(err)) throw err
+    // No entry at all: nothing under it. An entry that cannot be followed: its target may appear unseen.
+    if (!isErrno(err, 'ENOENT')) return undefined
+    return fs.lstatSync(file, { throwIfNoEntry: false }) === undefined ? null : undefined
+  }
+}
+
+/**
+ * The stamp to keep beside the lockfiles just listed in `dir`, whose `stat` was taken before the
+ * listing; undefined when the directory or its `node_modules` changed less than 2 s before
+ * `settledBefore` (the file system's time at the start of the run): a change after the listing
+ * must show as different times (see {@link SETTLED_MS}).
+ */
+export function dirStampOf(dir: string, stat: fs.Stats, settledBefore: number): DirStamp | undefined {
+  const limit = settledBefore - SETTLED_MS
+  if (!(stat.mtimeMs < limit && stat.ctimeMs < limit)) return undefined
+  const nodeModules = nodeModulesTimes(dir)
+  if (nodeModules === undefined || (nodeModules !== null && !(nodeModules.mtimeMs < limit && nodeModules.ctimeMs < limit))) return undefined
+  return { ...timesOf(stat), nodeModules }
+}
+
+/**
+ * The lockfiles of `dir` (whose `stat` is given) when `stamp` (from the registry, unchecked)
+ * proves that the set listed then, `files`, is the set there now: what {@link lockfilesIn} would
+ * return, at the cost of one `stat` when there is a `node_modules` and none otherwise. Null when
+ * it proves nothing: no stamp or a malformed one, other times, or a file that is not one of
+ * `dir`'s lockfile paths in detection order (the registry is a file: its paths are never
+ * trusted).
+ */
+export function unchangedLockfiles(dir: string, stat: fs.Stats, stamp: unknown, files: readonly string[]): string[] | null {
+  if (!isTimes(stamp) || !sameTimes(stamp, timesOf(stat))) return null
+  const nodeModules = (stamp as DirStamp).nodeModules
+  if (nodeModules !== null) {
+    if (!isTimes(nodeModules)) return null
+    const now = nodeModulesTimes(dir)
+    if (now === null || now === undefined || !sameTimes(nodeModules, now)) return null
+  }
+  const found: string[] = []
+  let next = 0
+  for (const file of files) {
+    while (next < LOCKFILE_FILES.length && path.join(dir, LOCKFILE_FILES[next]) !== file) next++
+    if (next === LOCKFILE_FILES.length) return null
+    found.push(file)
+    next++
+  }
+  return found
+}

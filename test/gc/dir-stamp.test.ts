@@ -1,0 +1,125 @@
+/**
+ * A project's directory times stand in for listing it (docs/design.md, "The warm gc"): while they
+ * hold, the lockfiles listed last time are the lockfiles there. Whatever changes in between —
+ * a lockfile added or removed, `node_modules` or npm's hidden lockfile appearing — the probe
+ * must find exactly what a listing finds; a forged or malformed stamp proves nothing; and a
+ * directory changed too recently gets no stamp at all.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { probeProject, type ProjectState } from '../../src/gc/projects'
+import { lockfilesIn } from '../../src/lockfiles'
+import { dirStampOf, unchangedLockfiles } from '../../src/lockfiles/dir-stamp'
+import type { ProjectEntry } from '../../src/store/registry'
+import { removeTempDirs, tempDir } from '../helpers/tmp'
+import { npmProject } from './support'
+
+afterEach(() => {
+  jest.restoreAllMocks()
+  removeTempDirs()
+})
+
+/** Far ahead of any time these tests make: every directory counts as settled. */
+const SETTLED = Date.now() + 3_600_000
+
+/** Returns once the file system's clock has moved past the last change in `dir` (its times are coarse). */
+function nextTick(dir: string): void {
+  const probe = path.join(dir, '.tick')
+  fs.writeFileSync(probe, '')
+  const first = fs.statSync(probe).mtimeMs
+  while (fs.statSync(probe).mtimeMs === first) fs.writeFileSync(probe, '')
+  fs.rmSync(probe)
+}
+
+/** The entry a probe leaves (reading the lockfiles when it must, as the gc does). */
+function probe(dir: string, cached: ProjectEntry | undefined, settledBefore = SETTLED): { entry: ProjectEntry; files: string[] } {
+  const found = probeProject(dir, cached, Date.now(), settledBefore)
+  if ('state' in found) {
+    const state: ProjectState = found.state
+    return { entry: state.entry!, files: state.report.lockfiles }
+  }
+  return { entry: { names: ['x'], lockfiles: found.job.stamps, checkedAt: '', source: 'access', dirStamp: found.job.dirStamp }, files: found.job.files }
+}
+
+test('an unchanged directory is not listed again; its stamp and lockfiles stay', () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  const first = probe(dir, undefined)
+  expect(first.entry.dirStamp).toEqual({ mtimeMs: expect.any(Number), ctimeMs: expect.any(Number), nodeModules: null })
+  const listing = jest.spyOn(fs, 'readdirSync')
+  const second = probeProject(dir, first.entry, Date.now(), SETTLED)
+  expect(listing).not.toHaveBeenCalled()
+  expect('state' in second && second.state.entry).toBe(first.entry)
+  expect('state' in second && second.state.report.lockfiles).toEqual([path.join(dir, 'package-lock.json')])
+})
+
+test('whatever changes between two probes, the probe finds what a listing finds', () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  const lockfileText = fs.readFileSync(path.join(dir, 'package-lock.json'))
+  const steps: Array<[string, () => void]> = [
+    ['add yarn.lock', () => fs.writeFileSync(path.join(dir, 'yarn.lock'), '')],
+    ['make node_modules', () => fs.mkdirSync(path.join(dir, 'node_modules'))],
+    ['hidden lockfile appears', () => fs.writeFileSync(path.join(dir, 'node_modules', '.package-lock.json'), lockfileText)],
+    ['an unrelated file in node_modules', () => fs.writeFileSync(path.join(dir, 'node_modules', 'x'), '')],
+    ['hidden lockfile goes', () => fs.rmSync(path.join(dir, 'node_modules', '.package-lock.json'))],
+    ['hidden lockfile back', () => fs.writeFileSync(path.join(dir, 'node_modules', '.package-lock.json'), lockfileText)],
+    ['node_modules replaced by a link to a directory without it', () => {
+      fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+      fs.mkdirSync(path.join(dir, 'elsewhere'))
+      fs.symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'node_modules'))
+    }],
+    ['hidden lockfile appears behind the link', () => fs.writeFileSync(path.join(dir, 'elsewhere', '.package-lock.json'), lockfileText)],
+    ['remove yarn.lock', () => fs.rmSync(path.join(dir, 'yarn.lock'))],
+    ['package-lock.json renamed over by a new one', () => {
+      fs.writeFileSync(path.join(dir, 'new.json'), lockfileText)
+      fs.renameSync(path.join(dir, 'new.json'), path.join(dir, 'package-lock.json'))
+    }],
+    ['add pnpm-lock.yaml', () => fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n")],
+    ['an unrelated file at the top', () => fs.writeFileSync(path.join(dir, 'README'), '')],
+  ]
+  let { entry } = probe(dir, undefined)
+  for (const [what, step] of steps) {
+    nextTick(dir)
+    step()
+    const got = probe(dir, entry)
+    expect([what, got.files]).toEqual([what, lockfilesIn(dir)])
+    entry = got.entry
+    // And once more, unchanged: the stamp alone must give the same.
+    expect([what, probe(dir, entry).files]).toEqual([what, lockfilesIn(dir)])
+  }
+})
+
+test('a stamp with forged paths, other times or a bad shape proves nothing, and its paths are never looked at', () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  const { entry } = probe(dir, undefined)
+  const stat = fs.statSync(dir)
+  const own = [path.join(dir, 'package-lock.json')]
+  expect(unchangedLockfiles(dir, stat, entry.dirStamp, own)).toEqual(own)
+  for (const files of [['/etc/passwd'], [path.join(dir, '..', 'p2', 'package-lock.json')], [...own, ...own], [path.join(dir, 'yarn.lock'), ...own], [path.join(dir, 'x.json')]]) {
+    expect(unchangedLockfiles(dir, stat, entry.dirStamp, files)).toBeNull()
+  }
+  const stamp = entry.dirStamp!
+  for (const bad of [undefined, null, 7, 'x', {}, { ...stamp, mtimeMs: stamp.mtimeMs + 1 }, { ...stamp, ctimeMs: 'x' }, { ...stamp, nodeModules: undefined }, { ...stamp, nodeModules: { mtimeMs: 1 } }]) {
+    expect(unchangedLockfiles(dir, stat, bad, own)).toBeNull()
+  }
+  // Through the probe: a forged entry makes it list the directory, never stat the forged path.
+  const looked = jest.spyOn(fs, 'statSync')
+  const forged = { ...entry, lockfiles: [{ path: '/etc/passwd', size: 1, mtimeMs: 1 }] }
+  expect(probe(dir, forged).files).toEqual(own)
+  expect(looked.mock.calls.map(([file]) => file)).not.toContain('/etc/passwd')
+})
+
+test('no stamp for a directory (or node_modules) changed within 2 s of the run, or a node_modules that cannot be followed', () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  const stat = fs.statSync(dir)
+  expect(dirStampOf(dir, stat, Date.now())).toBeUndefined()
+  expect(dirStampOf(dir, stat, stat.ctimeMs + 2_001)).toBeDefined()
+  fs.mkdirSync(path.join(dir, 'node_modules'))
+  const modules = fs.statSync(path.join(dir, 'node_modules'))
+  const later = fs.statSync(dir)
+  expect(dirStampOf(dir, later, Math.max(later.ctimeMs, later.mtimeMs) + 2_001)).toEqual({
+    mtimeMs: later.mtimeMs, ctimeMs: later.ctimeMs, nodeModules: { mtimeMs: modules.mtimeMs, ctimeMs: modules.ctimeMs },
+  })
+  fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
+  fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'node_modules'))
+  expect(dirStampOf(dir, fs.statSync(dir), SETTLED)).toBeUndefined()
+})
