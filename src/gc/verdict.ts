@@ -2,6 +2,7 @@ import { EARLIEST_TIME_MS } from '../runtime/access-log'
 import { DAY_MS } from '../runtime/iso-time'
 import type { SpaceUsage } from '../store/history'
 import type { LiveBecause, OrphanBecause, Because } from './because'
+import type { LiveNames } from './live-names'
 
 /** Unattributed records keep a space alive this long (docs/design.md, "The gc rules"). */
 const UNATTRIBUTED_TTL_MS = 30 * DAY_MS
@@ -11,7 +12,7 @@ const UNTRACKED_TTL_MS = 7 * DAY_MS
 /** The world a verdict is made in: which names and projects are alive, and the run's policy. */
 export interface VerdictContext {
   /** Live package name → one project that uses it (for the reason text). */
-  liveNames: ReadonlyMap<string, string>
+  liveNames: LiveNames
   projectStatus: ReadonlyMap<string, 'present' | 'unknown' | 'gone'>
   now: number
   graceMs: number

@@ -1,5 +1,6 @@
 import type { History } from '../store/history'
 import type { ProjectEntry, Registry } from '../store/registry'
+import { LiveNamesByProject, type LiveNames } from './live-names'
 import { probeProject, stateAfterRead, type ProjectState, type ReadJob } from './projects'
 import { readProjects } from './read-worker'
 import type { ProjectReport } from './report'
@@ -9,7 +10,7 @@ export interface World {
   projects: ProjectReport[]
   projectStatus: Map<string, 'present' | 'unknown' | 'gone'>
   /** Live package name → the first project dir (sorted) using it; only the `asked` names when given. */
-  liveNames: Map<string, string>
+  liveNames: LiveNames
   /** The registry to save after the run (gone projects left out). */
   registry: Registry
 }
@@ -27,7 +28,11 @@ export function assessWorld(
   registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map(), asked?: ReadonlySet<string>, settledBefore = -Infinity,
 ): World {
   const dirs = new Set([...Object.keys(registry.projects), ...history.projects.keys(), ...overrides.keys()])
-  const world: World = { projects: [], projectStatus: new Map(), liveNames: new Map(), registry: { version: 1, projects: {} } }
+  // Every name of every project (by table id where they came unchanged from the registry file),
+  // or only the asked ones, in a map.
+  const full = new LiveNamesByProject()
+  const some = new Map<string, string>()
+  const world: World = { projects: [], projectStatus: new Map(), liveNames: asked === undefined ? full : some, registry: { version: 1, projects: {} } }
   const sorted = [...dirs].sort()
   const states = new Array<ProjectState>(sorted.length)
   // Stamps first; the lockfiles that changed are then read together, on two threads when many did.
@@ -55,12 +60,12 @@ export function assessWorld(
     world.projectStatus.set(dir, state.report.status)
     if (state.entry !== undefined) world.registry.projects[dir] = state.entry
     if (asked === undefined) {
-      for (const name of state.names) if (!world.liveNames.has(name)) world.liveNames.set(name, dir)
+      full.add(dir, state.names)
     } else if (asked.size <= 16) {
       // A few names against long lists: a scan of the list per name, no map operation per name listed.
-      for (const name of asked) if (!world.liveNames.has(name) && state.names.includes(name)) world.liveNames.set(name, dir)
+      for (const name of asked) if (!some.has(name) && state.names.includes(name)) some.set(name, dir)
     } else {
-      for (const name of state.names) if (asked.has(name) && !world.liveNames.has(name)) world.liveNames.set(name, dir)
+      for (const name of state.names) if (asked.has(name) && !some.has(name)) some.set(name, dir)
     }
   }
   return world

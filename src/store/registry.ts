@@ -57,7 +57,7 @@ function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; p
 }
 
 /** A names table as loaded or written, with each name's id. */
-interface Table { names: string[]; ids: Map<string, number> }
+interface Table extends NamesTable { names: string[]; ids: Map<string, number> }
 
 // The gaps each names array was decoded from, and in which table, so that saving a registry
 // whose entries mostly came unchanged from the file (the install hook changes one project) only
@@ -70,7 +70,39 @@ const lastTables = new Map<string, Table>()
 function tableOf(names: string[]): Table {
   const ids = new Map<string, number>()
   for (let id = 0; id < names.length; id++) ids.set(names[id], id)
-  return { names, ids }
+  return { names, ids, size: names.length, idOf: (name) => ids.get(name) }
+}
+
+/**
+ * A names table of the registry file as code outside this file sees it: each name's id, no
+ * order promised (a reused table is the one loaded, whatever order the file had).
+ */
+export interface NamesTable {
+  /** How many ids there are: every id is in `[0, size)`. */
+  readonly size: number
+  /** The id of `name`, or undefined when the table does not hold it. */
+  idOf(name: string): number | undefined
+}
+
+/**
+ * The table `names` was decoded from, when it is a names array just as {@link loadRegistry} gave
+ * it, and its table spells each name once (so a name has one id); else undefined. The gc's
+ * liveness uses it to mark names by id, integers only (docs/design.md, "The warm gc").
+ */
+export function namesTable(names: readonly string[]): NamesTable | undefined {
+  const table = storedGaps.get(names)?.table
+  return table !== undefined && table.ids.size === table.names.length ? table : undefined
+}
+
+/**
+ * Calls `visit` with the id of each of `names` in increasing order, for a names array that
+ * {@link namesTable} gives a table for: walks the gaps it was decoded from, no string touched.
+ */
+export function forEachNameId(names: readonly string[], visit: (id: number) => void): void {
+  const stored = storedGaps.get(names)
+  if (stored === undefined) throw new Error('forEachNameId: names not decoded from a registry file')
+  const gaps = stored.gaps
+  for (let i = 0, id = -1; i < gaps.length; i++) visit(id += gaps[i])
 }
 
 /** The registry a parsed file holds, or null when its content is not a registry of either format. */

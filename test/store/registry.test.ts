@@ -1,7 +1,8 @@
 /** The registry file: names stored once in a table, per-project ids as gaps; format 1 still read; damage detected. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { loadRegistry, saveRegistry, type Registry } from '../../src/store/registry'
+import { forEachNameId, loadRegistry, namesTable, saveRegistry, type Registry } from '../../src/store/registry'
+import { sealedJson } from '../../src/store/atomic'
 import { useSandbox } from '../runtime/support'
 import { bookkeepingDir } from '../../src/runtime/layout'
 
@@ -112,6 +113,36 @@ describe('registry file', () => {
       write({ version, names: [], projects: {} })
       expect(loadRegistry(box.store)).toMatchObject({ state: 'newer', reason: expect.stringContaining(`has version ${JSON.stringify(version)}`) })
     }
+  })
+
+  test('names as loaded have their table: the ids walked from the gaps are the table\'s ids of the names, in order', () => {
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
+    saveRegistry(box.store, registry)
+    const read = loadRegistry(box.store)
+    if (read.state !== 'ok') throw new Error(read.state)
+    const tables = new Set<unknown>()
+    for (const entry of Object.values(read.value.projects)) {
+      const table = namesTable(entry.names)
+      if (table === undefined) throw new Error('no table')
+      tables.add(table)
+      const ids: number[] = []
+      forEachNameId(entry.names, (id) => ids.push(id))
+      expect(ids).toEqual(entry.names.map((name) => table.idOf(name)))
+      for (const id of ids) expect(id >= 0 && id < table.size).toBe(true)
+    }
+    expect(tables.size).toBe(1)
+    // A names array not as loaded (a copy, a hook's) has none.
+    expect(namesTable([...read.value.projects['/p'].names])).toBeUndefined()
+    expect(() => forEachNameId(['a'], () => undefined)).toThrow()
+  })
+
+  test('a table that spells a name twice (not written by this code) gives no table: a name would have two ids', () => {
+    fs.mkdirSync(bookkeepingDir(box.store), { recursive: true })
+    fs.writeFileSync(file(), sealedJson({ version: 2, names: ['b', 'a', 'b'], projects: { '/p': { names: [1, 1, 1], lockfiles: [], checkedAt: '2024-01-01T00:00:00.000Z', source: 'access' } } }))
+    const read = loadRegistry(box.store)
+    if (read.state !== 'ok') throw new Error(read.state)
+    expect(read.value.projects['/p'].names).toEqual(['b', 'a', 'b'])
+    expect(namesTable(read.value.projects['/p'].names)).toBeUndefined()
   })
 
   test('a missing file is missing', () => {
