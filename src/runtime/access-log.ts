@@ -4,7 +4,7 @@ import { isErrno } from '../errors'
 import { RUNTIME_COMPACT_AT_BYTES, requestCompaction } from './compaction-trigger'
 import { accessLogPath, bookkeepingDir, parseSpaceId } from './layout'
 import { isPackageName } from './names'
-import { checksum, checksumOfAscii } from './checksum'
+import { checksum, checksumValue, checksumValueOfAscii, spellsChecksum } from './checksum'
 import { unknownShape } from './record-shape'
 
 /** One use of a space by a package, appended by the runtime helper (docs/design.md, "Access records and projects"). */
@@ -116,9 +116,9 @@ export class UnknownRecord {
  */
 function readLine(line: string, bytes?: Uint8Array, at = 0): LogRecord | UnknownRecord | null {
   if (line.length < 11 || line[8] !== ' ') return null
+  const sum = bytes === undefined ? -1 : checksumValueOfAscii(bytes, at + 9, at + line.length)
+  if (!spellsChecksum(line, 0, sum >= 0 ? sum : checksumValue(line, 9))) return null
   const json = line.slice(9)
-  const sum = bytes === undefined ? null : checksumOfAscii(bytes, at + 9, at + line.length)
-  if ((sum ?? checksum(json)) !== line.slice(0, 8)) return null
   let value: unknown
   try {
     value = JSON.parse(json)
@@ -133,7 +133,7 @@ function readLine(line: string, bytes?: Uint8Array, at = 0): LogRecord | Unknown
 /**
  * {@link readLine}, or else the intact line a torn append glued onto a damaged prefix (see {@link salvage}).
  * `bytes[at, at + line.length)`, when given, are the line's own bytes, all ASCII: its checksum is
- * then taken from them, which is faster than from the text (see `checksumOfAscii`).
+ * then taken from them, which is faster than from the text (see `checksumValueOfAscii`).
  */
 export function readLineOrTail(line: string, bytes?: Uint8Array, at?: number): LogRecord | UnknownRecord | null {
   return readLine(line, bytes, at) ?? salvage(line)

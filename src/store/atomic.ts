@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
-import { checksum, checksumOfAscii } from '../runtime/checksum'
+import { checksum, checksumValue, checksumValueOfAscii, spellsChecksum } from '../runtime/checksum'
 
 let durable = true
 
@@ -63,10 +63,7 @@ const MAX_STATE_BYTES = 128 * 1024 * 1024
  */
 export function sealedJson(value: object): string {
   const body = JSON.stringify(value)
-  // From the UTF-8 bytes when all ASCII (a non-ASCII character encodes to bytes ≥ 0x80): faster (see checksumOfAscii).
-  const bytes = Buffer.from(body, 'utf8')
-  const sum = checksumOfAscii(bytes, 0, bytes.length) ?? checksum(body)
-  return `${body.slice(0, -1)}${SEAL}${sum}"}`
+  return `${body.slice(0, -1)}${SEAL}${checksum(body)}"}`
 }
 
 /**
@@ -78,8 +75,8 @@ export function sealedJson(value: object): string {
 function sealMatches(text: string, bytes: Uint8Array): boolean | null {
   const at = text.lastIndexOf(SEAL)
   if (at === -1 || !/^,"checksum":"[0-9a-f]{8}"\}\s*$/.test(text.slice(at))) return null
-  const sum = checksumOfAscii(bytes, 0, at, '}') ?? checksum(`${text.slice(0, at)}}`)
-  return sum === text.slice(at + SEAL.length, at + SEAL.length + 8)
+  const sum = checksumValueOfAscii(bytes, 0, at, '}')
+  return spellsChecksum(text, at + SEAL.length, sum >= 0 ? sum : checksumValue(`${text.slice(0, at)}}`))
 }
 
 /**

@@ -1,13 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { checksum, checksumOfAscii } from '../../src/runtime/checksum'
+import { checksum, checksumValue, checksumValueOfAscii, spellsChecksum } from '../../src/runtime/checksum'
 import { readJsonFile, sealedJson } from '../../src/store/atomic'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 
 // The readers take the checksum from the bytes when they are ASCII (docs/design.md, "The warm
 // gc"); it must be the checksum of the text, and never be taken from bytes that are not ASCII.
-describe('the checksum from ASCII bytes', () => {
-  test('equals the checksum of the text, for any range and tail', () => {
+describe('the checksum as the readers take it', () => {
+  const hex = (value: number): string => value.toString(16).padStart(8, '0')
+
+  test('from ASCII bytes: the value of the text, for any range and tail', () => {
     let seed = 12345
     const next = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n }
     for (let i = 0; i < 500; i++) {
@@ -15,20 +17,37 @@ describe('the checksum from ASCII bytes', () => {
       const bytes = Buffer.from(`${'x'.repeat(next(5))}${text}`, 'latin1')
       const start = bytes.length - text.length
       const cut = next(text.length + 1)
-      expect(checksumOfAscii(bytes, start, bytes.length)).toBe(checksum(text))
-      expect(checksumOfAscii(bytes, start, start + cut, '}')).toBe(checksum(`${text.slice(0, cut)}}`))
+      expect(hex(checksumValueOfAscii(bytes, start, bytes.length))).toBe(checksum(text))
+      expect(hex(checksumValueOfAscii(bytes, start, start + cut, '}'))).toBe(checksum(`${text.slice(0, cut)}}`))
+      expect(hex(checksumValue(`ab${text}`, 2))).toBe(checksum(text))
     }
-    expect(checksumOfAscii(Buffer.alloc(0), 0, 0)).toBe(checksum(''))
+    expect(hex(checksumValueOfAscii(Buffer.alloc(0), 0, 0))).toBe(checksum(''))
   })
 
-  test('is null when any byte of the range is not ASCII, and ignores bytes outside it', () => {
+  test('from bytes: -1 when any byte of the range is not ASCII; bytes outside it do not count', () => {
     for (const text of ['é', 'aé', 'prøjekt', '日本', '😀', '\u0080']) {
       const bytes = Buffer.from(`ab${text}cd`, 'utf8')
-      expect(checksumOfAscii(bytes, 0, bytes.length)).toBeNull()
-      expect(checksumOfAscii(bytes, 0, 2)).toBe(checksum('ab'))
-      expect(checksumOfAscii(bytes, bytes.length - 2, bytes.length)).toBe(checksum('cd'))
+      expect(checksumValueOfAscii(bytes, 0, bytes.length)).toBe(-1)
+      expect(hex(checksumValueOfAscii(bytes, 0, 2))).toBe(checksum('ab'))
+      expect(hex(checksumValueOfAscii(bytes, bytes.length - 2, bytes.length))).toBe(checksum('cd'))
+      expect(hex(checksumValue(`ab${text}cd`))).toBe(checksum(`ab${text}cd`))
     }
-    expect(checksumOfAscii(Buffer.from([0x41, 0xff]), 0, 2)).toBeNull()
+    expect(checksumValueOfAscii(Buffer.from([0x41, 0xff]), 0, 2)).toBe(-1)
+  })
+
+  test('the digits compared in place: exactly the 8 lowercase hex digits checksum writes', () => {
+    for (const text of ['', 'a', 'x'.repeat(99), '{"t":"access"}', 'é']) {
+      const sum = checksum(text)
+      const value = checksumValue(text)
+      expect(spellsChecksum(`${sum} rest`, 0, value)).toBe(true)
+      expect(spellsChecksum(`zz${sum}`, 2, value)).toBe(true)
+      expect(spellsChecksum(sum.toUpperCase(), 0, value)).toBe(/[a-f]/.test(sum) ? false : true)
+      expect(spellsChecksum(sum.slice(0, 7), 0, value)).toBe(false)
+      expect(spellsChecksum(`${sum.slice(0, 7)}${sum[7] === '0' ? '1' : '0'}`, 0, value)).toBe(false)
+      expect(spellsChecksum(` ${sum}`, 0, value)).toBe(false)
+    }
+    expect(spellsChecksum('00000000', 0, 0)).toBe(true)
+    expect(spellsChecksum('ffffffff', 0, 0xffffffff)).toBe(true)
   })
 })
 
