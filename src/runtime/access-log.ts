@@ -55,6 +55,35 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/
 /** 2000-01-01T00:00:00Z: record times before it are impossible, and the record is damaged. */
 export const EARLIEST_TIME_MS = 946_684_800_000
 
+/** The `n` decimal digits of `text` at `at` as a number, or -1 when one is not a digit. */
+function digits(text: string, at: number, n: number): number {
+  let value = 0
+  for (let i = at; i < at + n; i++) {
+    const digit = text.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  return value
+}
+
+/**
+ * The epoch time of `time` when it has the shape `toISOString` writes (`YYYY-MM-DDTHH:MM:SS.sssZ`,
+ * year 1000 on) with every field in range, as `Date.parse` gives it; undefined for anything else,
+ * which `Date.parse` then decides. Parsing it by hand is a fifth of the cost, once per record.
+ */
+function isoWritten(time: string): number | undefined {
+  if (time.length !== 24 || time[4] !== '-' || time[7] !== '-' || time[10] !== 'T' || time[13] !== ':' || time[16] !== ':' || time[19] !== '.' || time[23] !== 'Z') return undefined
+  const year = digits(time, 0, 4)
+  const month = digits(time, 5, 2)
+  const day = digits(time, 8, 2)
+  const hour = digits(time, 11, 2)
+  const minute = digits(time, 14, 2)
+  const second = digits(time, 17, 2)
+  const ms = digits(time, 20, 3)
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return undefined
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms)
+}
+
 // The last time parsed, and what it gave: the history reader checks a record's time, and folds
 // the record (parsing its time again) right after; parsing it once is ~5% of a warm gc.
 let lastTime = ''
@@ -64,7 +93,7 @@ let lastMs: number | null = null
 export function recordTime(time: unknown): number | null {
   if (typeof time !== 'string') return null
   if (time === lastTime) return lastMs
-  const ms = ISO_TIME.test(time) ? Date.parse(time) : Number.NaN
+  const ms = isoWritten(time) ?? (ISO_TIME.test(time) ? Date.parse(time) : Number.NaN)
   lastTime = time
   lastMs = Number.isNaN(ms) || ms < EARLIEST_TIME_MS ? null : ms
   return lastMs
