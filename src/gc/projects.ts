@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
 import { lockfilesIn, readLockfile } from '../lockfiles'
-import { dirStampOf, unchangedLockfiles, type DirStamp } from '../lockfiles/dir-stamp'
+import { settledStamp, stampBeforeListing, unchangedLockfiles, type DirStamp } from '../lockfiles/dir-stamp'
 import { resolveInstalledNames } from '../lockfiles/installed-names'
 import { readPackageJson, type PackageJsonRead } from '../lockfiles/package-json'
 import type { LockfileStamp, ProjectEntry } from '../store/registry'
@@ -50,9 +50,10 @@ function stampsOf(files: string[]): LockfileStamp[] {
   return files.length === 0 ? stamps : [...stamps, { ...NAMES_RULES }]
 }
 
+/** `a` came from the registry file: an entry that is not an object is no match, never a crash. */
 function sameStamps(a: LockfileStamp[], b: LockfileStamp[]): boolean {
-  return a.length === b.length && a.every((stamp, i) =>
-    stamp.path === b[i].path && stamp.size === b[i].size && stamp.mtimeMs === b[i].mtimeMs)
+  return a.length === b.length && a.every((stamp: LockfileStamp | null, i) =>
+    stamp?.path === b[i].path && stamp.size === b[i].size && stamp.mtimeMs === b[i].mtimeMs)
 }
 
 /**
@@ -79,7 +80,7 @@ export interface ReadJob {
   dir: string
   files: string[]
   stamps: LockfileStamp[]
-  /** What to keep for the next run's probe (see `dirStampOf`). */
+  /** What to keep for the next run's probe (see `settledStamp`). */
   dirStamp?: DirStamp
 }
 
@@ -118,7 +119,9 @@ export function probeProject(dir: string, cached: ProjectEntry | undefined, now:
   try {
     // The directory's times stand in for listing it when they did not change (see dir-stamp.ts).
     if (cached !== undefined && cached.lockfiles.length > 0) {
-      files = unchangedLockfiles(dir, stat, cached.dirStamp, cached.lockfiles.filter((stamp) => stamp.path !== NAMES_RULES.path).map((stamp) => stamp.path))
+      // Entries come from a file: a stamp that is not an object proves nothing (unchangedLockfiles wants strings).
+      const listed = cached.lockfiles.map((stamp: unknown) => (stamp as Partial<LockfileStamp> | null)?.path).filter((file) => file !== NAMES_RULES.path)
+      files = unchangedLockfiles(dir, stat, cached.dirStamp, listed)
     }
     if (files !== null) {
       dirStamp = cached?.dirStamp
@@ -130,9 +133,10 @@ export function probeProject(dir: string, cached: ProjectEntry | undefined, now:
       }
     }
     if (files === null) {
+      const before = stampBeforeListing(dir, stat)
       files = lockfilesIn(dir)
       stamps = stampsOf(files)
-      dirStamp = dirStampOf(dir, stat, settledBefore)
+      dirStamp = settledStamp(before, settledBefore)
     }
   } catch (err) {
     if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read the lockfiles of ${dir} (${err.code})`) }

@@ -57,7 +57,7 @@ export async function runGc(opts: GcOptions = {}): Promise<GcReport> {
   const dryRun = requestedDryRun || formatProblem !== undefined
   const lock = dryRun ? null : await acquireLock(root, { waitMs: opts.lockWaitMs ?? 10_000, command: 'scratch gc' })
   const result = withStoreRun(root, { lock, dryRun, now: opts.now, kind: 'full', formatProblem }, (run) => ({
-    world: assessWorld(run.state.registry, run.state.history, run.now, undefined, undefined, run.start.fsMs),
+    world: assessWorld(run.state.registry, run.state.history, run.now, undefined, undefined, run.dryRun ? -Infinity : run.start.fsMs),
     // The full run listed the store once already, for its leftovers too.
     spaces: run.listed ?? scanSpaces(root),
     policy: {

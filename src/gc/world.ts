@@ -22,7 +22,7 @@ export interface World {
  * With `asked`, `liveNames` holds only those names: the install hook judges a few spaces, and
  * collecting every name of 1,000 projects (10⁶ map operations) was most of its time there.
  * `settledBefore`: the file system's time at the run's start, which directory stamps are kept
- * against (see `dirStampOf`); none are kept without it.
+ * against (see `settledStamp`); none are kept without it (dry runs pass none).
  */
 export function assessWorld(
   registry: Registry, history: History, now: number, overrides: Map<string, ProjectEntry> = new Map(), asked?: ReadonlySet<string>, settledBefore = -Infinity,

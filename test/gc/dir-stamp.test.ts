@@ -9,8 +9,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { probeProject, type ProjectState } from '../../src/gc/projects'
 import { lockfilesIn } from '../../src/lockfiles'
-import { dirStampOf, unchangedLockfiles } from '../../src/lockfiles/dir-stamp'
-import type { ProjectEntry } from '../../src/store/registry'
+import { settledStamp, stampBeforeListing, unchangedLockfiles, type DirTimes } from '../../src/lockfiles/dir-stamp'
+import { registryChanged, type ProjectEntry } from '../../src/store/registry'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 import { npmProject } from './support'
 
@@ -44,7 +44,7 @@ function probe(dir: string, cached: ProjectEntry | undefined, settledBefore = SE
 test('an unchanged directory is not listed again; its stamp and lockfiles stay', () => {
   const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
   const first = probe(dir, undefined)
-  expect(first.entry.dirStamp).toEqual({ mtimeMs: expect.any(Number), ctimeMs: expect.any(Number), nodeModules: null })
+  expect(first.entry.dirStamp).toEqual({ dev: expect.any(Number), ino: expect.any(Number), mtimeMs: expect.any(Number), ctimeMs: expect.any(Number), nodeModules: null })
   const listing = jest.spyOn(fs, 'readdirSync')
   const second = probeProject(dir, first.entry, Date.now(), SETTLED)
   expect(listing).not.toHaveBeenCalled()
@@ -108,18 +108,73 @@ test('a stamp with forged paths, other times or a bad shape proves nothing, and 
   expect(looked.mock.calls.map(([file]) => file)).not.toContain('/etc/passwd')
 })
 
+const stampOf = (dir: string, settledBefore = SETTLED) => settledStamp(stampBeforeListing(dir, fs.statSync(dir)), settledBefore)
+const timesOf = (stat: fs.Stats): DirTimes => ({ dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs })
+
 test('no stamp for a directory (or node_modules) changed within 2 s of the run, or a node_modules that cannot be followed', () => {
   const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
   const stat = fs.statSync(dir)
-  expect(dirStampOf(dir, stat, Date.now())).toBeUndefined()
-  expect(dirStampOf(dir, stat, stat.ctimeMs + 2_001)).toBeDefined()
+  expect(stampOf(dir, Date.now())).toBeUndefined()
+  expect(stampOf(dir, Math.max(stat.ctimeMs, stat.mtimeMs) + 2_001)).toBeDefined()
   fs.mkdirSync(path.join(dir, 'node_modules'))
   const modules = fs.statSync(path.join(dir, 'node_modules'))
   const later = fs.statSync(dir)
-  expect(dirStampOf(dir, later, Math.max(later.ctimeMs, later.mtimeMs) + 2_001)).toEqual({
-    mtimeMs: later.mtimeMs, ctimeMs: later.ctimeMs, nodeModules: { mtimeMs: modules.mtimeMs, ctimeMs: modules.ctimeMs },
-  })
+  expect(stampOf(dir, Math.max(later.ctimeMs, later.mtimeMs) + 2_001)).toEqual({ ...timesOf(later), nodeModules: timesOf(modules) })
   fs.rmSync(path.join(dir, 'node_modules'), { recursive: true })
   fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'node_modules'))
-  expect(dirStampOf(dir, fs.statSync(dir), SETTLED)).toBeUndefined()
+  expect(stampOf(dir)).toBeUndefined()
+})
+
+test('node_modules is stamped before the listing: a hidden lockfile made during it shows next run', () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  fs.mkdirSync(path.join(dir, 'node_modules'))
+  nextTick(dir)
+  const before = stampBeforeListing(dir, fs.statSync(dir))
+  const listed = lockfilesIn(dir)
+  fs.writeFileSync(path.join(dir, 'node_modules', '.package-lock.json'), fs.readFileSync(path.join(dir, 'package-lock.json')))
+  expect(unchangedLockfiles(dir, fs.statSync(dir), settledStamp(before, SETTLED), listed)).toBeNull()
+})
+
+test('another directory with the same times proves nothing: node_modules retargeted to a twin, the project swapped for one', () => {
+  const tmp = tempDir()
+  const dir = npmProject(path.join(tmp, 'p'), ['a'])
+  // node_modules -> ../current -> A; then current -> B, which holds a hidden lockfile. Outside the project: its times stay.
+  for (const twin of ['A', 'B']) fs.mkdirSync(path.join(tmp, twin))
+  fs.writeFileSync(path.join(tmp, 'B', '.package-lock.json'), fs.readFileSync(path.join(dir, 'package-lock.json')))
+  fs.symlinkSync(path.join(tmp, 'A'), path.join(tmp, 'current'))
+  fs.symlinkSync(path.join(tmp, 'current'), path.join(dir, 'node_modules'))
+  const own = [path.join(dir, 'package-lock.json')]
+  const stamp = stampOf(dir)!
+  expect(unchangedLockfiles(dir, fs.statSync(dir), stamp, own)).toEqual(own)
+  fs.rmSync(path.join(tmp, 'current'))
+  fs.symlinkSync(path.join(tmp, 'B'), path.join(tmp, 'current'))
+  expect(lockfilesIn(dir)).toEqual([...own, path.join(dir, 'node_modules', '.package-lock.json')])
+  // Twins made in one clock tick (or with fixed times) have the same times: only the inode tells them apart.
+  const twin = { ...stamp, nodeModules: { ...timesOf(fs.statSync(path.join(tmp, 'B'))), dev: stamp.nodeModules!.dev, ino: stamp.nodeModules!.ino } }
+  expect(unchangedLockfiles(dir, fs.statSync(dir), twin, own)).toBeNull()
+  // The project directory itself swapped for a twin by rename.
+  const copy = npmProject(path.join(tmp, 'p-copy'), ['a'])
+  const swapped = { ...stamp, ...timesOf(fs.statSync(copy)), dev: stamp.dev, ino: stamp.ino }
+  expect(unchangedLockfiles(copy, fs.statSync(copy), swapped, [path.join(copy, 'package-lock.json')])).toBeNull()
+})
+
+test('a registry entry with junk among its lockfile stamps is probed by listing, never a crash', () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  const { entry } = probe(dir, undefined)
+  for (const junk of [null, 7, 'x', { size: 1 }]) {
+    const forged = { ...entry, lockfiles: [junk, ...entry.lockfiles] } as unknown as ProjectEntry
+    expect(probe(dir, forged).files).toEqual([path.join(dir, 'package-lock.json')])
+    const sameLength = { ...entry, lockfiles: entry.lockfiles.map(() => junk) } as unknown as ProjectEntry
+    expect(probe(dir, sameLength).files).toEqual([path.join(dir, 'package-lock.json')])
+  }
+})
+
+test("a hook's entry (no lockfiles, no stamp) for the same names does not count as a change over a stamped one", () => {
+  const dir = npmProject(path.join(tempDir(), 'p'), ['a'])
+  const { entry } = probe(dir, undefined)
+  expect(entry.dirStamp).toBeDefined()
+  const hook: ProjectEntry = { names: entry.names, lockfiles: [], checkedAt: 'later', source: entry.source }
+  expect(registryChanged({ version: 1, projects: { [dir]: entry } }, { version: 1, projects: { [dir]: hook } })).toBe(false)
+  const unstamped = { ...entry, dirStamp: undefined }
+  expect(registryChanged({ version: 1, projects: { [dir]: unstamped } }, { version: 1, projects: { [dir]: entry } })).toBe(true)
 })
