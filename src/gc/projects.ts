@@ -113,41 +113,46 @@ export function probeProject(dir: string, cached: ProjectEntry | undefined, now:
     if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read ${dir} (${err.code})`) }
     throw err
   }
-  let files: string[] | null = null
-  let stamps: LockfileStamp[]
-  let dirStamp: DirStamp | undefined
+  let found: CurrentLockfiles
   try {
-    // The directory's times stand in for listing it when they did not change (see dir-stamp.ts).
-    if (cached !== undefined && cached.lockfiles.length > 0) {
-      // Entries come from a file: a stamp that is not an object proves nothing (unchangedLockfiles wants strings).
-      const listed = cached.lockfiles.map((stamp: unknown) => (stamp as Partial<LockfileStamp> | null)?.path).filter((file) => file !== NAMES_RULES.path)
-      files = unchangedLockfiles(dir, stat, cached.dirStamp, listed)
-    }
-    if (files !== null) {
-      dirStamp = cached?.dirStamp
-      try {
-        stamps = stampsOf(files)
-      } catch (err) {
-        if (!isErrno(err)) throw err
-        files = null
-      }
-    }
-    if (files === null) {
-      const before = stampBeforeListing(dir, stat)
-      files = lockfilesIn(dir)
-      stamps = stampsOf(files)
-      dirStamp = settledStamp(before, settledBefore)
-    }
+    found = currentLockfiles(dir, stat, cached, settledBefore)
   } catch (err) {
     if (isErrno(err)) return { state: unknownState(dir, cached, now, `cannot read the lockfiles of ${dir} (${err.code})`) }
     throw err
   }
+  const { files, stamps, dirStamp } = found
   if (files.length === 0) return { state: unknownState(dir, cached, now, 'no lockfile found') }
-  if (cached !== undefined && cached.lockfiles.length > 0 && sameStamps(cached.lockfiles, stamps!)) {
+  if (cached !== undefined && cached.lockfiles.length > 0 && sameStamps(cached.lockfiles, stamps)) {
     const entry = cached.dirStamp === dirStamp ? cached : { ...cached, dirStamp }
     return { state: { report: { dir, status: 'present', lockfiles: files }, names: cached.names, entry } }
   }
-  return { job: { dir, files, stamps: stamps!, dirStamp } }
+  return { job: { dir, files, stamps, dirStamp } }
+}
+
+interface CurrentLockfiles { files: string[]; stamps: LockfileStamp[]; dirStamp: DirStamp | undefined }
+
+/**
+ * The lockfiles of `dir` (whose `stat` is given) and their stamps: from the `cached` entry's list
+ * while its directory stamp holds (see dir-stamp.ts), else from a listing, with the stamp to keep
+ * for the next run. Throws the system error when a listing or `stat` fails.
+ */
+function currentLockfiles(dir: string, stat: fs.Stats, cached: ProjectEntry | undefined, settledBefore: number): CurrentLockfiles {
+  if (cached !== undefined && cached.lockfiles.length > 0) {
+    // Entries come from a file: a stamp that is not an object proves nothing (unchangedLockfiles wants strings).
+    const listed = cached.lockfiles.map((stamp: unknown) => (stamp as Partial<LockfileStamp> | null)?.path).filter((file) => file !== NAMES_RULES.path)
+    const files = unchangedLockfiles(dir, stat, cached.dirStamp, listed)
+    if (files !== null) {
+      try {
+        return { files, stamps: stampsOf(files), dirStamp: cached.dirStamp }
+      } catch (err) {
+        // A lockfile gone with the directory's times unchanged: list it after all.
+        if (!isErrno(err)) throw err
+      }
+    }
+  }
+  const before = stampBeforeListing(dir, stat)
+  const files = lockfilesIn(dir)
+  return { files, stamps: stampsOf(files), dirStamp: settledStamp(before, settledBefore) }
 }
 
 /**

@@ -42,12 +42,13 @@ function isTimes(value: unknown): value is DirTimes {
 function nodeModulesTimes(dir: string): DirTimes | null | undefined {
   const file = path.join(dir, 'node_modules')
   try {
-    return timesOf(fs.statSync(file))
+    const stat = fs.statSync(file, { throwIfNoEntry: false })
+    if (stat !== undefined) return timesOf(stat)
+    // No entry at all: nothing under it. An entry that cannot be followed: its target may appear unseen.
+    return fs.lstatSync(file, { throwIfNoEntry: false }) === undefined ? null : undefined
   } catch (err) {
     if (!isErrno(err)) throw err
-    // No entry at all: nothing under it. An entry that cannot be followed: its target may appear unseen.
-    if (!isErrno(err, 'ENOENT')) return undefined
-    return fs.lstatSync(file, { throwIfNoEntry: false }) === undefined ? null : undefined
+    return undefined
   }
 }
 

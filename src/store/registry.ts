@@ -231,9 +231,8 @@ export function registryChanged(loaded: Registry, next: Registry): boolean {
     if (was === is) continue
     if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || was.source !== is.source) return true
     if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
-    if (is.lockfiles.length > 0 && JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles)) return true
-    // Like the lockfile stamps: a hook's entry (no lockfiles, no stamp) does not replace a gc's stamped one.
-    if (is.lockfiles.length > 0 && JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp)) return true
+    // A hook's entry (no lockfiles, no directory stamp) does not replace a gc's stamped one.
+    if (is.lockfiles.length > 0 && (JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles) || JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp))) return true
   }
   return false
 }
