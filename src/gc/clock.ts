@@ -14,6 +14,9 @@ function sleepMs(ms: number): void {
  * clock, so a space created just before the run can carry the same stamp as one created just
  * after. This waits (at most a few milliseconds) until a probe file's stamp moves past the first
  * one: everything created before has a stamp below `fsMs`, everything after at least `fsMs`.
+ * Access records carry whole milliseconds, so it also waits for the wall clock to leave the
+ * millisecond it was called in: a record written before has a time below `wallMs` (it is not
+ * taken for a use during the run), one written after at least `wallMs`.
  */
 export function markRunStart(root: string): RunStart {
   const probe = path.join(bookkeepingDir(root), `.clock-${process.pid}.tmp`)
@@ -23,16 +26,22 @@ export function markRunStart(root: string): RunStart {
     return fs.statSync(probe).mtimeMs
   }
   try {
+    const calledAt = Date.now()
     const first = stamp()
     let next = first
     // Polled every quarter millisecond (a tick is 1–10 ms): the wait ends within 0.25 ms of the
     // tick instead of within 1 ms. At most 100 ms, as before, on a file system slower than that.
-    const giveUp = Date.now() + 100
+    const giveUp = calledAt + 100
     while (next <= first && Date.now() < giveUp) {
       sleepMs(0.25)
       next = stamp()
     }
-    return { wallMs: Date.now(), fsMs: next }
+    let wallMs = Date.now()
+    while (wallMs <= calledAt) {
+      sleepMs(0.25)
+      wallMs = Date.now()
+    }
+    return { wallMs, fsMs: next }
   } finally {
     fs.rmSync(probe, { force: true })
   }

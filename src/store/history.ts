@@ -189,8 +189,11 @@ class AllSpaces extends Set<string> {
 /**
  * Space ids with a record at or after `since` in the live log or `segment` (the race guard's
  * check). With the `history` this run folded, only what was appended after its reading is read
- * again (the rest is in the history already), so a huge log is not read twice. A record appended
- * meanwhile that this version does not understand makes every space touched (fail closed).
+ * again (the rest is in the history already), so a huge log is not read twice; every access
+ * record found there counts, whatever its time: it was appended during the run, and a writer
+ * can take its time before the run started and append after the reading (a descheduled
+ * process), a use the history never saw. A record appended meanwhile that this version does
+ * not understand makes every space touched (fail closed).
  */
 export function spacesTouchedSince(root: string, since: number, segment: string | null, history?: History): Set<string> {
   const touched = new Set<string>()
@@ -198,9 +201,10 @@ export function spacesTouchedSince(root: string, since: number, segment: string 
   const { live } = logFiles(root)
   let unknown = 0
   for (const file of segment === null ? [live] : [segment, live]) {
+    const readTo = history?.readTo.get(file)
     unknown += forEachRecord(file, (record) => {
-      if (record.t === 'access' && Date.parse(record.time) >= since) touched.add(record.space)
-    }, history?.readTo.get(file) ?? 0).unknown
+      if (record.t === 'access' && (readTo !== undefined || Date.parse(record.time) >= since)) touched.add(record.space)
+    }, readTo ?? 0).unknown
   }
   return unknown > 0 ? new AllSpaces() : touched
 }

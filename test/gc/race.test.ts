@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { runGc } from '../../src/gc'
+import { markRunStart } from '../../src/gc/clock'
 import { acquireLock } from '../../src/store/lock'
 import { useSandbox } from '../runtime/support'
 import { makeSpace, npmProject, recordUse } from './support'
@@ -32,6 +33,34 @@ describe('gc race guard and store lock', () => {
     const report = await runGc()
     expect(report.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'orphaned', action: 'keep', reason: 'used during this gc run' })
     expect(fs.existsSync(space)).toBe(true)
+  })
+
+  test('a record appended during the run with a time from before it (a writer descheduled between taking the time and appending) counts as a use during the run', async () => {
+    const { space, p1 } = orphanedSpace()
+    beforeFirstLook(space, () => recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1, Date.now() - 5_000))
+    const report = await runGc()
+    expect(report.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'orphaned', action: 'keep', reason: 'used during this gc run' })
+    expect(fs.existsSync(space)).toBe(true)
+  })
+
+  test('the run starts in a later millisecond than it was called in: a record written just before is not taken for a use during it', () => {
+    // Records carry whole milliseconds; on a file system whose stamps move at once, the wait for
+    // the file clock can end in the millisecond the run was called in.
+    for (let i = 0; i < 200; i++) {
+      const before = Date.now()
+      const start = markRunStart(box.store)
+      expect(start.wallMs).toBeGreaterThan(before)
+    }
+  })
+
+  test('a space last used in the millisecond before the run is judged as any other (not kept as used during the run)', async () => {
+    const { p1 } = orphanedSpace()
+    for (let i = 0; i < 10; i++) {
+      const space = makeSpace(box.store, 'pkg-a', 'cache')
+      recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+      expect((await runGc()).spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'orphaned', action: 'deleted' })
+      expect(fs.existsSync(space)).toBe(false)
+    }
   })
 
   test('a space created during the run survives it', async () => {
