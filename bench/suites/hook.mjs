@@ -36,9 +36,18 @@ async function hookTemplate({ dist, work, world, seed, count, log }) {
   await writeStore({ root, work, dist, projects, spaces, outsideDir: world.outsideDir })
   const xDirs = ['cache', 'models', 'compiled'].map((key) => path.join(root, ...removed.split('/'), `x-${key}`))
   for (const dir of xDirs) fillSpace(dir, 32, 16 * 1024)
-  // A real gc leaves the store as the hook normally finds it: registry current, orphans gone, log compacted.
-  const primed = await runNode(path.join(CHILDREN, 'gc.cjs'), [dist, root, '0'])
-  if (primed.warnings.length > 0) throw new Error(`priming gc warned: ${primed.warnings.join('; ')}`)
+  // A real gc leaves the store as the hook normally finds it: registry current, orphans gone, log
+  // compacted, and every project's directory stamp recorded. A gc keeps a stamp only for a directory
+  // left alone for 2 s before it started (docs/design.md, "The warm gc"), and these projects were
+  // just written: the first run primes the rest, a second one 2 s later the stamps.
+  const primedAt = performance.now()
+  for (const wait of [0, 2_100]) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, primedAt + wait - performance.now())))
+    const primed = await runNode(path.join(CHILDREN, 'gc.cjs'), [dist, root, '0'])
+    if (primed.warnings.length > 0) throw new Error(`priming gc warned: ${primed.warnings.join('; ')}`)
+  }
+  const stamped = fs.readFileSync(path.join(root, '.scratch', 'registry.json'), 'utf8').split('"dirStamp":').length - 1
+  if (stamped < count) throw new Error(`priming left ${stamped} of ${count} projects without a directory stamp`)
   log(`  hook store: ${count} projects, ${spaces.length} spaces; P = ${path.basename(target.dir)}, removing ${removed}`)
 
   // The lockfile object pnpm 10 hands to afterAllResolved (snapshots merged into packages), minus X.
