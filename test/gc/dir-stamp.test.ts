@@ -12,11 +12,21 @@ import { lockfilesIn } from '../../src/lockfiles'
 import { settledStamp, stampBeforeListing, unchangedLockfiles, type DirTimes } from '../../src/lockfiles/dir-stamp'
 import { registryChanged, type ProjectEntry } from '../../src/store/registry'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
-import { npmProject } from './support'
+import { scopedSweep } from '../../src/gc/scoped'
+import { loadRegistry } from '../../src/store/registry'
+import { makeSpace, npmProject, recordUse } from './support'
+
+// The sweep's run start, moved ahead by this much where a test needs its projects long settled.
+let mockClockAhead = 0
+jest.mock('../../src/gc/clock', () => {
+  const actual = jest.requireActual('../../src/gc/clock')
+  return { ...actual, markRunStart: (root: string) => { const start = actual.markRunStart(root); return { ...start, fsMs: start.fsMs + mockClockAhead } } }
+})
 
 afterEach(() => {
   jest.restoreAllMocks()
   removeTempDirs()
+  mockClockAhead = 0
 })
 
 /** Far ahead of any time these tests make: every directory counts as settled. */
@@ -177,4 +187,22 @@ test("a hook's entry (no lockfiles, no stamp) for the same names does not count 
   expect(registryChanged({ version: 1, projects: { [dir]: entry } }, { version: 1, projects: { [dir]: hook } })).toBe(false)
   const unstamped = { ...entry, dirStamp: undefined }
   expect(registryChanged({ version: 1, projects: { [dir]: unstamped } }, { version: 1, projects: { [dir]: entry } })).toBe(true)
+})
+
+test('the install-time sweep records the stamps it can keep when it saves the registry, so a store the hook alone looks after has them', () => {
+  const root = path.join(tempDir(), 'store')
+  const base = tempDir()
+  const p1 = npmProject(path.join(base, 'p1'), ['a'])
+  const p2 = npmProject(path.join(base, 'p2'), ['b'])
+  for (const project of [p1, p2]) recordUse(root, { owner: 'b', key: 'cache' }, project)
+  makeSpace(root, 'b', 'cache')
+  // The projects left alone long before the run (their change times cannot be set back).
+  mockClockAhead = 3_600_000
+  const report = scopedSweep({ projectDir: p1, names: ['p1'], root })
+  expect(report.warnings).toEqual([])
+  const saved = loadRegistry(root)
+  if (saved.state !== 'ok') throw new Error(`registry: ${saved.state}`)
+  expect(saved.value.projects[p2].dirStamp).toEqual(expect.objectContaining({ ino: fs.statSync(p2).ino }))
+  expect(saved.value.projects[p1].dirStamp).toBeUndefined() // the hook's own entry: names from its lockfile object
+  expect(fs.existsSync(path.join(root, 'b', 'cache'))).toBe(true) // p2 still lists b
 })
