@@ -27,17 +27,19 @@ export function markRunStart(root: string): RunStart {
   }
   try {
     const calledAt = Date.now()
+    // Both waits are bounded on the monotonic clock: a wall clock set back meanwhile must not hold
+    // the run (an install) for as long as it was set back. Giving up only keeps more.
+    const started = performance.now()
     const first = stamp()
     let next = first
     // Polled every quarter millisecond (a tick is 1–10 ms): the wait ends within 0.25 ms of the
     // tick instead of within 1 ms. At most 100 ms, as before, on a file system slower than that.
-    const giveUp = calledAt + 100
-    while (next <= first && Date.now() < giveUp) {
+    while (next <= first && performance.now() - started < 100) {
       sleepMs(0.25)
       next = stamp()
     }
     let wallMs = Date.now()
-    while (wallMs <= calledAt) {
+    while (wallMs <= calledAt && performance.now() - started < 105) {
       sleepMs(0.25)
       wallMs = Date.now()
     }
