@@ -35,7 +35,7 @@ function named(kind: string): string {
 }
 
 // Each kind's field names and types as two lists, checked in order on every line read (no
-// allocation per line, no destructuring: the reader runs cold in a one-shot install hook).
+// destructuring per line: the reader runs cold in a one-shot install hook).
 const FIELD_LISTS = new Map(Object.entries(FIELDS).map(([kind, fields]) => [kind, { names: Object.keys(fields), types: Object.values(fields) }]))
 
 /**
