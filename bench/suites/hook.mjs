@@ -74,13 +74,25 @@ function smallProject(work) {
   return { dir, manifest }
 }
 
+/**
+ * A fresh copy of `template`'s store at `root`, as the template's last gc left it. A copy is another
+ * file to the folded history's snapshot (whose identity is the compacted log's inode and times), so
+ * the copy is compacted again (docs/design.md, "The folded history"); fails if that left none.
+ */
+function copyStore(dist, template, root) {
+  fs.cpSync(template.root, root, { recursive: true })
+  if (!require(path.join(dist, 'gc.cjs')).compactStore(root) || !fs.existsSync(path.join(root, '.scratch', 'access.compact.folded.json'))) {
+    throw new Error(`compacting the copy of the hook store left no folded history in ${root}`)
+  }
+}
+
 /** The hook's afterAllResolved over fresh copies of `template`'s store, `reps` times. */
 async function timeHook({ dist, template, reps, work }) {
   const hookMs = []
   const requireMs = []
   for (let i = 0; i < reps; i++) {
     const root = path.join(work, `hook-run-${i}`)
-    fs.cpSync(template.root, root, { recursive: true })
+    copyStore(dist, template, root)
     const out = await runNode(path.join(CHILDREN, 'hook.cjs'), [dist, template.objectFile, template.target.dir], { env: childEnv({ SCRATCHSPACE_DIR: root }) })
     const left = template.xRelative.filter((rel) => fs.existsSync(path.join(root, rel)))
     if (left.length > 0 || out.lines.some((line) => line.includes('warning'))) {
@@ -125,7 +137,7 @@ export async function hookSuite({ dist, work, world, seed, quick, log, info }) {
       const extra = []
       if (withPlugin) {
         root = path.join(work, `pnpm-run-${i}`)
-        fs.cpSync(template.root, root, { recursive: true })
+        copyStore(dist, template, root)
         const calls = path.join(work, 'pnpm-small-calls.json')
         fs.writeFileSync(calls, JSON.stringify({ root, calls: [{ owner: 'dep-b', key: 'cache', caller: 'dep-b', cwd: small.dir }] }))
         await runNode(path.join(CHILDREN, 'records.cjs'), [dist, calls])

@@ -5,6 +5,7 @@ import { encodeRecord, recordTime, type AccessRecord, type LogRecord, type Unkno
 import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
 import { writeFileAtomic } from './atomic'
+import { dropSnapshot, loadSnapshot, saveSnapshot } from './history-snapshot'
 
 const COMPACT_LOG = 'access.compact.log'
 const SEGMENT = /^access\.seg-[0-9a-z-]+\.log$/
@@ -153,7 +154,14 @@ export function historyBytes(root: string): HistorySize {
 export function readHistory(root: string, clampMs = Date.now(), { records = true }: { records?: boolean } = {}): History {
   const history = emptyHistory(records)
   const { compact, live, segments } = logFiles(root)
-  for (const file of [compact, ...segments, live]) {
+  // Without records, the compacted log's fold can come from its snapshot (docs/design.md, "The folded history").
+  const folded = records ? null : loadSnapshot(compact, clampMs)
+  if (folded !== null) {
+    for (const space of folded.spaces) history.spaces.set(space.id, { ...space, latest: NO_RECORDS })
+    history.projects = folded.projects
+    history.readTo.set(compact, folded.end)
+  }
+  for (const file of folded === null ? [compact, ...segments, live] : [...segments, live]) {
     const { damaged, end, unknown, firstUnknown } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
     if (damaged > 0) history.damagedLines.set(file, damaged)
     if (firstUnknown !== undefined) history.unknownLines.set(file, { count: unknown, first: firstUnknown })
@@ -224,12 +232,23 @@ export function compactHistory(
 ): boolean {
   if (newerRecords(history) !== undefined || !history.records) return false
   const lines: string[] = []
+  // What reading the new compacted log without records will fold, saved as its snapshot.
+  const folded = emptyHistory(false)
+  const write = (record: LogRecord): void => {
+    if (forget(record)) return
+    lines.push(encodeRecord(record))
+    foldRecord(folded, record, Infinity)
+  }
   for (const usage of history.spaces.values()) {
     if (!keep(usage)) continue
-    for (const record of usage.latest.values()) if (!forget(record)) lines.push(encodeRecord(record))
+    for (const record of usage.latest.values()) write(record)
   }
-  for (const record of history.registrations.values()) if (!forget(record)) lines.push(encodeRecord(record))
-  writeFileAtomic(logFiles(root).compact, lines.join(''))
+  for (const record of history.registrations.values()) write(record)
+  const { compact } = logFiles(root)
+  const text = lines.join('')
+  dropSnapshot(compact)
+  writeFileAtomic(compact, text)
+  saveSnapshot(compact, { spaces: [...folded.spaces.values()], projects: folded.projects, end: Buffer.byteLength(text) })
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
   return true
 }

@@ -1,0 +1,212 @@
+import fs from 'node:fs'
+import { isErrno } from '../errors'
+import { EARLIEST_TIME_MS, isProjectDir } from '../runtime/access-log'
+import { parseSpaceId } from '../runtime/layout'
+import { isPackageName } from '../runtime/names'
+import { readJsonFile, sealedJson, writeFileAtomic } from './atomic'
+
+/**
+ * The folded compacted log (docs/design.md, "The folded history"): what reading
+ * `access.compact.log` without its records gives, saved next to it by the run that wrote it, so
+ * that a run which only judges (the install-time sweep, a dry run) parses one JSON text instead
+ * of checking and folding every line. It is a cache: it counts only while the compacted log is
+ * byte for byte the file it was derived from (same device, inode, size, modification and change
+ * time), and anything else about it (missing, damaged, another version, a value a record could
+ * not hold) makes the reader read the log itself.
+ */
+export const SNAPSHOT_VERSION = 1
+
+/** What the fold of one space holds (`SpaceUsage` without its records). */
+export interface FoldedSpace {
+  id: string
+  owner: string | null
+  callers: Map<string, number>
+  projects: Map<string, number>
+  unattributedLast: number | null
+  lastAccess: number
+}
+
+/** The fold of a whole compacted log. */
+export interface FoldedLog {
+  spaces: FoldedSpace[]
+  /** Project directory → last time a record named it. */
+  projects: Map<string, number>
+  /** Where the fold ended: the log's size (it holds only complete lines this package wrote). */
+  end: number
+}
+
+/** The compacted log's identity as `fstat` gives it, in nanoseconds where the file system has them. */
+interface LogIdentity { dev: string; ino: string; size: string; mtimeNs: string; ctimeNs: string }
+
+// On disk, in columns (one JSON array per field, so the parse makes few objects): names and
+// directories are tables; per space its id, last access and last unattributed use (-1 for none);
+// `callers` and `projects` hold, space after space, a count n and n pairs (table index, time);
+// `seen` the pairs (directory index, time) of every project the records name. The owner is the
+// space id's (a sound record's owner agrees with its id).
+interface SnapshotFile {
+  version: number
+  log: LogIdentity
+  end: number
+  maxTime: number
+  names: string[]
+  dirs: string[]
+  ids: string[]
+  last: number[]
+  unattributed: number[]
+  callers: number[]
+  projects: number[]
+  seen: number[]
+}
+
+/** The snapshot's path for a compacted log. */
+export function snapshotPath(compactLog: string): string {
+  return compactLog.replace(/\.log$/, '.folded.json')
+}
+
+function identityOf(stat: fs.BigIntStats): LogIdentity {
+  return { dev: String(stat.dev), ino: String(stat.ino), size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs) }
+}
+
+function sameIdentity(a: LogIdentity, b: LogIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
+}
+
+/**
+ * Removes the snapshot of `compactLog`: called before the compacted log is replaced, so a run
+ * killed in between leaves no snapshot rather than relying on the identity check alone.
+ */
+export function dropSnapshot(compactLog: string): void {
+  try {
+    fs.rmSync(snapshotPath(compactLog), { force: true })
+  } catch (err) {
+    // Something else planted there (a directory): it never reads as a snapshot either.
+    if (!isErrno(err)) throw err
+  }
+}
+
+/**
+ * Saves `folded`, the fold of the compacted log just written, tied to the file now at
+ * `compactLog`. Only the holder of the store lock writes the compacted log, so the file stat'ed
+ * here is the one written. A failure to write leaves no snapshot (it only costs time).
+ */
+export function saveSnapshot(compactLog: string, folded: FoldedLog): void {
+  const names = new Map<string, number>()
+  const dirs = new Map<string, number>()
+  let maxTime = 0
+  const pairs = (out: number[], map: Map<string, number>, table: Map<string, number>): void => {
+    for (const [key, time] of map) {
+      let at = table.get(key)
+      if (at === undefined) table.set(key, at = table.size)
+      out.push(at, time)
+      if (time > maxTime) maxTime = time
+    }
+  }
+  const ids: string[] = []
+  const last: number[] = []
+  const unattributed: number[] = []
+  const callers: number[] = []
+  const projects: number[] = []
+  for (const space of folded.spaces) {
+    ids.push(space.id)
+    last.push(space.lastAccess)
+    unattributed.push(space.unattributedLast ?? -1)
+    if (space.lastAccess > maxTime) maxTime = space.lastAccess
+    callers.push(space.callers.size)
+    pairs(callers, space.callers, names)
+    projects.push(space.projects.size)
+    pairs(projects, space.projects, dirs)
+  }
+  const seen: number[] = []
+  pairs(seen, folded.projects, dirs)
+  try {
+    const log = identityOf(fs.statSync(compactLog, { bigint: true }))
+    const file: SnapshotFile = {
+      version: SNAPSHOT_VERSION, log, end: folded.end, maxTime, names: [...names.keys()], dirs: [...dirs.keys()],
+      ids, last, unattributed, callers, projects, seen,
+    }
+    writeFileAtomic(snapshotPath(compactLog), sealedJson(file))
+  } catch (err) {
+    if (!isErrno(err)) throw err
+    dropSnapshot(compactLog)
+  }
+}
+
+/**
+ * The fold of the compacted log from its snapshot, or null when the snapshot cannot stand in for
+ * reading the log: missing, damaged, of another version, derived from another file than the one
+ * at `compactLog` now, holding a time past `clampMs` (the log's reader would count it as
+ * `clampMs`), or a value no sound record holds. The snapshot is read before the log is stat'ed,
+ * so a compaction in between is seen as another file.
+ */
+export function loadSnapshot(compactLog: string, clampMs: number): FoldedLog | null {
+  const read = readJsonFile(snapshotPath(compactLog), isSnapshotFile, [SNAPSHOT_VERSION])
+  if (read.state !== 'ok') return null
+  const file = read.value
+  let now: fs.BigIntStats
+  try {
+    now = fs.statSync(compactLog, { bigint: true })
+  } catch (err) {
+    if (isErrno(err)) return null
+    throw err
+  }
+  if (!now.isFile() || !sameIdentity(file.log, identityOf(now)) || file.maxTime > clampMs || String(file.end) !== file.log.size) return null
+  return decodeSnapshot(file)
+}
+
+function isTime(value: unknown, max: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= EARLIEST_TIME_MS && (value as number) <= max
+}
+
+/**
+ * Reads `column` from `at`: a count n, then n pairs (index into `table`, time), as a map. Returns
+ * where the next count is, or -1 when an index or time is not one a record gives.
+ */
+function readPairs(column: unknown[], at: number, count: number, table: string[], max: number, into: Map<string, number>): number {
+  const end = at + 2 * count
+  if (!Number.isSafeInteger(count) || count < 0 || end > column.length) return -1
+  for (let i = at; i < end; i += 2) {
+    const index = column[i]
+    const time = column[i + 1]
+    if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= table.length || !isTime(time, max)) return -1
+    into.set(table[index as number], time)
+  }
+  return end
+}
+
+function decodeSnapshot(file: SnapshotFile): FoldedLog | null {
+  const { names, dirs, ids, last, unattributed, maxTime } = file
+  for (const name of names) if (!isPackageName(name)) return null
+  for (const dir of dirs) if (!isProjectDir(dir)) return null
+  if (last.length !== ids.length || unattributed.length !== ids.length) return null
+  const spaces: FoldedSpace[] = []
+  let atCallers = 0
+  let atProjects = 0
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]
+    const parsed = parseSpaceId(id)
+    const lastAccess = last[i]
+    const unattributedLast = unattributed[i]
+    if (parsed === null || !isTime(lastAccess, maxTime) || (unattributedLast !== -1 && !isTime(unattributedLast, maxTime))) return null
+    const callers = new Map<string, number>()
+    const projects = new Map<string, number>()
+    atCallers = readPairs(file.callers, atCallers + 1, file.callers[atCallers], names, maxTime, callers)
+    atProjects = readPairs(file.projects, atProjects + 1, file.projects[atProjects], dirs, maxTime, projects)
+    if (atCallers === -1 || atProjects === -1) return null
+    spaces.push({ id, owner: parsed.owner, callers, projects, unattributedLast: unattributedLast === -1 ? null : unattributedLast, lastAccess })
+  }
+  const projects = new Map<string, number>()
+  if (atCallers !== file.callers.length || atProjects !== file.projects.length || file.seen.length % 2 !== 0 ||
+    readPairs(file.seen, 0, file.seen.length / 2, dirs, maxTime, projects) !== file.seen.length) return null
+  return { spaces, projects, end: file.end }
+}
+
+function isSnapshotFile(value: unknown): value is SnapshotFile {
+  if (value === null || typeof value !== 'object') return false
+  const file = value as Partial<SnapshotFile>
+  const log = file.log as Partial<LogIdentity> | undefined
+  return file.version === SNAPSHOT_VERSION && log !== null && typeof log === 'object' &&
+    typeof log.dev === 'string' && typeof log.ino === 'string' && typeof log.size === 'string' &&
+    typeof log.mtimeNs === 'string' && typeof log.ctimeNs === 'string' &&
+    Number.isSafeInteger(file.end) && Number.isSafeInteger(file.maxTime) &&
+    [file.names, file.dirs, file.ids, file.last, file.unattributed, file.callers, file.projects, file.seen].every(Array.isArray)
+}
