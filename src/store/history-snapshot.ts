@@ -4,6 +4,7 @@ import { EARLIEST_TIME_MS, isProjectDir } from '../runtime/access-log'
 import { parseSpaceId } from '../runtime/layout'
 import { isPackageName } from '../runtime/names'
 import { readJsonFile, sealedJson, writeFileAtomic } from './atomic'
+import type { SpaceUsage } from './history'
 
 /**
  * The folded compacted log (docs/design.md, "The folded history"): what reading
@@ -16,19 +17,12 @@ import { readJsonFile, sealedJson, writeFileAtomic } from './atomic'
  */
 export const SNAPSHOT_VERSION = 1
 
-/** What the fold of one space holds (`SpaceUsage` without its records). */
-export interface FoldedSpace {
-  id: string
-  owner: string | null
-  callers: Map<string, number>
-  projects: Map<string, number>
-  unattributedLast: number | null
-  lastAccess: number
-}
+/** What the fold of one space holds: its usage, with no records. */
+export type FoldedSpace = Omit<SpaceUsage, 'latest'>
 
 /** The fold of a whole compacted log. */
-export interface FoldedLog {
-  spaces: FoldedSpace[]
+export interface FoldedLog<S extends FoldedSpace = FoldedSpace> {
+  spaces: S[]
   /** Project directory → last time a record named it. */
   projects: Map<string, number>
   /** Where the fold ended: the log's size (it holds only complete lines this package wrote). */
@@ -138,7 +132,7 @@ export function saveSnapshot(compactLog: string, folded: FoldedLog): void {
  * `clampMs`), or a value no sound record holds. The snapshot is read before the log is stat'ed,
  * so a compaction in between is seen as another file.
  */
-export function loadSnapshot(compactLog: string, clampMs: number): FoldedLog | null {
+export function loadSnapshot(compactLog: string, clampMs: number, latest: SpaceUsage['latest']): FoldedLog<SpaceUsage> | null {
   const read = readJsonFile(snapshotPath(compactLog), isSnapshotFile, [SNAPSHOT_VERSION])
   if (read.state !== 'ok') return null
   const file = read.value
@@ -150,7 +144,7 @@ export function loadSnapshot(compactLog: string, clampMs: number): FoldedLog | n
     throw err
   }
   if (!now.isFile() || !sameIdentity(file.log, identityOf(now)) || file.maxTime > clampMs || String(file.end) !== file.log.size) return null
-  return decodeSnapshot(file)
+  return decodeSnapshot(file, latest)
 }
 
 function isTime(value: unknown, max: number): value is number {
@@ -173,12 +167,13 @@ function readPairs(column: unknown[], at: number, count: number, table: string[]
   return end
 }
 
-function decodeSnapshot(file: SnapshotFile): FoldedLog | null {
+/** The snapshot's spaces as usages with `latest` (the same empty map for all: no records), or null when a value is unsound. */
+function decodeSnapshot(file: SnapshotFile, latest: SpaceUsage['latest']): FoldedLog<SpaceUsage> | null {
   const { names, dirs, ids, last, unattributed, maxTime } = file
   for (const name of names) if (!isPackageName(name)) return null
   for (const dir of dirs) if (!isProjectDir(dir)) return null
   if (last.length !== ids.length || unattributed.length !== ids.length) return null
-  const spaces: FoldedSpace[] = []
+  const spaces: SpaceUsage[] = []
   let atCallers = 0
   let atProjects = 0
   for (let i = 0; i < ids.length; i++) {
@@ -192,7 +187,7 @@ function decodeSnapshot(file: SnapshotFile): FoldedLog | null {
     atCallers = readPairs(file.callers, atCallers + 1, file.callers[atCallers], names, maxTime, callers)
     atProjects = readPairs(file.projects, atProjects + 1, file.projects[atProjects], dirs, maxTime, projects)
     if (atCallers === -1 || atProjects === -1) return null
-    spaces.push({ id, owner: parsed.owner, callers, projects, unattributedLast: unattributedLast === -1 ? null : unattributedLast, lastAccess })
+    spaces.push({ id, owner: parsed.owner, callers, projects, unattributedLast: unattributedLast === -1 ? null : unattributedLast, lastAccess, latest })
   }
   const projects = new Map<string, number>()
   if (atCallers !== file.callers.length || atProjects !== file.projects.length || file.seen.length % 2 !== 0 ||

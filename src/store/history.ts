@@ -155,9 +155,9 @@ export function readHistory(root: string, clampMs = Date.now(), { records = true
   const history = emptyHistory(records)
   const { compact, live, segments } = logFiles(root)
   // Without records, the compacted log's fold can come from its snapshot (docs/design.md, "The folded history").
-  const folded = records ? null : loadSnapshot(compact, clampMs)
+  const folded = records ? null : loadSnapshot(compact, clampMs, NO_RECORDS)
   if (folded !== null) {
-    for (const space of folded.spaces) history.spaces.set(space.id, { ...space, latest: NO_RECORDS })
+    for (const space of folded.spaces) history.spaces.set(space.id, space)
     history.projects = folded.projects
     history.readTo.set(compact, folded.end)
   }

@@ -52,7 +52,7 @@ describe('the folded history snapshot', () => {
 
   test('compaction writes it, and a history read without records from it equals one read from the log', () => {
     compactedStore(50)
-    const folded = loadSnapshot(compact, NOW)
+    const folded = loadSnapshot(compact, NOW, new Map())
     expect(folded?.projects.has('/work/p3')).toBe(false)
     expect(folded?.spaces.some((space) => space.id === 'pkg-2/k2')).toBe(false)
     const fromSnapshot = readHistory(store, NOW, { records: false })
@@ -128,7 +128,7 @@ describe('the folded history snapshot', () => {
       const edited = edit(JSON.stringify(body))
       // Resealed (except for the broken seal), so only the content is wrong.
       fs.writeFileSync(file, _what === 'a broken seal' ? edit(sealed) : edited === '{"version":1,' ? edited : resealed(edited))
-      expect(loadSnapshot(compact, NOW)).toBeNull()
+      expect(loadSnapshot(compact, NOW, new Map())).toBeNull()
       readsTheLog()
     })
 
@@ -151,7 +151,7 @@ describe('the folded history snapshot', () => {
     const before = fs.readFileSync(snapshotPath(compact), 'utf8')
     expect(compactHistory(store, readHistory(store, NOW), () => true, [])).toBe(true)
     expect(fs.readFileSync(snapshotPath(compact), 'utf8')).not.toBe(before)
-    expect(loadSnapshot(compact, NOW)).not.toBeNull()
+    expect(loadSnapshot(compact, NOW, new Map())).not.toBeNull()
   })
 })
 
