@@ -28,7 +28,7 @@ export function withoutFsync<T>(fn: () => T): T {
  * which the gc removes. Refuses to write through a symlink at `file`. The file gets `mode`
  * (default 0600, the store's own state), set on the descriptor so the umask cannot narrow it.
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file)
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
   try {
@@ -92,9 +92,10 @@ export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { s
  * object with a `version` member that is not one of `versions`), because the gc treats them differently: a damaged
  * file is rebuilt and the run deletes nothing; a newer one is never rewritten, and the run deletes
  * nothing either. A file without `version` is for `isValid` to accept (an older writer's) or not
- * (damaged); see docs/design.md, "State versions".
+ * (damaged); see docs/design.md, "State versions". A file over `maxBytes` (default 128 MiB) is
+ * damaged without being read.
  */
-export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T, versions: readonly number[]): JsonRead<T> {
+export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T, versions: readonly number[], maxBytes = MAX_STATE_BYTES): JsonRead<T> {
   let bytes: Buffer
   try {
     // Never blocks on a FIFO planted in its place, never reads without bound (see docs/design.md, "Store format").
@@ -102,7 +103,7 @@ export function readJsonFile<T>(file: string, isValid: (value: unknown) => value
     try {
       const stat = fs.fstatSync(fd)
       if (!stat.isFile()) return { state: 'damaged', reason: `${file}: not a regular file` }
-      if (stat.size > MAX_STATE_BYTES) return { state: 'damaged', reason: `${file}: ${stat.size} bytes, more than a state file can be` }
+      if (stat.size > maxBytes) return { state: 'damaged', reason: `${file}: ${stat.size} bytes, more than a state file can be` }
       bytes = fs.readFileSync(fd)
     } finally {
       fs.closeSync(fd)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { isErrno } from '../errors'
 import { EARLIEST_TIME_MS, isProjectDir } from '../runtime/access-log'
+import { wordDigest } from '../runtime/checksum'
 import { parseSpaceId } from '../runtime/layout'
 import { isPackageName } from '../runtime/names'
 import { readJsonFile, sealedJson, writeFileAtomic } from './atomic'
@@ -11,9 +12,9 @@ import type { SpaceUsage } from './history'
  * `access.compact.log` without its records gives, saved next to it by the run that wrote it, so
  * that a run which only judges (the install-time sweep, a dry run) parses one JSON text instead
  * of checking and folding every line. It is a cache: it counts only while the compacted log is
- * byte for byte the file it was derived from (same device, inode, size, modification and change
- * time), and anything else about it (missing, damaged, another version, a value a record could
- * not hold) makes the reader read the log itself.
+ * byte for byte the file it was derived from (the same device, inode, size, modification and
+ * change time, and the same digest of its bytes), and anything else about it (missing, damaged,
+ * another version, a value a record could not hold) makes the reader read the log itself.
  */
 export const SNAPSHOT_VERSION = 1
 
@@ -29,8 +30,12 @@ export interface FoldedLog<S extends FoldedSpace = FoldedSpace> {
   end: number
 }
 
-/** The compacted log's identity as `fstat` gives it, in nanoseconds where the file system has them. */
-interface LogIdentity { dev: string; ino: string; size: string; mtimeNs: string; ctimeNs: string }
+/**
+ * The compacted log's identity as `fstat` gives it (nanoseconds where the file system has them),
+ * and the digest of its bytes: inodes are reused and some file systems stamp whole seconds, so the
+ * stat alone can match a file another version rewrote.
+ */
+interface LogIdentity { dev: string; ino: string; size: string; mtimeNs: string; ctimeNs: string; digest: number }
 
 // On disk, in columns (one JSON array per field, so the parse makes few objects): names and
 // directories are tables; per space its id, last access and last unattributed use (-1 for none);
@@ -57,12 +62,24 @@ export function snapshotPath(compactLog: string): string {
   return compactLog.replace(/\.log$/, '.folded.json')
 }
 
-function identityOf(stat: fs.BigIntStats): LogIdentity {
-  return { dev: String(stat.dev), ino: String(stat.ino), size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs) }
+function sameStat(a: LogIdentity, stat: fs.BigIntStats): boolean {
+  return a.dev === String(stat.dev) && a.ino === String(stat.ino) && a.size === String(stat.size) && a.mtimeNs === String(stat.mtimeNs) && a.ctimeNs === String(stat.ctimeNs)
 }
 
-function sameIdentity(a: LogIdentity, b: LogIdentity): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs
+const CHUNK = 1024 * 1024
+
+/** {@link wordDigest} of the file open at `fd`, `size` bytes, read in chunks (a multiple of 4 each). */
+function digestOf(fd: number, size: number): number {
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 4)))
+  let digest: number | undefined
+  for (let position = 0; position < size;) {
+    const read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position)
+    if (read === 0) return -1
+    digest = wordDigest(buffer, 0, read, digest)
+    position += read
+    if (read % 4 !== 0 && position < size) return -1
+  }
+  return digest ?? wordDigest(buffer, 0, 0)
 }
 
 /**
@@ -79,11 +96,10 @@ export function dropSnapshot(compactLog: string): void {
 }
 
 /**
- * Saves `folded`, the fold of the compacted log just written, tied to the file now at
- * `compactLog`. Only the holder of the store lock writes the compacted log, so the file stat'ed
- * here is the one written. A failure to write leaves no snapshot (it only costs time).
+ * Saves `folded`, the fold of the compacted log just written as `bytes`, tied to the file now at
+ * `compactLog` and to those bytes. A failure to write leaves no snapshot (it only costs time).
  */
-export function saveSnapshot(compactLog: string, folded: FoldedLog): void {
+export function saveSnapshot(compactLog: string, bytes: Uint8Array, folded: Omit<FoldedLog, 'end'>): void {
   const names = new Map<string, number>()
   const dirs = new Map<string, number>()
   let maxTime = 0
@@ -113,9 +129,12 @@ export function saveSnapshot(compactLog: string, folded: FoldedLog): void {
   const seen: number[] = []
   pairs(seen, folded.projects, dirs)
   try {
-    const log = identityOf(fs.statSync(compactLog, { bigint: true }))
+    // The digest is of the bytes this run wrote: if another run replaced the log since (one that
+    // took over a lock it thought stale), the stat is of that file and the digest is not.
+    const stat = fs.statSync(compactLog, { bigint: true })
+    const log: LogIdentity = { dev: String(stat.dev), ino: String(stat.ino), size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), digest: wordDigest(bytes) }
     const file: SnapshotFile = {
-      version: SNAPSHOT_VERSION, log, end: folded.end, maxTime, names: [...names.keys()], dirs: [...dirs.keys()],
+      version: SNAPSHOT_VERSION, log, end: bytes.length, maxTime, names: [...names.keys()], dirs: [...dirs.keys()],
       ids, last, unattributed, callers, projects, seen,
     }
     writeFileAtomic(snapshotPath(compactLog), sealedJson(file))
@@ -127,24 +146,36 @@ export function saveSnapshot(compactLog: string, folded: FoldedLog): void {
 
 /**
  * The fold of the compacted log from its snapshot, or null when the snapshot cannot stand in for
- * reading the log: missing, damaged, of another version, derived from another file than the one
- * at `compactLog` now, holding a time past `clampMs` (the log's reader would count it as
- * `clampMs`), or a value no sound record holds. The snapshot is read before the log is stat'ed,
- * so a compaction in between is seen as another file.
+ * reading the log: missing, damaged, larger than the log could make it, of another version,
+ * derived from another file than the one open at `compactLog` now (its stat or the digest of its
+ * bytes differ), holding a time past `clampMs` (the log's reader would count it as `clampMs`), or
+ * a value no set of sound records gives. The log is opened first and its bytes digested through
+ * that descriptor, so what is vouched for is the very file whose place the snapshot takes.
  */
 export function loadSnapshot(compactLog: string, clampMs: number, latest: SpaceUsage['latest']): FoldedLog<SpaceUsage> | null {
-  const read = readJsonFile(snapshotPath(compactLog), isSnapshotFile, [SNAPSHOT_VERSION])
-  if (read.state !== 'ok') return null
-  const file = read.value
-  let now: fs.BigIntStats
+  let fd: number
   try {
-    now = fs.statSync(compactLog, { bigint: true })
+    fd = fs.openSync(compactLog, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
   } catch (err) {
     if (isErrno(err)) return null
     throw err
   }
-  if (!now.isFile() || !sameIdentity(file.log, identityOf(now)) || file.maxTime > clampMs || String(file.end) !== file.log.size) return null
-  return decodeSnapshot(file, latest)
+  try {
+    const stat = fs.fstatSync(fd, { bigint: true })
+    if (!stat.isFile()) return null
+    const size = Number(stat.size)
+    // Per space a snapshot holds less than the log's lines about it; a larger file is not one.
+    const read = readJsonFile(snapshotPath(compactLog), isSnapshotFile, [SNAPSHOT_VERSION], 2 * size + 64 * 1024)
+    if (read.state !== 'ok') return null
+    const file = read.value
+    if (!sameStat(file.log, stat) || file.end !== size || file.maxTime > clampMs || digestOf(fd, size) !== file.log.digest) return null
+    return decodeSnapshot(file, latest)
+  } catch (err) {
+    if (isErrno(err)) return null
+    throw err
+  } finally {
+    fs.closeSync(fd)
+  }
 }
 
 function isTime(value: unknown, max: number): value is number {
@@ -167,6 +198,18 @@ function readPairs(column: unknown[], at: number, count: number, table: string[]
   return end
 }
 
+/**
+ * True when a space's times are what folding records gives: every record has a project or counts
+ * as unattributed, so the last access is the latest of those, and no caller is used later.
+ */
+function consistent(lastAccess: number, unattributedLast: number, callers: Map<string, number>, projects: Map<string, number>): boolean {
+  let latest = unattributedLast
+  for (const time of projects.values()) if (time > latest) latest = time
+  if (latest !== lastAccess) return false
+  for (const time of callers.values()) if (time > lastAccess) return false
+  return true
+}
+
 /** The snapshot's spaces as usages with `latest` (the same empty map for all: no records), or null when a value is unsound. */
 function decodeSnapshot(file: SnapshotFile, latest: SpaceUsage['latest']): FoldedLog<SpaceUsage> | null {
   const { names, dirs, ids, last, unattributed, maxTime } = file
@@ -174,6 +217,7 @@ function decodeSnapshot(file: SnapshotFile, latest: SpaceUsage['latest']): Folde
   for (const dir of dirs) if (!isProjectDir(dir)) return null
   if (last.length !== ids.length || unattributed.length !== ids.length) return null
   const spaces: SpaceUsage[] = []
+  const seenIds = new Set<string>()
   let atCallers = 0
   let atProjects = 0
   for (let i = 0; i < ids.length; i++) {
@@ -186,7 +230,8 @@ function decodeSnapshot(file: SnapshotFile, latest: SpaceUsage['latest']): Folde
     const projects = new Map<string, number>()
     atCallers = readPairs(file.callers, atCallers + 1, file.callers[atCallers], names, maxTime, callers)
     atProjects = readPairs(file.projects, atProjects + 1, file.projects[atProjects], dirs, maxTime, projects)
-    if (atCallers === -1 || atProjects === -1) return null
+    if (atCallers === -1 || atProjects === -1 || !consistent(lastAccess, unattributedLast, callers, projects) || seenIds.has(id)) return null
+    seenIds.add(id)
     spaces.push({ id, owner: parsed.owner, callers, projects, unattributedLast: unattributedLast === -1 ? null : unattributedLast, lastAccess, latest })
   }
   const projects = new Map<string, number>()
@@ -201,7 +246,7 @@ function isSnapshotFile(value: unknown): value is SnapshotFile {
   const log = file.log as Partial<LogIdentity> | undefined
   return file.version === SNAPSHOT_VERSION && log !== null && typeof log === 'object' &&
     typeof log.dev === 'string' && typeof log.ino === 'string' && typeof log.size === 'string' &&
-    typeof log.mtimeNs === 'string' && typeof log.ctimeNs === 'string' &&
+    typeof log.mtimeNs === 'string' && typeof log.ctimeNs === 'string' && Number.isSafeInteger(log.digest) &&
     Number.isSafeInteger(file.end) && Number.isSafeInteger(file.maxTime) &&
     [file.names, file.dirs, file.ids, file.last, file.unattributed, file.callers, file.projects, file.seen].every(Array.isArray)
 }

@@ -245,10 +245,10 @@ export function compactHistory(
   }
   for (const record of history.registrations.values()) write(record)
   const { compact } = logFiles(root)
-  const text = lines.join('')
+  const bytes = Buffer.from(lines.join(''))
   dropSnapshot(compact)
-  writeFileAtomic(compact, text)
-  saveSnapshot(compact, { spaces: [...folded.spaces.values()], projects: folded.projects, end: Buffer.byteLength(text) })
+  writeFileAtomic(compact, bytes)
+  saveSnapshot(compact, bytes, { spaces: [...folded.spaces.values()], projects: folded.projects })
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
   return true
 }

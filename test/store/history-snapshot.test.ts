@@ -67,7 +67,7 @@ describe('the folded history snapshot', () => {
   test('it is what the reader uses while it matches the compacted log', () => {
     compactedStore(0)
     const space = { id: 'pkg-x/k', owner: 'pkg-x', callers: new Map([['pkg-x', NOW - 5]]), projects: new Map([['/work/x', NOW - 5]]), unattributedLast: null, lastAccess: NOW - 5 }
-    saveSnapshot(compact, { spaces: [space], projects: new Map([['/work/x', NOW - 5]]), end: fs.statSync(compact).size })
+    saveSnapshot(compact, fs.readFileSync(compact), { spaces: [space], projects: new Map([['/work/x', NOW - 5]]) })
     const history = readHistory(store, NOW, { records: false })
     expect([...history.spaces.keys()]).toEqual(['pkg-x/k'])
     expect(history.readTo.get(compact)).toBe(fs.statSync(compact).size)
@@ -76,10 +76,10 @@ describe('the folded history snapshot', () => {
   })
 
   describe('the log is read instead when the snapshot cannot vouch for it', () => {
-    let forged: FoldedLog
+    let forged: Omit<FoldedLog, 'end'>
     beforeEach(() => {
       compactedStore(0)
-      forged = { spaces: [{ id: 'pkg-x/k', owner: 'pkg-x', callers: new Map(), projects: new Map(), unattributedLast: NOW - 5, lastAccess: NOW - 5 }], projects: new Map(), end: fs.statSync(compact).size }
+      forged = { spaces: [{ id: 'pkg-x/k', owner: 'pkg-x', callers: new Map(), projects: new Map(), unattributedLast: NOW - 5, lastAccess: NOW - 5 }], projects: new Map() }
     })
     const readsTheLog = (clampMs = NOW): void => {
       const history = readHistory(store, clampMs, { records: false })
@@ -88,7 +88,7 @@ describe('the folded history snapshot', () => {
     }
 
     test('the compacted log was replaced, even by one of the same size', () => {
-      saveSnapshot(compact, forged)
+      saveSnapshot(compact, fs.readFileSync(compact), forged)
       const text = fs.readFileSync(compact)
       fs.rmSync(compact)
       fs.writeFileSync(compact, text)
@@ -96,7 +96,7 @@ describe('the folded history snapshot', () => {
     })
 
     test('the compacted log was edited in place and its mtime put back', () => {
-      saveSnapshot(compact, forged)
+      saveSnapshot(compact, fs.readFileSync(compact), forged)
       const { atime, mtime } = fs.statSync(compact)
       const fd = fs.openSync(compact, 'r+')
       fs.writeSync(fd, fs.readFileSync(compact).subarray(0, 1), 0, 1, 0)
@@ -105,8 +105,36 @@ describe('the folded history snapshot', () => {
       readsTheLog()
     })
 
+    test('the compacted log has the same inode, size and times but other bytes (a rewrite in the same second, or by another run)', () => {
+      const other = fs.readFileSync(compact)
+      other[other.length - 2] ^= 1
+      saveSnapshot(compact, other, forged)
+      readsTheLog()
+    })
+
+    test.each<[string, (space: FoldedLog['spaces'][number]) => FoldedLog['spaces']]>([
+      ['a space twice', (space) => [space, { ...space, lastAccess: NOW - 6, unattributedLast: NOW - 6 }]],
+      ['a last access later than every use', (space) => [{ ...space, lastAccess: NOW - 1 }]],
+      ['a caller used after the last access', (space) => [{ ...space, callers: new Map([['pkg-x', NOW - 1]]) }]],
+      ['a space with no use at all', (space) => [{ ...space, unattributedLast: null }]],
+    ])('it holds %s, which no records fold to', (_what, spaces) => {
+      saveSnapshot(compact, fs.readFileSync(compact), { ...forged, spaces: spaces(forged.spaces[0]) })
+      expect(loadSnapshot(compact, NOW, new Map())).toBeNull()
+      readsTheLog()
+    })
+
+    test('it is larger than the log could make it', () => {
+      saveSnapshot(compact, fs.readFileSync(compact), forged)
+      const file = snapshotPath(compact)
+      const body = JSON.parse(fs.readFileSync(file, 'utf8')) as { names: string[]; checksum?: string }
+      delete body.checksum
+      body.names = Array.from({ length: fs.statSync(compact).size / 2 }, () => 'pkg-y')
+      fs.writeFileSync(file, resealed(JSON.stringify(body)))
+      readsTheLog()
+    })
+
     test('it holds a time past the clamp (the reader would count it as the clamp)', () => {
-      saveSnapshot(compact, forged)
+      saveSnapshot(compact, fs.readFileSync(compact), forged)
       readsTheLog(NOW - 10)
     })
 
@@ -120,7 +148,7 @@ describe('the folded history snapshot', () => {
       ['a time before 2000', (text: string) => text.replace(`"last":[${NOW - 5}]`, '"last":[5]')],
       ['not JSON', () => '{"version":1,'],
     ])('it has %s', (_what, edit) => {
-      saveSnapshot(compact, forged)
+      saveSnapshot(compact, fs.readFileSync(compact), forged)
       const file = snapshotPath(compact)
       const sealed = fs.readFileSync(file, 'utf8')
       const body = JSON.parse(sealed) as Record<string, unknown>
