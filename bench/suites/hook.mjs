@@ -36,6 +36,14 @@ async function hookTemplate({ dist, work, world, seed, count, log }) {
   await writeStore({ root, work, dist, projects, spaces, outsideDir: world.outsideDir })
   const xDirs = ['cache', 'models', 'compiled'].map((key) => path.join(root, ...removed.split('/'), `x-${key}`))
   for (const dir of xDirs) fillSpace(dir, 32, 16 * 1024)
+  // The lockfile object pnpm 10 hands to afterAllResolved (snapshots merged into packages). P has
+  // been installed with the plugin before (its entry's source is the hook's, as after any install
+  // but the first): one hook run with P's whole lockfile between the priming runs, once the first
+  // has deleted the orphans, so it drops nothing.
+  const { readWantedLockfile } = require('@pnpm/lockfile.fs')
+  const object = await readWantedLockfile(target.dir, { ignoreIncompatible: false })
+  const objectFile = path.join(work, 'hook-lockfile.json')
+  fs.writeFileSync(objectFile, JSON.stringify(object))
   // A real gc leaves the store as the hook normally finds it: registry current, orphans gone, log
   // compacted, and every project's directory stamp recorded. A gc keeps a stamp only for a directory
   // left alone for 2 s before it started (docs/design.md, "The warm gc"), and these projects were
@@ -45,20 +53,22 @@ async function hookTemplate({ dist, work, world, seed, count, log }) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, primedAt + wait - performance.now())))
     const primed = await runNode(path.join(CHILDREN, 'gc.cjs'), [dist, root, '0'])
     if (primed.warnings.length > 0) throw new Error(`priming gc warned: ${primed.warnings.join('; ')}`)
+    if (wait > 0) continue
+    const before = await runNode(path.join(CHILDREN, 'hook.cjs'), [dist, objectFile, target.dir], { env: childEnv({ SCRATCHSPACE_DIR: root }) })
+    if (before.lines.length > 0) throw new Error(`the hook run with P's whole lockfile said: ${before.lines.join(' | ')}`)
   }
   const stamped = fs.readFileSync(path.join(root, '.scratch', 'registry.json'), 'utf8').split('"dirStamp":').length - 1
   if (stamped < count) throw new Error(`priming left ${stamped} of ${count} projects without a directory stamp`)
   log(`  hook store: ${count} projects, ${spaces.length} spaces; P = ${path.basename(target.dir)}, removing ${removed}`)
 
-  // The lockfile object pnpm 10 hands to afterAllResolved (snapshots merged into packages), minus X.
-  const { readWantedLockfile } = require('@pnpm/lockfile.fs')
-  const object = await readWantedLockfile(target.dir, { ignoreIncompatible: false })
+  // What the install that removes X hands to the hook: the same object, minus X.
   for (const importer of Object.values(object.importers)) {
     for (const field of ['specifiers', 'dependencies', 'devDependencies', 'optionalDependencies']) delete importer[field]?.[removed]
   }
   for (const key of Object.keys(object.packages)) if (key.startsWith(`${removed}@`)) delete object.packages[key]
-  const objectFile = path.join(work, 'hook-lockfile.json')
   fs.writeFileSync(objectFile, JSON.stringify(object))
+  const source = JSON.parse(fs.readFileSync(path.join(root, '.scratch', 'registry.json'), 'utf8')).projects[target.dir]?.source
+  if (source !== 'hook') throw new Error(`P's registry entry has source ${source}, not the hook's`)
   return { root, target, removed, objectFile, xRelative: xDirs.map((dir) => path.relative(root, dir)) }
 }
 
