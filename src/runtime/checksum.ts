@@ -61,25 +61,43 @@ export function spellsChecksum(text: string, at: number, value: number): boolean
 }
 
 /**
- * A 32-bit digest of `bytes[start, end)`, four bytes per step (little-endian words, the last one
- * zero-padded), continuing from `seed` (the previous chunk's digest) when the file comes in
- * chunks whose lengths are multiples of 4. Not FNV-1a: the folded history's check that the
+ * The running state of a 32-bit digest over `bytes[start, end)`, four bytes per step
+ * (little-endian words, a last partial word zero-padded), continuing from `state` (the previous
+ * chunk's) when a file comes in chunks whose lengths are multiples of 4; {@link finishDigest}
+ * gives the digest. MurmurHash3's 32-bit steps, not FNV-1a: the folded history's check that the
  * compacted log is byte for byte the file it was derived from (docs/design.md, "The folded
- * history"), which hashes megabytes where FNV-1a's byte loop would cost four times as much. Each
- * step multiplies and folds the high bits down, so a change in any byte reaches every bit.
+ * history") hashes megabytes, where FNV-1a's byte loop costs four times as much, and every bit of
+ * every word must reach every bit of the digest.
  */
-export function wordDigest(bytes: Uint8Array, start = 0, end = bytes.length, seed = 0x811c9dc5): number {
-  let hash = seed
+export function wordDigest(bytes: Uint8Array, start = 0, end = bytes.length, state = 0): number {
+  let hash = state
   let i = start
   for (; i + 4 <= end; i += 4) {
-    hash = Math.imul(hash ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)), 0x5bd1e995)
-    hash ^= hash >>> 15
+    hash ^= mixWord(bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24))
+    hash = (hash << 13) | (hash >>> 19)
+    hash = (Math.imul(hash, 5) + 0xe6546b64) | 0
   }
   if (i < end) {
     let word = 0
     for (let shift = 0; i < end; i++, shift += 8) word |= bytes[i] << shift
-    hash = Math.imul(hash ^ word, 0x5bd1e995)
-    hash ^= hash >>> 15
+    hash ^= mixWord(word)
   }
+  return hash
+}
+
+function mixWord(word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51)
+  k = (k << 15) | (k >>> 17)
+  return Math.imul(k, 0x1b873593)
+}
+
+/** The digest of `length` bytes whose {@link wordDigest} state is `state`: the length mixed in (so zero padding counts), then MurmurHash3's finaliser. */
+export function finishDigest(state: number, length: number): number {
+  let hash = state ^ length
+  hash ^= hash >>> 16
+  hash = Math.imul(hash, 0x85ebca6b)
+  hash ^= hash >>> 13
+  hash = Math.imul(hash, 0xc2b2ae35)
+  hash ^= hash >>> 16
   return hash >>> 0
 }

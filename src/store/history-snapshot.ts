@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { isErrno } from '../errors'
 import { EARLIEST_TIME_MS, isProjectDir } from '../runtime/access-log'
-import { wordDigest } from '../runtime/checksum'
+import { finishDigest, wordDigest } from '../runtime/checksum'
 import { parseSpaceId } from '../runtime/layout'
 import { isPackageName } from '../runtime/names'
 import { readJsonFile, sealedJson, writeFileAtomic } from './atomic'
@@ -68,18 +68,23 @@ function sameStat(a: LogIdentity, stat: fs.BigIntStats): boolean {
 
 const CHUNK = 1024 * 1024
 
-/** {@link wordDigest} of the file open at `fd`, `size` bytes, read in chunks (a multiple of 4 each). */
+/** The digest of `bytes`, as the snapshot records it. */
+function digestOfBytes(bytes: Uint8Array): number {
+  return finishDigest(wordDigest(bytes), bytes.length)
+}
+
+/** {@link digestOfBytes} of the file open at `fd`, `size` bytes, read in chunks (a multiple of 4 each); -1 when it reads short. */
 function digestOf(fd: number, size: number): number {
   const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 4)))
-  let digest: number | undefined
+  let state = 0
   for (let position = 0; position < size;) {
     const read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position)
     if (read === 0) return -1
-    digest = wordDigest(buffer, 0, read, digest)
+    state = wordDigest(buffer, 0, read, state)
     position += read
     if (read % 4 !== 0 && position < size) return -1
   }
-  return digest ?? wordDigest(buffer, 0, 0)
+  return finishDigest(state, size)
 }
 
 /**
@@ -132,7 +137,7 @@ export function saveSnapshot(compactLog: string, bytes: Uint8Array, folded: Omit
     // The digest is of the bytes this run wrote: if another run replaced the log since (one that
     // took over a lock it thought stale), the stat is of that file and the digest is not.
     const stat = fs.statSync(compactLog, { bigint: true })
-    const log: LogIdentity = { dev: String(stat.dev), ino: String(stat.ino), size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), digest: wordDigest(bytes) }
+    const log: LogIdentity = { dev: String(stat.dev), ino: String(stat.ino), size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), digest: digestOfBytes(bytes) }
     const file: SnapshotFile = {
       version: SNAPSHOT_VERSION, log, end: bytes.length, maxTime, names: [...names.keys()], dirs: [...dirs.keys()],
       ids, last, unattributed, callers, projects, seen,
@@ -246,7 +251,7 @@ function isSnapshotFile(value: unknown): value is SnapshotFile {
   const log = file.log as Partial<LogIdentity> | undefined
   return file.version === SNAPSHOT_VERSION && log !== null && typeof log === 'object' &&
     typeof log.dev === 'string' && typeof log.ino === 'string' && typeof log.size === 'string' &&
-    typeof log.mtimeNs === 'string' && typeof log.ctimeNs === 'string' && Number.isSafeInteger(log.digest) &&
+    typeof log.mtimeNs === 'string' && typeof log.ctimeNs === 'string' && Number.isSafeInteger(log.digest) && (log.digest as number) >= 0 && (log.digest as number) <= 0xffffffff &&
     Number.isSafeInteger(file.end) && Number.isSafeInteger(file.maxTime) &&
     [file.names, file.dirs, file.ids, file.last, file.unattributed, file.callers, file.projects, file.seen].every(Array.isArray)
 }

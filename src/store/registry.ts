@@ -218,11 +218,9 @@ export function saveRegistry(root: string, registry: Registry): void {
 /**
  * Whether saving `next` would tell the next run anything `loaded` (as read this run) does not:
  * another set of projects, or a project with other names or source, or other lockfile stamps —
- * except where `next` has none (names given by an install hook, to be read again from disk):
- * the stamps `loaded` keeps belong to the names it keeps, and such an entry that only drops names
- * is no change either, since the names kept list more, which only keeps more until the lockfile
- * the install writes is read. Only `checkedAt` is left out. The install-time sweep then skips
- * rewriting the file (docs/design.md, "The install-time sweep").
+ * except where `next` has none (names given by an install hook, to be read again from disk),
+ * since the stamps `loaded` keeps belong to the names it keeps. Only `checkedAt` is left out.
+ * The install-time sweep then skips rewriting the file (docs/design.md, "The install-time sweep").
  */
 export function registryChanged(loaded: Registry, next: Registry): boolean {
   const dirs = Object.keys(next.projects)
@@ -232,25 +230,9 @@ export function registryChanged(loaded: Registry, next: Registry): boolean {
     const is = next.projects[dir]
     if (was === is) continue
     if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || was.source !== is.source) return true
-    // A hook's entry (no lockfiles, no directory stamp) does not replace a gc's stamped one, nor
-    // one that lists more names.
-    if (is.lockfiles.length === 0 ? !listsAll(was.names, is.names) : !sameNames(was.names, is.names)) return true
+    if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
+    // A hook's entry (no lockfiles, no directory stamp) does not replace a gc's stamped one.
     if (is.lockfiles.length > 0 && (JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles) || JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp))) return true
   }
   return false
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((name, i) => name === b[i])
-}
-
-/** True when sorted `names` holds every one of sorted `some`. */
-function listsAll(names: readonly string[], some: readonly string[]): boolean {
-  let at = 0
-  for (const name of some) {
-    while (at < names.length && names[at] < name) at++
-    if (names[at] !== name) return false
-    at++
-  }
-  return true
 }
