@@ -45,11 +45,12 @@ test('npm pack --json is one JSON document (the build prints nothing on stdout)'
 // The runtime entries' budget bounds what every library that uses them loads; the whole
 // package's is an install-size ceiling. It was 400 kB until the gc's fast lockfile scanner and
 // chunked log reader added ~4 kB to gc.cjs, 405 kB until the warm gc's directory stamps and
-// faster readers added ~4 kB more (docs/design.md, "Package layout").
-test('size budget: unpacked ≤ 410 kB, each runtime entry ≤ 30 kB', () => {
+// faster readers added ~4 kB more, 410 kB until the folded history added ~4.5 kB
+// (docs/design.md, "Package layout").
+test('size budget: unpacked ≤ 415 kB, each runtime entry ≤ 30 kB', () => {
   const size = (file: string): number => pack.files.find((f) => f.path === file)?.size ?? Infinity
   console.log(`unpacked ${pack.unpackedSize} B, tarball ${pack.size} B, dist/index.cjs ${size('dist/index.cjs')} B, dist/index.mjs ${size('dist/index.mjs')} B`)
-  expect(pack.unpackedSize).toBeLessThanOrEqual(410_000)
+  expect(pack.unpackedSize).toBeLessThanOrEqual(415_000)
   expect(size('dist/index.cjs')).toBeLessThanOrEqual(30_000)
   expect(size('dist/index.mjs')).toBeLessThanOrEqual(30_000)
 })
