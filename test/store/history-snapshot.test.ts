@@ -3,7 +3,8 @@ import path from 'node:path'
 import { encodeRecord, projectRecord, type AccessRecord } from '../../src/runtime/access-log'
 import { accessLogPath, bookkeepingDir } from '../../src/runtime/layout'
 import { compactHistory, readHistory, type History } from '../../src/store/history'
-import { loadSnapshot, saveSnapshot, snapshotPath, type FoldedLog } from '../../src/store/history-snapshot'
+import type { FoldedLog } from '../../src/store/folded-format'
+import { loadSnapshot, saveSnapshot, snapshotPath } from '../../src/store/history-snapshot'
 import { removeTempDirs, tempDir } from '../helpers/tmp'
 
 // The folded compacted log (docs/design.md, "The folded history"): a run that reads the history
