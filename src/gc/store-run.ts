@@ -184,7 +184,10 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
       saveOrphanMarks(root, { version: 1, marks: state.marks })
     }
     // A sweep after an install that changed no names has nothing to tell the next run (registryChanged).
-    if (opts.kind === 'full' || run.warnings.length > 0 || registryChanged(state.registry, world.registry)) saveRegistry(root, world.registry)
+    // A sweep that changed some projects writes just those, as the registry's delta; a full gc, or a
+    // run that warned (a stray entry dropped, a rebuilt file), writes the file whole and folds it.
+    if (opts.kind === 'full' || run.warnings.length > 0) saveRegistry(root, world.registry)
+    else if (registryChanged(state.registry, world.registry)) saveRegistry(root, world.registry, state.registry)
     if (opts.kind === 'full') {
       // Spaces on disk now, not at the scan: one re-created since keeps its records.
       const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))

@@ -93,9 +93,11 @@ export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { s
  * file is rebuilt and the run deletes nothing; a newer one is never rewritten, and the run deletes
  * nothing either. A file without `version` is for `isValid` to accept (an older writer's) or not
  * (damaged); see docs/design.md, "State versions". A file over `maxBytes` (default 128 MiB) is
- * damaged without being read.
+ * damaged without being read. `seen.bytes` gets the size of the file read.
  */
-export function readJsonFile<T>(file: string, isValid: (value: unknown) => value is T, versions: readonly number[], maxBytes = MAX_STATE_BYTES): JsonRead<T> {
+export function readJsonFile<T>(
+  file: string, isValid: (value: unknown) => value is T, versions: readonly number[], maxBytes = MAX_STATE_BYTES, seen?: { bytes: number },
+): JsonRead<T> {
   let bytes: Buffer
   try {
     // Never blocks on a FIFO planted in its place, never reads without bound (see docs/design.md, "Store format").
@@ -105,6 +107,7 @@ export function readJsonFile<T>(file: string, isValid: (value: unknown) => value
       if (!stat.isFile()) return { state: 'damaged', reason: `${file}: not a regular file` }
       if (stat.size > maxBytes) return { state: 'damaged', reason: `${file}: ${stat.size} bytes, more than a state file can be` }
       bytes = fs.readFileSync(fd)
+      if (seen !== undefined) seen.bytes = bytes.length
     } finally {
       fs.closeSync(fd)
     }

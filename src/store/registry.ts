@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { DirStamp } from '../lockfiles/dir-stamp'
 import { bookkeepingDir } from '../runtime/layout'
 import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
+import { deltaOf, deltaText, dropDelta, entryChanged, readDelta, writeDelta } from './registry-delta'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -36,6 +37,8 @@ export interface Registry { version: 1; projects: Record<string, ProjectEntry> }
  */
 interface StoredRegistry {
   version: 2
+  /** Random, new at every write: what a delta names as its base (see registry-delta.ts). */
+  id: string
   names: string[]
   projects: Record<string, Omit<ProjectEntry, 'names'> & { names: number[] }>
 }
@@ -52,7 +55,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 // Format 2 is always written sealed (see sealedJson); one without its checksum was damaged.
-function isStored(value: unknown): value is { version: 1 | 2; names?: unknown; projects: Record<string, unknown> } {
+function isStored(value: unknown): value is { version: 1 | 2; id?: unknown; names?: unknown; projects: Record<string, unknown> } {
   return isObject(value) && (value.version === 1 || (value.version === 2 && typeof value.checksum === 'string')) && isObject(value.projects)
 }
 
@@ -66,6 +69,13 @@ interface Table extends NamesTable { names: string[]; ids: Map<string, number> }
 // `withScratchDirectory`), and one store's table must never be written into another's file.
 const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
 const lastTables = new Map<string, Table>()
+
+/** What a loaded registry was read from: the file's id, size and own entries (before its delta), for the save's delta. */
+interface Base { file: string; id: string; bytes: number; projects: Readonly<Record<string, ProjectEntry>> }
+const bases = new WeakMap<Registry, Base>()
+
+/** A delta larger than this share of the registry file is folded into it (the file is written whole). */
+const DELTA_SHARE = 1 / 4
 
 function tableOf(names: string[]): Table {
   const ids = new Map<string, number>()
@@ -190,7 +200,10 @@ function encode(file: string, registry: Registry): StoredRegistry {
     projects[dir] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
   }
   lastTables.set(file, table)
-  return { version: 2, names: table.names, projects }
+  // 48 random bits: ids of two writes of one file never meet in practice, and one that did would
+  // apply a delta that was folded already, whose entries are still caches checked against the disk.
+  const id = Math.floor(Math.random() * 2 ** 48).toString(36)
+  return { version: 2, id, names: table.names, projects }
 }
 
 /**
@@ -199,20 +212,47 @@ function encode(file: string, registry: Registry): StoredRegistry {
  */
 export function loadRegistry(root: string): JsonRead<Registry> {
   const file = registryPath(root)
-  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS)
+  const seen = { bytes: 0 }
+  const read = readJsonFile(file, isStored, REGISTRY_VERSIONS, undefined, seen)
   if (read.state !== 'ok') return read
   const registry = decode(file, read.value)
-  return registry === null ? { state: 'damaged', reason: `${file}: unexpected content` } : { state: 'ok', value: registry }
+  if (registry === null) return { state: 'damaged', reason: `${file}: unexpected content` }
+  const id = typeof read.value.id === 'string' ? read.value.id : undefined
+  const delta = readDelta(file, id)
+  if (delta.state === 'damaged' || delta.state === 'newer') return delta
+  const own = { ...registry.projects }
+  if (delta.state === 'ok') {
+    for (const [dir, entry] of Object.entries(delta.value)) {
+      if (entry === null) delete registry.projects[dir]
+      else registry.projects[dir] = entry
+    }
+  }
+  if (id !== undefined) bases.set(registry, { file, id, bytes: seen.bytes, projects: own })
+  return { state: 'ok', value: registry }
 }
 
 export function emptyRegistry(): Registry {
   return { version: 1, projects: {} }
 }
 
-/** Writes the registry atomically (format 2). */
-export function saveRegistry(root: string, registry: Registry): void {
+/**
+ * Writes the registry atomically. Given the registry `loaded` this run (under the store lock),
+ * writes only what changed against the registry file as loaded, as its delta, while the delta
+ * stays within a quarter of the file; else (and always without `loaded`) the file whole (format
+ * 2), which folds the delta (docs/design.md, "The registry's delta").
+ */
+export function saveRegistry(root: string, registry: Registry, loaded?: Registry): void {
   const file = registryPath(root)
+  const base = loaded === undefined ? undefined : bases.get(loaded)
+  if (base !== undefined && base.file === file) {
+    const text = deltaText(base.id, deltaOf(base.projects, registry))
+    if (text.length <= base.bytes * DELTA_SHARE) {
+      writeDelta(file, text)
+      return
+    }
+  }
   writeFileAtomic(file, sealedJson(encode(file, registry)))
+  dropDelta(file)
 }
 
 /**
@@ -227,12 +267,7 @@ export function registryChanged(loaded: Registry, next: Registry): boolean {
   if (dirs.length !== Object.keys(loaded.projects).length) return true
   for (const dir of dirs) {
     const was = loaded.projects[dir]
-    const is = next.projects[dir]
-    if (was === is) continue
-    if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || was.source !== is.source) return true
-    if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
-    // A hook's entry (no lockfiles, no directory stamp) does not replace a gc's stamped one.
-    if (is.lockfiles.length > 0 && (JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles) || JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp))) return true
+    if (was === undefined || !Object.prototype.hasOwnProperty.call(loaded.projects, dir) || entryChanged(was, next.projects[dir])) return true
   }
   return false
 }

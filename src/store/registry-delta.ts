@@ -1,0 +1,103 @@
+import fs from 'node:fs'
+import { isErrno } from '../errors'
+import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
+import type { ProjectEntry, Registry } from './registry'
+
+/**
+ * The registry's delta (docs/design.md, "The registry's delta"): what the install-time sweeps
+ * changed since `registry.json` was last written whole, as whole entries (names spelled out) or
+ * `null` for a project left out, tied to that file by the random `id` it was written with. A
+ * delta whose `base` is not the registry file's id is stale (the file was rewritten since, by a
+ * full save that folded it, or by a release that knows no delta) and is ignored, never applied.
+ */
+export interface Delta { [dir: string]: ProjectEntry | null }
+
+interface StoredDelta { version: 1; base: string; projects: Record<string, unknown> }
+
+/** The delta versions this code reads and writes. */
+const DELTA_VERSIONS = [1]
+
+/** The delta file beside the registry file `registryFile`. */
+export function deltaPath(registryFile: string): string {
+  return registryFile.replace(/\.json$/, '.delta.json')
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+// Always written sealed (see sealedJson): one without its checksum was damaged.
+function isStoredDelta(value: unknown): value is StoredDelta {
+  return isObject(value) && value.version === 1 && typeof value.checksum === 'string' && typeof value.base === 'string' && isObject(value.projects)
+}
+
+/** An entry as the delta stores it: names spelled out, the rest as in the registry file (checked by its users). */
+function isEntry(value: unknown): value is ProjectEntry {
+  return isObject(value) && Array.isArray(value.names) && value.names.every((name) => typeof name === 'string') && Array.isArray(value.lockfiles)
+}
+
+/**
+ * The delta beside `registryFile` that applies to the registry file with id `id`: `missing` when
+ * there is none, or it is stale, or the registry file has no id; `damaged` for a delta that does
+ * not read as one (the registry then counts as damaged: its latest changes are unknown); `newer`
+ * for another version's.
+ */
+export function readDelta(registryFile: string, id: string | undefined): JsonRead<Delta> {
+  const read = readJsonFile(deltaPath(registryFile), isStoredDelta, DELTA_VERSIONS)
+  if (read.state !== 'ok') return read
+  if (id === undefined || read.value.base !== id) return { state: 'missing' }
+  const delta: Delta = {}
+  for (const [dir, entry] of Object.entries(read.value.projects)) {
+    if (entry !== null && !isEntry(entry)) return { state: 'damaged', reason: `${deltaPath(registryFile)}: unexpected content` }
+    delta[dir] = entry
+  }
+  return { state: 'ok', value: delta }
+}
+
+/**
+ * Whether the entry `is` tells the next run anything `was` does not: other names or source, or
+ * other lockfile stamps — except where `is` has none (names given by an install hook, to be read
+ * again from disk), since the stamps `was` keeps belong to the names it keeps. `checkedAt` is left
+ * out: no rule reads it (docs/design.md, "The install-time sweep").
+ */
+export function entryChanged(was: ProjectEntry, is: ProjectEntry): boolean {
+  if (was === is) return false
+  if (was.source !== is.source) return true
+  if (was.names.length !== is.names.length || was.names.some((name, i) => name !== is.names[i])) return true
+  // A hook's entry (no lockfiles, no directory stamp) does not replace a gc's stamped one.
+  return is.lockfiles.length > 0 && (JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles) || JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp))
+}
+
+/** What `next` changes against `base` (the registry file's own entries): changed or new entries, and `null` for the dirs it leaves out. */
+export function deltaOf(base: Readonly<Record<string, ProjectEntry>>, next: Registry): Delta {
+  const delta: Delta = {}
+  for (const [dir, entry] of Object.entries(next.projects)) {
+    const was = Object.prototype.hasOwnProperty.call(base, dir) ? base[dir] : undefined
+    if (was === undefined || entryChanged(was, entry)) delta[dir] = entry
+  }
+  for (const dir of Object.keys(base)) if (!Object.prototype.hasOwnProperty.call(next.projects, dir)) delta[dir] = null
+  return delta
+}
+
+/** The delta file's text for `delta` on the registry file with id `base`. */
+export function deltaText(base: string, delta: Delta): string {
+  const stored: StoredDelta = { version: 1, base, projects: delta }
+  return sealedJson(stored)
+}
+
+/** Writes `text` (from {@link deltaText}) as the delta file, atomically. */
+export function writeDelta(registryFile: string, text: string): void {
+  writeFileAtomic(deltaPath(registryFile), text)
+}
+
+/**
+ * Removes the delta file after the registry file was written whole. Best effort: a delta left
+ * behind names the previous file's id, so it is stale and never applied.
+ */
+export function dropDelta(registryFile: string): void {
+  try {
+    fs.unlinkSync(deltaPath(registryFile))
+  } catch (err) {
+    if (!isErrno(err)) throw err
+  }
+}
