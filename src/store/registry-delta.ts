@@ -31,6 +31,15 @@ function isStoredDelta(value: unknown): value is StoredDelta {
   return isObject(value) && value.version === 1 && typeof value.checksum === 'string' && typeof value.base === 'string' && isObject(value.projects)
 }
 
+/**
+ * Sets `projects[dir]` as an own property whatever `dir` is: a `__proto__` key read from a file
+ * would otherwise replace the object's prototype instead of becoming an entry, and escape the
+ * checks that drop entries whose dir is not a project's (dropUnsound in src/gc/state.ts).
+ */
+export function setEntry<T>(projects: Record<string, T>, dir: string, entry: T): void {
+  Object.defineProperty(projects, dir, { value: entry, writable: true, enumerable: true, configurable: true })
+}
+
 /** An entry as the delta stores it: names spelled out, the rest as in the registry file (checked by its users). */
 function isEntry(value: unknown): value is ProjectEntry {
   return isObject(value) && Array.isArray(value.names) && value.names.every((name) => typeof name === 'string') && Array.isArray(value.lockfiles)
@@ -49,7 +58,7 @@ export function readDelta(registryFile: string, id: string | undefined): JsonRea
   const delta: Delta = {}
   for (const [dir, entry] of Object.entries(read.value.projects)) {
     if (entry !== null && !isEntry(entry)) return { state: 'damaged', reason: `${deltaPath(registryFile)}: unexpected content` }
-    delta[dir] = entry
+    setEntry(delta, dir, entry)
   }
   return { state: 'ok', value: delta }
 }

@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { DirStamp } from '../lockfiles/dir-stamp'
 import { bookkeepingDir } from '../runtime/layout'
 import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
-import { deltaOf, deltaText, dropDelta, entryChanged, readDelta, writeDelta } from './registry-delta'
+import { deltaOf, deltaText, dropDelta, entryChanged, readDelta, setEntry, writeDelta } from './registry-delta'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -140,7 +140,7 @@ function decode(file: string, value: { version: 1 | 2; names?: unknown; projects
       }
       decoded.push([names, entry.names as number[]])
     }
-    projects[dir] = { ...(entry as unknown as ProjectEntry), names }
+    setEntry(projects, dir, { ...(entry as unknown as ProjectEntry), names })
   }
   if (table !== undefined) {
     const loaded = tableOf(table)
@@ -224,7 +224,7 @@ export function loadRegistry(root: string): JsonRead<Registry> {
   if (delta.state === 'ok') {
     for (const [dir, entry] of Object.entries(delta.value)) {
       if (entry === null) delete registry.projects[dir]
-      else registry.projects[dir] = entry
+      else setEntry(registry.projects, dir, entry)
     }
   }
   if (id !== undefined) bases.set(registry, { file, id, bytes: seen.bytes, projects: own })

@@ -149,4 +149,20 @@ describe('registry delta', () => {
     execFileSync('mkfifo', [deltaFile()])
     expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged', reason: expect.stringContaining('not a regular file') })
   })
+
+  test('a "__proto__" dir in the file or the delta is an entry of its own (left for the stray-entry check), never the prototype', () => {
+    seed()
+    const base = JSON.parse(fs.readFileSync(file(), 'utf8')).id
+    // JSON.parse makes "__proto__" an own key; the forgery's entry would put /work/ghost on the prototype.
+    fs.writeFileSync(deltaFile(), sealedJson(JSON.parse(`{"version":1,"base":"${base}","projects":{"__proto__":{"names":["x"],"lockfiles":[],"/work/ghost":{"names":[]}}}}`)))
+    const loaded = load()
+    expect(Object.getPrototypeOf(loaded.projects)).toBe(Object.prototype)
+    expect(Object.keys(loaded.projects)).toContain('__proto__')
+    expect(loaded.projects['/work/ghost']).toBeUndefined()
+    fs.rmSync(deltaFile())
+    fs.writeFileSync(file(), sealedJson(JSON.parse('{"version":1,"projects":{"__proto__":{"names":["x"],"lockfiles":[],"/work/ghost":{"names":[]}}}}')))
+    const plainFile = load()
+    expect(Object.getPrototypeOf(plainFile.projects)).toBe(Object.prototype)
+    expect(plainFile.projects['/work/ghost']).toBeUndefined()
+  })
 })
