@@ -11,7 +11,7 @@ import path from 'node:path'
 import { isErrno } from '../errors'
 import { bookkeepingDir } from '../runtime/layout'
 import { formatHold } from '../runtime/store-mark'
-import { readJsonFile, sealedJson, withoutFsync, writeFileAtomic, type JsonRead } from '../store/atomic'
+import { readJsonFile, sealedJson, withoutFsync, writeStateFile, type JsonRead } from '../store/atomic'
 import type { GcReport } from './report'
 
 export interface OutcomeFile<T> {
@@ -37,7 +37,7 @@ export function outcomeFile<T extends object>(name: string, version: number, isV
       try {
         if (fs.lstatSync(bookkeepingDir(root), { throwIfNoEntry: false })?.isDirectory() !== true) return false
         if (formatHold(root) !== undefined || load(root).state === 'newer') return false
-        withoutFsync(() => writeFileAtomic(file(root), sealedJson({ version, ...record })))
+        withoutFsync(() => writeStateFile(file(root), sealedJson({ version, ...record })))
         return true
       } catch {
         return false

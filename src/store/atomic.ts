@@ -25,16 +25,20 @@ export function withoutFsync<T>(fn: () => T): T {
 /**
  * Writes `data` to `file` atomically: a temp file in the same directory, fsync, rename. Readers
  * see the old or the new content, never a mix; a crash leaves at most a `.*.tmp` file behind,
- * which the gc removes. Refuses to write through a symlink at `file`. The file gets `mode`
- * (default 0600, the store's own state), set on the descriptor so the umask cannot narrow it.
+ * which the gc removes. Refuses to write through a symlink at `file` (a project's file someone
+ * linked on purpose) unless `replaceLink`: then the link itself is replaced, never followed.
+ * The file gets `mode` (default 0600, the store's own state), set on the descriptor so the
+ * umask cannot narrow it.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, replaceLink = false): void {
   const dir = path.dirname(file)
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`)
-  try {
-    if (fs.lstatSync(file).isSymbolicLink()) throw Object.assign(new Error(`Refusing to write through symlink ${file}`), { code: 'ELOOP' })
-  } catch (err) {
-    if (!isErrno(err, 'ENOENT')) throw err
+  if (!replaceLink) {
+    try {
+      if (fs.lstatSync(file).isSymbolicLink()) throw Object.assign(new Error(`Refusing to write through symlink ${file}`), { code: 'ELOOP' })
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err
+    }
   }
   let moved = false
   try {
@@ -51,6 +55,14 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   } finally {
     if (!moved) fs.rmSync(temp, { force: true })
   }
+}
+
+/**
+ * Writes a state file of the store (0600, atomically): a link planted in its place is replaced
+ * by the file, as the reader never follows one either (see {@link readJsonFile}).
+ */
+export function writeStateFile(file: string, data: string | Uint8Array): void {
+  writeFileAtomic(file, data, 0o600, true)
 }
 
 const SEAL = ',"checksum":"'
@@ -86,6 +98,11 @@ function sealMatches(text: string, bytes: Uint8Array): boolean | null {
 export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { state: 'damaged' | 'newer'; reason: string }
 
 
+/** Why a state file of another `version` than the `versions` this code reads is left alone. */
+export function newerReason(file: string, version: unknown, versions: readonly number[]): string {
+  return `${file} has version ${JSON.stringify(version)}, which this version of pnpm-plugin-scratch does not know (it reads ${versions.join(', ')}): a newer version wrote it`
+}
+
 /**
  * Reads and parses a JSON state file, telling "missing" apart from "damaged" (unparseable, wrong
  * shape per `isValid`, a checksum that does not match, unreadable) and from "newer" (an intact
@@ -93,15 +110,17 @@ export type JsonRead<T> = { state: 'ok'; value: T } | { state: 'missing' } | { s
  * file is rebuilt and the run deletes nothing; a newer one is never rewritten, and the run deletes
  * nothing either. A file without `version` is for `isValid` to accept (an older writer's) or not
  * (damaged); see docs/design.md, "State versions". A file over `maxBytes` (default 128 MiB) is
- * damaged without being read. `seen.bytes` gets the size of the file read.
+ * damaged without being read, and so is a symbolic link in its place. `versions: 'any'` leaves the
+ * version to the caller. `seen.bytes` gets the size of the file read.
  */
 export function readJsonFile<T>(
-  file: string, isValid: (value: unknown) => value is T, versions: readonly number[], maxBytes = MAX_STATE_BYTES, seen?: { bytes: number },
+  file: string, isValid: (value: unknown) => value is T, versions: readonly number[] | 'any', maxBytes = MAX_STATE_BYTES, seen?: { bytes: number },
 ): JsonRead<T> {
   let bytes: Buffer
   try {
-    // Never blocks on a FIFO planted in its place, never reads without bound (see docs/design.md, "Store format").
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
+    // Never blocks on a FIFO planted in its place, never follows a link planted there, never reads
+    // without bound (see docs/design.md, "Store format").
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0))
     try {
       const stat = fs.fstatSync(fd)
       if (!stat.isFile()) return { state: 'damaged', reason: `${file}: not a regular file` }
@@ -113,6 +132,7 @@ export function readJsonFile<T>(
     }
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { state: 'missing' }
+    if (isErrno(err, 'ELOOP')) return { state: 'damaged', reason: `${file}: a symbolic link, not a file of the store` }
     if (isErrno(err)) return { state: 'damaged', reason: `${file}: ${err.code}` }
     throw err
   }
@@ -122,9 +142,7 @@ export function readJsonFile<T>(
     const value: unknown = JSON.parse(text)
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const { version } = value as { version?: unknown }
-      if (version !== undefined && !versions.includes(version as number)) {
-        return { state: 'newer', reason: `${file} has version ${JSON.stringify(version)}, which this version of pnpm-plugin-scratch does not know (it reads ${versions.join(', ')}): a newer version wrote it` }
-      }
+      if (versions !== 'any' && version !== undefined && !versions.includes(version as number)) return { state: 'newer', reason: newerReason(file, version, versions) }
     }
     return isValid(value) ? { state: 'ok', value } : { state: 'damaged', reason: `${file}: unexpected content` }
   } catch {

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { isErrno } from '../errors'
 import { finishDigest, wordDigest } from '../runtime/checksum'
-import { readJsonFile, sealedJson, writeFileAtomic } from './atomic'
+import { readJsonFile, sealedJson, writeStateFile } from './atomic'
 import { SNAPSHOT_VERSION, decodeSnapshot, encodeSnapshot, isSnapshotFile, type FoldedLog, type LogIdentity } from './folded-format'
 import type { SpaceUsage } from './history'
 
@@ -75,7 +75,7 @@ export function saveSnapshot(compactLog: string, bytes: Uint8Array, folded: Omit
     // The digest is of the bytes this run wrote: if another run replaced the log since (one that
     // took over a lock it thought stale), the stat is of that file and the digest is not.
     const log = identityOf(fs.statSync(compactLog, { bigint: true }), digestOfBytes(bytes))
-    writeFileAtomic(snapshotPath(compactLog), sealedJson(encodeSnapshot(folded, log, bytes.length)))
+    writeStateFile(snapshotPath(compactLog), sealedJson(encodeSnapshot(folded, log, bytes.length)))
   } catch (err) {
     if (!isErrno(err)) throw err
     dropSnapshot(compactLog)

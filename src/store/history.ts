@@ -4,7 +4,7 @@ import { isErrno } from '../errors'
 import { encodeRecord, recordTime, type AccessRecord, type LogRecord, type UnknownRecord } from '../runtime/access-log'
 import { appendLines, forEachRecord } from './log-reader'
 import { ACCESS_LOG, bookkeepingDir } from '../runtime/layout'
-import { writeFileAtomic } from './atomic'
+import { writeStateFile } from './atomic'
 import { dropSnapshot, loadSnapshot, saveSnapshot } from './history-snapshot'
 
 const COMPACT_LOG = 'access.compact.log'
@@ -247,7 +247,7 @@ export function compactHistory(
   const { compact } = logFiles(root)
   const bytes = Buffer.from(lines.join(''))
   dropSnapshot(compact)
-  writeFileAtomic(compact, bytes)
+  writeStateFile(compact, bytes)
   saveSnapshot(compact, bytes, { spaces: [...folded.spaces.values()], projects: folded.projects })
   for (const segment of olderSegments) fs.rmSync(segment, { force: true })
   return true

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { bookkeepingDir } from '../runtime/layout'
-import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
+import { readJsonFile, sealedJson, writeStateFile, type JsonRead } from './atomic'
 
 /** Space id → when the gc first found it orphaned (epoch ms). Drives the grace period. */
 export interface OrphanMarks { version: 1; marks: Record<string, number> }
@@ -26,5 +26,5 @@ export function loadOrphanMarks(root: string): JsonRead<OrphanMarks> {
 }
 
 export function saveOrphanMarks(root: string, marks: OrphanMarks): void {
-  writeFileAtomic(marksPath(root), sealedJson(marks))
+  writeStateFile(marksPath(root), sealedJson(marks))
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { isErrno } from '../errors'
-import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
+import { newerReason, readJsonFile, sealedJson, writeStateFile, type JsonRead } from './atomic'
 import type { ProjectEntry, Registry } from './registry'
 
 /**
@@ -9,6 +9,11 @@ import type { ProjectEntry, Registry } from './registry'
  * `null` for a project left out, tied to that file by the random `id` it was written with. A
  * delta whose `base` is not the registry file's id is stale (the file was rewritten since, by a
  * full save that folded it, or by a release that knows no delta) and is ignored, never applied.
+ *
+ * A delta only ever takes away: it drops projects and names, and changes stamps and sources. So
+ * the registry file alone, as a release that knows no delta reads it (or this one, when the
+ * delta is damaged), names every project and every name the two together do, and keeps at
+ * least every space they keep. A new project or an added name is written with the file whole.
  */
 export interface Delta { [dir: string]: ProjectEntry | null }
 
@@ -48,18 +53,25 @@ function isEntry(value: unknown): value is ProjectEntry {
 }
 
 /**
- * The delta beside `registryFile` that applies to the registry file with id `id`: `missing` when
- * there is none, or it is stale, or the registry file has no id; `damaged` for a delta that does
- * not read as one (the registry then counts as damaged: its latest changes are unknown); `newer`
- * for another version's.
+ * The delta beside `registryFile` that applies to the registry file with id `id` (of
+ * `fileBytes` bytes): `missing` when there is none, or it is stale (another `base`, whatever else
+ * it holds), or the registry file has no id; `newer` for another version's delta on this file;
+ * `damaged` for one that does not read as a delta (not sealed, not JSON, a link, more bytes than
+ * the file it changes can need). The registry file alone is a safe reading of a damaged delta
+ * (see {@link Delta}); the caller says so and writes the file whole.
  */
-export function readDelta(registryFile: string, id: string | undefined): JsonRead<Delta> {
-  const read = readJsonFile(deltaPath(registryFile), isStoredDelta, DELTA_VERSIONS)
+export function readDelta(registryFile: string, id: string | undefined, fileBytes: number): JsonRead<Delta> {
+  const file = deltaPath(registryFile)
+  // A delta is written only while it is at most a quarter of the file's characters (up to three
+  // bytes each): anything much larger was not written by a save.
+  const read = readJsonFile(file, isObject, 'any', fileBytes + 64 * 1024)
   if (read.state !== 'ok') return read
   if (id === undefined || read.value.base !== id) return { state: 'missing' }
+  if (!DELTA_VERSIONS.includes(read.value.version as number)) return { state: 'newer', reason: newerReason(file, read.value.version, DELTA_VERSIONS) }
+  if (!isStoredDelta(read.value)) return { state: 'damaged', reason: `${file}: unexpected content` }
   const delta: Delta = {}
   for (const [dir, entry] of Object.entries(read.value.projects)) {
-    if (entry !== null && !isEntry(entry)) return { state: 'damaged', reason: `${deltaPath(registryFile)}: unexpected content` }
+    if (entry !== null && !isEntry(entry)) return { state: 'damaged', reason: `${file}: unexpected content` }
     setEntry(delta, dir, entry)
   }
   return { state: 'ok', value: delta }
@@ -79,12 +91,21 @@ export function entryChanged(was: ProjectEntry, is: ProjectEntry): boolean {
   return is.lockfiles.length > 0 && (JSON.stringify(was.lockfiles) !== JSON.stringify(is.lockfiles) || JSON.stringify(was.dirStamp) !== JSON.stringify(is.dirStamp))
 }
 
-/** What `next` changes against `base` (the registry file's own entries): changed or new entries, and `null` for the dirs it leaves out. */
-export function deltaOf(base: Readonly<Record<string, ProjectEntry>>, next: Registry): Delta {
+/**
+ * What `next` changes against `base` (the registry file's own entries): changed entries, and
+ * `null` for the dirs it leaves out; `null` when `next` adds a project or a name to one, which
+ * only a whole write may carry (see {@link Delta}).
+ */
+export function deltaOf(base: Readonly<Record<string, ProjectEntry>>, next: Registry): Delta | null {
   const delta: Delta = {}
   for (const [dir, entry] of Object.entries(next.projects)) {
     const was = Object.prototype.hasOwnProperty.call(base, dir) ? base[dir] : undefined
-    if (was === undefined || entryChanged(was, entry)) delta[dir] = entry
+    if (was === undefined) return null
+    if (!entryChanged(was, entry)) continue
+    if (entry.names.length > was.names.length) return null
+    const had = new Set(was.names)
+    if (!entry.names.every((name) => had.has(name))) return null
+    delta[dir] = entry
   }
   for (const dir of Object.keys(base)) if (!Object.prototype.hasOwnProperty.call(next.projects, dir)) delta[dir] = null
   return delta
@@ -98,7 +119,7 @@ export function deltaText(base: string, delta: Delta): string {
 
 /** Writes `text` (from {@link deltaText}) as the delta file, atomically. */
 export function writeDelta(registryFile: string, text: string): void {
-  writeFileAtomic(deltaPath(registryFile), text)
+  writeStateFile(deltaPath(registryFile), text)
 }
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { DirStamp } from '../lockfiles/dir-stamp'
 import { bookkeepingDir } from '../runtime/layout'
-import { readJsonFile, sealedJson, writeFileAtomic, type JsonRead } from './atomic'
+import { readJsonFile, sealedJson, writeStateFile, type JsonRead } from './atomic'
 import { deltaOf, deltaText, dropDelta, entryChanged, readDelta, setEntry, writeDelta } from './registry-delta'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
@@ -214,10 +214,17 @@ function encode(file: string, registry: Registry): StoredRegistry {
 }
 
 /**
+ * What loading the registry found; `ignored` says why a delta beside an intact file was not
+ * applied (damaged): the file alone then holds at least every project and name (see
+ * registry-delta.ts), and the run that warns about it writes the file whole.
+ */
+export type RegistryRead = JsonRead<Registry> & { ignored?: string }
+
+/**
  * The registry on disk: ok, missing (a new store), damaged (the gc rebuilds it and deletes
  * nothing) or newer (a version this code does not know: never rewritten, the gc deletes nothing).
  */
-export function loadRegistry(root: string): JsonRead<Registry> {
+export function loadRegistry(root: string): RegistryRead {
   const file = registryPath(root)
   const seen = { bytes: 0 }
   const read = readJsonFile(file, isStored, REGISTRY_VERSIONS, undefined, seen)
@@ -225,8 +232,9 @@ export function loadRegistry(root: string): JsonRead<Registry> {
   const registry = decode(file, read.value)
   if (registry === null) return { state: 'damaged', reason: `${file}: unexpected content` }
   const id = typeof read.value.id === 'string' ? read.value.id : undefined
-  const delta = readDelta(file, id)
-  if (delta.state === 'damaged' || delta.state === 'newer') return delta
+  const delta = readDelta(file, id, seen.bytes)
+  if (delta.state === 'newer') return delta
+  if (delta.state === 'damaged') return { state: 'ok', value: registry, ignored: delta.reason }
   const own = { ...registry.projects }
   if (delta.state === 'ok') {
     for (const [dir, entry] of Object.entries(delta.value)) {
@@ -245,20 +253,21 @@ export function emptyRegistry(): Registry {
 /**
  * Writes the registry atomically. Given the registry `loaded` this run (under the store lock),
  * writes only what changed against the registry file as loaded, as its delta, while the delta
- * stays within a quarter of the file; else (and always without `loaded`) the file whole (format
+ * stays within a quarter of the file and only takes away (no project or name added); else (and always without `loaded`) the file whole (format
  * 2), which folds the delta (docs/design.md, "The registry's delta").
  */
 export function saveRegistry(root: string, registry: Registry, loaded?: Registry): void {
   const file = registryPath(root)
   const base = loaded === undefined ? undefined : bases.get(loaded)
   if (base !== undefined && base.file === file) {
-    const text = deltaText(base.id, deltaOf(base.projects, registry))
-    if (text.length <= base.bytes * DELTA_SHARE) {
+    const delta = deltaOf(base.projects, registry)
+    const text = delta === null ? null : deltaText(base.id, delta)
+    if (text !== null && text.length <= base.bytes * DELTA_SHARE) {
       writeDelta(file, text)
       return
     }
   }
-  writeFileAtomic(file, sealedJson(encode(file, registry)))
+  writeStateFile(file, sealedJson(encode(file, registry)))
   dropDelta(file)
 }
 

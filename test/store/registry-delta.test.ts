@@ -1,7 +1,9 @@
 /**
  * The registry's delta: a save given the registry loaded this run writes only the changed
  * entries beside the file, tied to the file's id; a load applies a delta only to the file it
- * names; a stale one is ignored, a damaged one makes the registry damaged, a newer one newer.
+ * names; a stale one is ignored, and so is a damaged one (reported: the file alone keeps at least
+ * as much, since a delta only takes away), a newer one makes the registry newer. A project or a
+ * name added is written with the file whole.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -35,32 +37,67 @@ describe('registry delta', () => {
   const plain = (registry: Registry): Record<string, ProjectEntry> =>
     Object.fromEntries(Object.entries(registry.projects).map(([dir, e]) => [dir, { ...e, names: [...e.names] }]))
 
-  test('a save given the loaded registry writes the changed, new and dropped projects only; the file stays as it was', () => {
+  test('a save given the loaded registry writes the changed and dropped projects only; the file stays as it was', () => {
     const seeded = seed()
     const before = fs.readFileSync(file(), 'utf8')
     const loaded = load()
     const next: Registry = { version: 1, projects: { ...loaded.projects } }
-    next.projects['/work/p3'] = entry(['pkg-1', 'pkg-2'], { lockfiles: [], source: 'hook' })
-    next.projects['/work/new'] = entry(['fresh'])
+    next.projects['/work/p3'] = entry(names(3).slice(0, 2), { lockfiles: [], source: 'hook' })
     delete next.projects['/work/p7']
     saveRegistry(box.store, next, loaded)
     expect(fs.readFileSync(file(), 'utf8')).toBe(before)
     const delta = JSON.parse(fs.readFileSync(deltaFile(), 'utf8'))
-    expect(Object.keys(delta.projects).sort()).toEqual(['/work/new', '/work/p3', '/work/p7'])
+    expect(Object.keys(delta.projects).sort()).toEqual(['/work/p3', '/work/p7'])
     expect(delta.projects['/work/p7']).toBeNull()
     expect(delta.base).toBe(JSON.parse(before).id)
-    const expected: Record<string, ProjectEntry> = { ...seeded.projects, '/work/p3': next.projects['/work/p3'], '/work/new': next.projects['/work/new'] }
+    const expected: Record<string, ProjectEntry> = { ...seeded.projects, '/work/p3': next.projects['/work/p3'] }
     delete expected['/work/p7']
     expect(plain(load())).toEqual(expected)
+  })
+
+  test.each([
+    ['a project', (projects: Record<string, ProjectEntry>): void => { projects['/work/new'] = entry(['fresh']) }],
+    ['a name to a project', (projects: Record<string, ProjectEntry>): void => { projects['/work/p1'] = entry([...names(1).slice(1), 'fresh']) }],
+  ])('a save that adds %s writes the file whole: a release that knows no delta reads the file alone', (_what, change) => {
+    seed()
+    const idBefore = JSON.parse(fs.readFileSync(file(), 'utf8')).id
+    const loaded = load()
+    // A delta from an earlier sweep is folded too.
+    saveRegistry(box.store, { version: 1, projects: { ...loaded.projects, '/work/p2': entry(names(2).slice(3)) } }, loaded)
+    expect(fs.existsSync(deltaFile())).toBe(true)
+    const second = load()
+    const next: Registry = { version: 1, projects: { ...second.projects } }
+    change(next.projects)
+    saveRegistry(box.store, next, second)
+    expect(fs.existsSync(deltaFile())).toBe(false)
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).id).not.toBe(idBefore)
+    expect(plain(load())).toEqual(plain(next))
+  })
+
+  test('the file alone (as a release that knows no delta reads it) holds every project and name the file and its delta hold', () => {
+    seed()
+    let loaded = load()
+    for (let p = 0; p < 3; p++) {
+      const next: Registry = { version: 1, projects: { ...loaded.projects, [`/work/p${p}`]: entry(names(p).slice(p, p + 2), { source: p % 2 === 0 ? 'hook' : 'access' }) } }
+      if (p === 2) delete next.projects['/work/p9']
+      saveRegistry(box.store, next, loaded)
+      loaded = load()
+    }
+    expect(fs.existsSync(deltaFile())).toBe(true)
+    fs.renameSync(deltaFile(), `${deltaFile()}.aside`)
+    const alone = load()
+    for (const [dir, e] of Object.entries(loaded.projects)) expect(alone.projects[dir].names).toEqual(expect.arrayContaining([...e.names]))
+    expect(Object.keys(alone.projects).length).toBeGreaterThan(Object.keys(loaded.projects).length)
   })
 
   test('deltas accumulate against the file; a change undone leaves the project as the file has it', () => {
     seed()
     const first = load()
-    saveRegistry(box.store, { version: 1, projects: { ...first.projects, '/work/p1': entry(['only']) } }, first)
+    const only = names(1).slice(0, 3).sort()
+    saveRegistry(box.store, { version: 1, projects: { ...first.projects, '/work/p1': entry(only) } }, first)
     const second = load()
-    expect(second.projects['/work/p1'].names).toEqual(['only'])
-    saveRegistry(box.store, { version: 1, projects: { ...second.projects, '/work/p2': entry(['two']) } }, second)
+    expect(second.projects['/work/p1'].names).toEqual(only)
+    saveRegistry(box.store, { version: 1, projects: { ...second.projects, '/work/p2': entry(names(2).slice(0, 2)) } }, second)
     expect(Object.keys(JSON.parse(fs.readFileSync(deltaFile(), 'utf8')).projects).sort()).toEqual(['/work/p1', '/work/p2'])
     const third = load()
     // p1 back to the file's names and p2 back too: the delta is written empty, not left as it was.
@@ -73,29 +110,29 @@ describe('registry delta', () => {
     seed()
     const loaded = load()
     const next: Registry = { version: 1, projects: { ...loaded.projects } }
-    for (let p = 0; p < 6; p++) next.projects[`/work/p${p}`] = entry([...names(p), `extra-${p}`])
+    for (let p = 0; p < 6; p++) next.projects[`/work/p${p}`] = entry(names(p).slice(1))
     const idBefore = JSON.parse(fs.readFileSync(file(), 'utf8')).id
     saveRegistry(box.store, next, loaded)
     expect(fs.existsSync(deltaFile())).toBe(false)
     expect(JSON.parse(fs.readFileSync(file(), 'utf8')).id).not.toBe(idBefore)
-    expect(load().projects['/work/p5'].names).toContain('extra-5')
+    expect(load().projects['/work/p5'].names).toEqual(names(5).slice(1).sort())
   })
 
   test('a save without the loaded registry (the full gc) writes the file whole and drops the delta', () => {
     seed()
     const loaded = load()
-    saveRegistry(box.store, { version: 1, projects: { ...loaded.projects, '/work/p1': entry(['only']) } }, loaded)
+    saveRegistry(box.store, { version: 1, projects: { ...loaded.projects, '/work/p1': entry(names(1).slice(0, 1)) } }, loaded)
     expect(fs.existsSync(deltaFile())).toBe(true)
     const merged = load()
     saveRegistry(box.store, merged)
     expect(fs.existsSync(deltaFile())).toBe(false)
-    expect(load().projects['/work/p1'].names).toEqual(['only'])
+    expect(load().projects['/work/p1'].names).toEqual(names(1).slice(0, 1))
   })
 
   test('a stale delta (the file rewritten since, the delta not yet removed) is ignored', () => {
     seed()
     const loaded = load()
-    saveRegistry(box.store, { version: 1, projects: { ...loaded.projects, '/work/p1': entry(['only']) } }, loaded)
+    saveRegistry(box.store, { version: 1, projects: { ...loaded.projects, '/work/p1': entry(names(1).slice(0, 1)) } }, loaded)
     const stale = fs.readFileSync(deltaFile())
     const merged = load()
     saveRegistry(box.store, { version: 1, projects: { ...merged.projects, '/work/p1': entry(['rewritten']) } })
@@ -118,36 +155,84 @@ describe('registry delta', () => {
     expect(load().projects['/work/p1'].names).toEqual(['only'])
   })
 
+  /** Seeds the file, then a delta that would drop /work/p1's names if it were applied; returns the file's id. */
+  const seedWithDelta = (): string => {
+    seed()
+    return JSON.parse(fs.readFileSync(file(), 'utf8')).id
+  }
+  const expectFileAlone = (reason: string | RegExp): void => {
+    const read = loadRegistry(box.store)
+    expect(read).toMatchObject({ state: 'ok', ignored: expect.stringMatching(reason) })
+    if (read.state === 'ok') expect(read.value.projects['/work/p1'].names).toEqual([...names(1)].sort())
+  }
+
   test.each([
     ['not JSON', (): string => '{"version":1,'],
-    ['no seal', (base: string): string => JSON.stringify({ version: 1, base, projects: {} })],
-    ['a broken seal', (base: string): string => sealedJson({ version: 1, base, projects: {} }).replace('"projects"', '"projects" ')],
+    ['nothing (a new file cut short by a power cut)', (): string => ''],
+    ['no seal', (base: string): string => JSON.stringify({ version: 1, base, projects: { '/work/p1': { names: [], lockfiles: [] } } })],
+    ['a broken seal', (base: string): string => sealedJson({ version: 1, base, projects: { '/work/p1': { names: [], lockfiles: [] } } }).replace('"projects"', '"projects" ')],
     ['names that are not strings', (base: string): string => sealedJson({ version: 1, base, projects: { '/work/p1': { names: [1], lockfiles: [] } } })],
     ['an entry without lockfiles', (base: string): string => sealedJson({ version: 1, base, projects: { '/work/p1': { names: [] } } })],
     ['an entry that is a string', (base: string): string => sealedJson({ version: 1, base, projects: { '/work/p1': 'x' } })],
-  ])('a delta with %s for this file makes the registry damaged (its latest changes are unknown)', (_what, content) => {
-    seed()
-    const base = JSON.parse(fs.readFileSync(file(), 'utf8')).id
+  ])('a delta with %s for this file is ignored and said so: the file alone keeps at least as much', (_what, content) => {
+    const base = seedWithDelta()
     fs.writeFileSync(deltaFile(), content(base))
-    expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged', reason: expect.stringContaining('registry.delta.json') })
+    expectFileAlone(/registry\.delta\.json/)
   })
 
-  test('a delta of another version is newer: the gc neither rebuilds nor rewrites', () => {
-    seed()
-    fs.writeFileSync(deltaFile(), sealedJson({ version: 2, base: 'x', projects: {} }))
+  test('a delta of another version for this file is newer: the gc neither rebuilds nor rewrites; a stale one of any version or shape is ignored', () => {
+    const base = seedWithDelta()
+    fs.writeFileSync(deltaFile(), sealedJson({ version: 2, base, projects: {} }))
     expect(loadRegistry(box.store)).toMatchObject({ state: 'newer', reason: expect.stringContaining('registry.delta.json') })
+    for (const stale of [sealedJson({ version: 2, base: `${base}x`, projects: {} }), JSON.stringify({ version: 1, base: 'other', projects: { '/work/p1': 'x' } })]) {
+      fs.writeFileSync(deltaFile(), stale)
+      const read = loadRegistry(box.store)
+      expect(read).toMatchObject({ state: 'ok' })
+      expect(read).not.toHaveProperty('ignored')
+    }
   })
 
-  test('a FIFO or a directory planted as the delta is damage, read without blocking', () => {
-    seed()
+  test('a delta larger than the file it changes could need is ignored unread', () => {
+    const base = seedWithDelta()
+    const projects: Record<string, unknown> = { '/work/p1': { names: [], lockfiles: [] } }
+    for (let i = 0; i < 6000; i++) projects[`/work/pad-${i}`] = null
+    fs.writeFileSync(deltaFile(), sealedJson({ version: 1, base, projects }))
+    expect(fs.statSync(deltaFile()).size).toBeGreaterThan(fs.statSync(file()).size + 64 * 1024)
+    expectFileAlone(/more than a state file can be/)
+  })
+
+  test('a FIFO, a directory or a link planted as the delta is ignored (read without blocking, never followed); the whole save removes what it can', () => {
+    const base = seedWithDelta()
     fs.mkdirSync(deltaFile())
-    expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged' })
-    // The full save that rebuilds leaves the directory (best effort) and the registry still reads as damaged: nothing is deleted meanwhile.
-    saveRegistry(box.store, { version: 1, projects: {} })
-    expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged' })
+    expectFileAlone(/not a regular file|EISDIR/)
+    // The whole save leaves the directory (best effort): the delta stays ignored, nothing else is held.
+    saveRegistry(box.store, load())
+    expectFileAlone(/not a regular file|EISDIR/)
     fs.rmdirSync(deltaFile())
     execFileSync('mkfifo', [deltaFile()])
-    expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged', reason: expect.stringContaining('not a regular file') })
+    expectFileAlone(/not a regular file/)
+    fs.rmSync(deltaFile())
+    // A sound delta outside the store, linked in: never read through the link.
+    const outside = path.join(box.tmp, 'outside-delta.json')
+    fs.writeFileSync(outside, sealedJson({ version: 1, base, projects: { '/work/p1': { names: [], lockfiles: [] } } }))
+    fs.symlinkSync(outside, deltaFile())
+    expectFileAlone(/symbolic link/)
+    saveRegistry(box.store, load())
+    expect(fs.existsSync(deltaFile())).toBe(false)
+    expect(fs.readFileSync(outside, 'utf8')).toContain('/work/p1')
+  })
+
+  test('a link planted as the registry file is damage, never read through; the whole write replaces the link, not its target', () => {
+    seed()
+    const outside = path.join(box.tmp, 'outside-registry.json')
+    fs.renameSync(file(), outside)
+    const target = fs.readFileSync(outside, 'utf8')
+    fs.symlinkSync(outside, file())
+    expect(loadRegistry(box.store)).toMatchObject({ state: 'damaged', reason: expect.stringContaining('symbolic link') })
+    saveRegistry(box.store, { version: 1, projects: { '/work/p1': entry(['only']) } })
+    expect(fs.lstatSync(file()).isFile()).toBe(true)
+    expect(fs.readFileSync(outside, 'utf8')).toBe(target)
+    expect(load().projects['/work/p1'].names).toEqual(['only'])
   })
 
   test('a "__proto__" dir in the file or the delta is an entry of its own (left for the stray-entry check), never the prototype', () => {
