@@ -47,7 +47,7 @@ export function loadState(root: string, reportDamage: { except: string[] } | nul
   let registry: Registry = emptyRegistry()
   if (registryRead.state === 'ok') registry = registryRead.value
   if (registryRead.ignored !== undefined) {
-    warnings.push(`ignored the registry's delta (${registryRead.ignored}): the registry file alone keeps every project and name the delta would take away, so no space in use is lost; the registry is written whole`)
+    warnings.push(`ignored the registry's delta (${registryRead.ignored}): the registry file alone keeps every project and name the delta would take away, so no space in use is lost; a run that saves the registry writes it whole, which removes the delta`)
   }
   if (registryRead.state === 'damaged') holds.push(`the project registry was damaged (${registryRead.reason}) and was rebuilt from the access log`)
   const marksRead = loadOrphanMarks(root)

@@ -216,14 +216,19 @@ export function appendRecord(root: string, record: LogRecord): void {
   }
 }
 
+/** How a log is opened to append: created if missing, never through a link planted in its place (ELOOP). */
+// (Where O_NOFOLLOW is not defined, Windows, `| undefined` adds nothing.)
+const flags = fs.constants
+export const APPEND_FLAGS = flags.O_WRONLY | flags.O_APPEND | flags.O_CREAT | flags.O_NOFOLLOW
+
 function appendOnce(root: string, file: string, line: string): { size: number; landed: boolean } {
   let fd: number
   try {
-    fd = fs.openSync(file, 'a', 0o600)
+    fd = fs.openSync(file, APPEND_FLAGS, 0o600)
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err
     fs.mkdirSync(bookkeepingDir(root), { recursive: true, mode: 0o700 })
-    fd = fs.openSync(file, 'a', 0o600)
+    fd = fs.openSync(file, APPEND_FLAGS, 0o600)
   }
   try {
     fs.writeSync(fd, line)

@@ -93,7 +93,7 @@ export function saveSnapshot(compactLog: string, bytes: Uint8Array, folded: Omit
 export function loadSnapshot(compactLog: string, clampMs: number, latest: SpaceUsage['latest']): FoldedLog<SpaceUsage> | null {
   let fd: number
   try {
-    fd = fs.openSync(compactLog, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0))
+    fd = fs.openSync(compactLog, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0))
   } catch (err) {
     if (isErrno(err)) return null
     throw err

@@ -67,7 +67,9 @@ export function readDelta(registryFile: string, id: string | undefined, fileByte
   const read = readJsonFile(file, isObject, 'any', fileBytes + 64 * 1024)
   if (read.state !== 'ok') return read
   if (id === undefined || read.value.base !== id) return { state: 'missing' }
-  if (!DELTA_VERSIONS.includes(read.value.version as number)) return { state: 'newer', reason: newerReason(file, read.value.version, DELTA_VERSIONS) }
+  // Without a version it is damaged (below), as every state file that needs one.
+  const { version } = read.value
+  if (version !== undefined && !DELTA_VERSIONS.includes(version as number)) return { state: 'newer', reason: newerReason(file, version, DELTA_VERSIONS) }
   if (!isStoredDelta(read.value)) return { state: 'damaged', reason: `${file}: unexpected content` }
   const delta: Delta = {}
   for (const [dir, entry] of Object.entries(read.value.projects)) {

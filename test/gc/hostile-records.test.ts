@@ -104,4 +104,39 @@ describe('state files that are not what this package writes', () => {
     expect(fs.existsSync(doomed)).toBe(true)
     expect(fs.statSync(registry).size).toBeLessThan(1024)
   })
+
+  test('links planted in place of the access log and the state files are never followed: no record lands outside, nothing outside is read or replaced', async () => {
+    const p1 = npmProject(path.join(box.tmp, 'p1'), ['pkg-a'])
+    const space = makeSpace(box.store, 'pkg-a', 'cache')
+    recordUse(box.store, { owner: 'pkg-a', key: 'cache' }, p1)
+    await runGc()
+    const outside = path.join(box.tmp, 'outside')
+    fs.mkdirSync(outside)
+    const planted: string[] = []
+    for (const name of ['access.log', 'orphans.json', 'registry.json']) {
+      const file = path.join(bookkeepingDir(box.store), name)
+      const target = path.join(outside, name)
+      // The link's target is what the store's file held: a follower would read (or extend) it as if it were the store's.
+      if (fs.existsSync(file)) fs.renameSync(file, target)
+      else fs.writeFileSync(target, '')
+      fs.symlinkSync(target, file)
+      planted.push(target)
+    }
+    const before = planted.map((target) => fs.readFileSync(target, 'utf8'))
+    // The runtime cannot record through the link: the space still works, with a warning.
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined)
+    try {
+      appendRecord(box.store, { t: 'access', space: 'pkg-a/cache', owner: 'pkg-a', caller: 'pkg-a', project: p1, time: new Date().toISOString(), pid: 1 })
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'ELOOP' })
+    } finally {
+      warn.mockRestore()
+    }
+    const gc = await runGc()
+    expect(gc.warnings).toEqual(expect.arrayContaining([expect.stringContaining('symbolic link')]))
+    expect(fs.existsSync(space)).toBe(true)
+    expect(planted.map((target) => fs.readFileSync(target, 'utf8'))).toEqual(before)
+    // The state files written by the run replaced their links.
+    for (const name of ['orphans.json', 'registry.json']) expect(fs.lstatSync(path.join(bookkeepingDir(box.store), name)).isFile()).toBe(true)
+  })
 })

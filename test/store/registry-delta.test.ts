@@ -169,6 +169,7 @@ describe('registry delta', () => {
   test.each([
     ['not JSON', (): string => '{"version":1,'],
     ['nothing (a new file cut short by a power cut)', (): string => ''],
+    ['no version', (base: string): string => sealedJson({ base, projects: { '/work/p1': { names: [], lockfiles: [] } } })],
     ['no seal', (base: string): string => JSON.stringify({ version: 1, base, projects: { '/work/p1': { names: [], lockfiles: [] } } })],
     ['a broken seal', (base: string): string => sealedJson({ version: 1, base, projects: { '/work/p1': { names: [], lockfiles: [] } } }).replace('"projects"', '"projects" ')],
     ['names that are not strings', (base: string): string => sealedJson({ version: 1, base, projects: { '/work/p1': { names: [1], lockfiles: [] } } })],
