@@ -76,7 +76,8 @@ test.each(['cjs', 'mjs'] as const)('a store not collected for 8 days collects it
   expect({ codes, stderr }).toEqual({ codes: [0, 0, 0, 0], stderr: '' })
 
   await until('the upkeep gc to record itself', () => gc.readLastGc(store)?.automatic === true)
-  await until('the upkeep process to exit', () => fs.existsSync(trace))
+  // appendFileSync creates the file before it writes the line: wait for the whole line.
+  await until('the upkeep process to exit', () => fs.existsSync(trace) && fs.readFileSync(trace, 'utf8').endsWith('\n'))
   expect(fs.existsSync(path.join(store, 'pkg-old', 'cache'))).toBe(false)
   expect(fs.existsSync(path.join(store, 'pkg-late', 'cache'))).toBe(true)
   for (let i = 0; i < 4; i++) expect(fs.existsSync(path.join(store, 'pkg-new', `k${i}`))).toBe(true)
