@@ -1,7 +1,7 @@
 import type { History } from '../store/history'
 import type { ProjectEntry, Registry } from '../store/registry'
 import { LiveNamesByProject, type LiveNames } from './live-names'
-import { probeProject, stateAfterRead, type ProjectState, type ReadJob } from './projects'
+import { probeProject, stateAfterRead, stateLists, type ProjectState, type ReadJob } from './projects'
 import { readProjects } from './read-worker'
 import type { ProjectReport } from './report'
 
@@ -62,8 +62,9 @@ export function assessWorld(
     if (asked === undefined) {
       full.add(dir, state.names)
     } else if (asked.size <= 16) {
-      // A few names against long lists: a scan of the list per name, no map operation per name listed.
-      for (const name of asked) if (!some.has(name) && state.names.includes(name)) some.set(name, dir)
+      // A few names against long lists: a scan of the list (or of its stored ids) per name, no map
+      // operation per name listed, no names decoded.
+      for (const name of asked) if (!some.has(name) && stateLists(state, name)) some.set(name, dir)
     } else {
       for (const name of state.names) if (asked.has(name) && !some.has(name)) some.set(name, dir)
     }

@@ -3,6 +3,9 @@ import type { DirStamp } from '../lockfiles/dir-stamp'
 import { bookkeepingDir } from '../runtime/layout'
 import { readJsonFile, sealedJson, writeStateFile, type JsonRead } from './atomic'
 import { deltaOf, deltaText, dropDelta, entryChanged, readDelta, setEntry, writeDelta } from './registry-delta'
+import { fieldsOf, gapsOf, setStoredNames, storedOf, tableOf, type Table } from './registry-names'
+
+export { forEachNameId, namesTable, type NamesTable } from './registry-names'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }
@@ -59,15 +62,10 @@ function isStored(value: unknown): value is { version: 1 | 2; id?: unknown; name
   return isObject(value) && (value.version === 1 || (value.version === 2 && typeof value.checksum === 'string')) && isObject(value.projects)
 }
 
-/** A names table as loaded or written, with each name's id. */
-interface Table extends NamesTable { names: string[]; ids: Map<string, number> }
-
-// The gaps each names array was decoded from, and in which table, so that saving a registry
-// whose entries mostly came unchanged from the file (the install hook changes one project) only
-// encodes the changed ones. Decoded names arrays are frozen, so they cannot drift from their gaps.
+// Saving a registry whose entries mostly came unchanged from the file (the install hook changes
+// one project) encodes only the changed ones: the others keep their stored gaps (storedOf).
 // The last table is kept per registry file: a process can load and save several stores (tests,
 // `withScratchDirectory`), and one store's table must never be written into another's file.
-const storedGaps = new WeakMap<readonly string[], { table: Table; gaps: number[] }>()
 const lastTables = new Map<string, Table>()
 
 /** What a loaded registry was read from: the file's id, size and own entries (before its delta), for the save's delta. */
@@ -77,44 +75,6 @@ const bases = new WeakMap<Registry, Base>()
 /** A delta larger than this share of the registry file is folded into it (the file is written whole). */
 const DELTA_SHARE = 1 / 4
 
-function tableOf(names: string[]): Table {
-  const ids = new Map<string, number>()
-  for (let id = 0; id < names.length; id++) ids.set(names[id], id)
-  return { names, ids, size: names.length, idOf: (name) => ids.get(name) }
-}
-
-/**
- * A names table of the registry file as code outside this file sees it: each name's id, no
- * order promised (a reused table is the one loaded, whatever order the file had).
- */
-export interface NamesTable {
-  /** How many ids there are: every id is in `[0, size)`. */
-  readonly size: number
-  /** The id of `name`, or undefined when the table does not hold it. */
-  idOf(name: string): number | undefined
-}
-
-/**
- * The table `names` was decoded from, when it is a names array just as {@link loadRegistry} gave
- * it, and its table spells each name once (so a name has one id); else undefined. The gc's
- * liveness uses it to mark names by id, integers only (docs/design.md, "The warm gc").
- */
-export function namesTable(names: readonly string[]): NamesTable | undefined {
-  const table = storedGaps.get(names)?.table
-  return table !== undefined && table.ids.size === table.names.length ? table : undefined
-}
-
-/**
- * Calls `visit` with the id of each of `names` in increasing order, for a names array that
- * {@link namesTable} gives a table for: walks the gaps it was decoded from, no string touched.
- */
-export function forEachNameId(names: readonly string[], visit: (id: number) => void): void {
-  const stored = storedGaps.get(names)
-  if (stored === undefined) throw new Error('forEachNameId: names not decoded from a registry file')
-  const gaps = stored.gaps
-  for (let i = 0, id = -1; i < gaps.length; i++) visit(id += gaps[i])
-}
-
 /** The registry a parsed file holds, or null when its content is not a registry of either format. */
 function decode(file: string, value: { version: 1 | 2; names?: unknown; projects: Record<string, unknown> }): Registry | null {
   let table: string[] | undefined
@@ -123,44 +83,25 @@ function decode(file: string, value: { version: 1 | 2; names?: unknown; projects
     table = value.names as string[]
   }
   const projects: Record<string, ProjectEntry> = {}
-  const decoded: Array<[string[], number[]]> = []
+  const loaded = table === undefined ? undefined : tableOf(table)
   for (const [dir, entry] of Object.entries(value.projects)) {
     if (!isObject(entry) || !Array.isArray(entry.names) || !Array.isArray(entry.lockfiles)) return null
-    let names: string[]
-    if (table === undefined) {
+    if (loaded === undefined) {
       if (!entry.names.every((name) => typeof name === 'string')) return null
-      names = entry.names as string[]
-    } else {
-      names = new Array<string>(entry.names.length)
-      let id = -1
-      for (let i = 0; i < names.length; i++) {
-        const gap: unknown = entry.names[i]
-        if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= table.length) return null
-        names[i] = table[id]
-      }
-      decoded.push([names, entry.names as number[]])
+      setEntry(projects, dir, { ...(entry as unknown as ProjectEntry) })
+      continue
     }
-    setEntry(projects, dir, { ...(entry as unknown as ProjectEntry), names })
+    // Checked now, decoded when first read (registry-names.ts): a bad gap makes the file damaged.
+    const gaps = entry.names as unknown[]
+    for (let i = 0, id = -1; i < gaps.length; i++) {
+      const gap = gaps[i]
+      if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 1 || (id += gap) >= loaded.size) return null
+    }
+    const { names: _gaps, ...rest } = entry
+    setEntry(projects, dir, setStoredNames(rest as Omit<ProjectEntry, 'names'>, { table: loaded, gaps: gaps as number[] }))
   }
-  if (table !== undefined) {
-    const loaded = tableOf(table)
-    for (const [names, gaps] of decoded) storedGaps.set(Object.freeze(names), { table: loaded, gaps })
-    lastTables.set(file, loaded)
-  }
+  if (loaded !== undefined) lastTables.set(file, loaded)
   return { version: 1, projects }
-}
-
-/** `names` as gaps between their increasing ids in `table` (a name listed twice is stored once). */
-function gapsOf(names: readonly string[], table: Table): number[] {
-  const sorted = new Int32Array(names.length)
-  for (let i = 0; i < sorted.length; i++) sorted[i] = table.ids.get(names[i]) as number
-  sorted.sort()
-  const gaps: number[] = []
-  for (let i = 0, last = -1; i < sorted.length; i++) {
-    if (sorted[i] !== last) gaps.push(sorted[i] - last)
-    last = sorted[i]
-  }
-  return gaps
 }
 
 /**
@@ -175,7 +116,7 @@ function chooseTable(file: string, registry: Registry): Table {
     let count = 0
     let fits = true
     for (const entry of Object.values(registry.projects)) {
-      const stored = storedGaps.get(entry.names)
+      const stored = storedOf(entry)
       if (stored?.table === last) {
         for (let i = 0, id = -1; i < stored.gaps.length; i++) {
           id += stored.gaps[i]
@@ -203,8 +144,10 @@ function encode(file: string, registry: Registry): StoredRegistry {
   const table = chooseTable(file, registry)
   const projects: StoredRegistry['projects'] = {}
   for (const [dir, entry] of Object.entries(registry.projects)) {
-    const stored = storedGaps.get(entry.names)
-    projects[dir] = { ...entry, names: stored?.table === table ? stored.gaps : gapsOf(entry.names, table) }
+    const stored = storedOf(entry)
+    const copy = fieldsOf(entry)
+    copy.names = stored?.table === table ? stored.gaps : gapsOf(entry.names, table)
+    projects[dir] = copy as unknown as StoredRegistry['projects'][string]
   }
   lastTables.set(file, table)
   // 48 random bits: ids of two writes of one file never meet in practice, and one that did would
