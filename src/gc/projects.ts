@@ -98,7 +98,10 @@ export type ReadOutcome = { names: string[]; interned?: boolean } | { reason: st
  * ({@link stateLists}), and decoding every project's names was a fifth of it at 1,000 projects.
  */
 function cachedState(report: ProjectReport, cached: ProjectEntry, entry: ProjectEntry): ProjectState {
-  return { report, entry, from: cached, get names() { return cached.names } }
+  const state: ProjectState = { report, entry, get names() { return cached.names } }
+  // Not enumerable: a spread of the state with other names must not answer from `cached`.
+  Object.defineProperty(state, 'from', { value: cached, enumerable: false })
+  return state
 }
 
 /** Whether `state` lists `name`, without decoding its registry entry's names. */

@@ -82,6 +82,8 @@ export function fieldsOf(entry: ProjectEntry): Record<string, unknown> {
 /** `entry` with `changes` (not its names), its names still undecoded when they were. */
 export function copyEntry(entry: ProjectEntry, changes: Partial<Omit<ProjectEntry, 'names'>>): ProjectEntry {
   const copy = Object.assign(fieldsOf(entry), changes)
+  // Names given with the changes (an entry passed whole) are the copy's.
+  if (Object.prototype.hasOwnProperty.call(changes, 'names')) return copy as unknown as ProjectEntry
   const stored = undecoded.get(entry)
   if (stored !== undefined) return setStoredNames(copy as Omit<ProjectEntry, 'names'>, stored)
   copy.names = entry.names

@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { assessWorld } from '../../src/gc/world'
+import { checkProject, stateLists } from '../../src/gc/projects'
 import { readHistory } from '../../src/store/history'
 import { loadRegistry, saveRegistry, type ProjectEntry, type Registry } from '../../src/store/registry'
 import { copyEntry, listsName } from '../../src/store/registry-names'
@@ -73,6 +74,21 @@ describe('registry names, decoded when read', () => {
     expect(Object.values(loaded.projects).every(undecoded)).toBe(true)
     const again = load()
     for (const [dir, entry] of Object.entries(seeded.projects)) expect(again.projects[dir].names).toEqual(entry.names)
+  })
+
+  test('a copy given names keeps them; a spread of a project\'s state with other names answers from those', () => {
+    seed()
+    const dir = path.join(box.tmp, 'p3')
+    const entry = load().projects[dir]
+    const whole: Partial<ProjectEntry> = { names: ['fresh'], checkedAt: '2025-01-01T00:00:00.000Z' }
+    const copy = copyEntry(entry, whole)
+    expect(copy.names).toEqual(['fresh'])
+    expect(listsName(copy, 'fresh')).toBe(true)
+    fs.mkdirSync(dir, { recursive: true })
+    const state = checkProject(dir, load().projects[dir], Date.now())
+    const other = { ...state, names: ['fresh'] }
+    expect(stateLists(other, 'fresh')).toBe(true)
+    expect(stateLists(state, 'fresh')).toBe(false)
   })
 
   test('a table that spells a name twice (a forged file) is asked through the names, never by one of its ids', () => {
