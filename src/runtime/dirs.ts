@@ -17,7 +17,14 @@ export function makeDirs(dir: string, mode = 0o700): void {
       fs.mkdirSync(dir, { mode })
       return
     } catch (err) {
-      if (isErrno(err, 'EEXIST') && isDirectory(dir)) return
+      if (isErrno(err, 'EEXIST')) {
+        // There a moment ago; pruned since (it was empty) when the check finds nothing: again.
+        const kind = kindOf(dir)
+        if (kind === 'directory') return
+        if (kind === 'other') throw err
+        last = err
+        continue
+      }
       if (!isErrno(err, 'ENOENT')) throw err
       last = err
     }
@@ -28,11 +35,11 @@ export function makeDirs(dir: string, mode = 0o700): void {
   throw last
 }
 
-function isDirectory(dir: string): boolean {
+function kindOf(dir: string): 'directory' | 'other' | 'gone' {
   try {
-    return fs.statSync(dir).isDirectory()
-  } catch {
-    return false
+    return fs.statSync(dir).isDirectory() ? 'directory' : 'other'
+  } catch (err) {
+    return isErrno(err, 'ENOENT') ? 'gone' : 'other'
   }
 }
 
