@@ -1,4 +1,6 @@
-import { forEachNameId, namesTable, type NamesTable } from '../store/registry'
+import type { NamesTable } from '../store/registry'
+import { markableIds } from '../store/registry-names'
+import type { ProjectState } from './projects'
 
 /**
  * What the verdicts ask of the live names (see verdict.ts): the first project dir, in sorted
@@ -24,20 +26,24 @@ export class LiveNamesByProject implements LiveNames {
   private firstById = new Int32Array(0)
   private readonly firstByName = new Map<string, number>()
 
-  /** Adds the next project (dirs in sorted order, each once) and the names it keeps alive. */
-  add(dir: string, names: readonly string[]): void {
+  /**
+   * Adds the next project (dirs in sorted order, each once) and the names it keeps alive; names
+   * still stored as ids (`from`, see registry-names.ts) are marked without being decoded.
+   */
+  add(dir: string, state: Pick<ProjectState, 'names' | 'from'>): void {
     const index = this.dirs.push(dir) - 1
-    const table = namesTable(names)
-    if (table !== undefined && this.table === undefined) {
-      this.table = table
-      this.firstById = new Int32Array(table.size).fill(-1)
+    const stored = markableIds(() => state.names, state.from)
+    if (stored !== undefined && this.table === undefined) {
+      this.table = stored.table
+      this.firstById = new Int32Array(stored.table.size).fill(-1)
     }
-    if (table !== undefined && table === this.table) {
+    if (stored !== undefined && stored.table === this.table) {
       const first = this.firstById
-      forEachNameId(names, (id) => { if (first[id] < 0) first[id] = index })
+      const gaps = stored.gaps
+      for (let i = 0, id = -1; i < gaps.length; i++) if (first[id += gaps[i]] < 0) first[id] = index
       return
     }
-    for (const name of names) if (!this.firstByName.has(name)) this.firstByName.set(name, index)
+    for (const name of state.names) if (!this.firstByName.has(name)) this.firstByName.set(name, index)
   }
 
   get(name: string): string | undefined {

@@ -60,7 +60,7 @@ export function assessWorld(
     world.projectStatus.set(dir, state.report.status)
     if (state.entry !== undefined) world.registry.projects[dir] = state.entry
     if (asked === undefined) {
-      full.add(dir, state.names)
+      full.add(dir, state)
     } else if (asked.size <= 16) {
       // A few names against long lists: a scan of the list (or of its stored ids) per name, no map
       // operation per name listed, no names decoded.

@@ -101,6 +101,15 @@ function unique(table: Table): boolean {
 }
 
 /**
+ * How names are stored when they can be marked by id: `names` (or, not decoded, `entry`'s) as
+ * loaded, from a table that spells each name once; else undefined.
+ */
+export function markableIds(names: () => readonly string[], entry?: ProjectEntry): Stored | undefined {
+  const stored = entry !== undefined ? storedOf(entry) : storedGaps.get(names())
+  return stored !== undefined && unique(stored.table) ? stored : undefined
+}
+
+/**
  * Whether `entry` lists `name`: by its id in the stored gaps while the names are not decoded
  * (and the table spells each name once), else by the names.
  */
@@ -115,27 +124,6 @@ export function listsName(entry: ProjectEntry, name: string): boolean {
     if (id >= wanted) return id === wanted
   }
   return false
-}
-
-/**
- * The table `names` was decoded from, when it is a names array just as loading gave it, and its
- * table spells each name once (so a name has one id); else undefined. The gc's liveness uses it
- * to mark names by id, integers only (docs/design.md, "The warm gc").
- */
-export function namesTable(names: readonly string[]): NamesTable | undefined {
-  const table = storedGaps.get(names)?.table
-  return table !== undefined && unique(table) ? table : undefined
-}
-
-/**
- * Calls `visit` with the id of each of `names` in increasing order, for a names array that
- * {@link namesTable} gives a table for: walks the gaps it was decoded from, no string touched.
- */
-export function forEachNameId(names: readonly string[], visit: (id: number) => void): void {
-  const stored = storedGaps.get(names)
-  if (stored === undefined) throw new Error('forEachNameId: names not decoded from a registry file')
-  const gaps = stored.gaps
-  for (let i = 0, id = -1; i < gaps.length; i++) visit(id += gaps[i])
 }
 
 /** `names` as gaps between their increasing ids in `table` (a name listed twice is stored once). */

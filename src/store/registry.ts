@@ -5,7 +5,7 @@ import { readJsonFile, sealedJson, writeStateFile, type JsonRead } from './atomi
 import { deltaOf, deltaText, dropDelta, entryChanged, readDelta, setEntry, writeDelta } from './registry-delta'
 import { fieldsOf, gapsOf, setStoredNames, storedOf, tableOf, type Table } from './registry-names'
 
-export { forEachNameId, namesTable, type NamesTable } from './registry-names'
+export type { NamesTable } from './registry-names'
 
 /** A lockfile as last read: its size and mtime key the names cache. */
 export interface LockfileStamp { path: string; size: number; mtimeMs: number }

@@ -1,7 +1,8 @@
 /** The registry file: names stored once in a table, per-project ids as gaps; format 1 still read; damage detected. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { forEachNameId, loadRegistry, namesTable, saveRegistry, type Registry } from '../../src/store/registry'
+import { loadRegistry, saveRegistry, type Registry } from '../../src/store/registry'
+import { markableIds } from '../../src/store/registry-names'
 import { sealedJson } from '../../src/store/atomic'
 import { useSandbox } from '../runtime/support'
 import { bookkeepingDir } from '../../src/runtime/layout'
@@ -122,18 +123,20 @@ describe('registry file', () => {
     if (read.state !== 'ok') throw new Error(read.state)
     const tables = new Set<unknown>()
     for (const entry of Object.values(read.value.projects)) {
-      const table = namesTable(entry.names)
-      if (table === undefined) throw new Error('no table')
+      const before = markableIds(() => entry.names, entry)
+      if (before === undefined) throw new Error('no table')
+      const { table, gaps } = before
       tables.add(table)
       const ids: number[] = []
-      forEachNameId(entry.names, (id) => ids.push(id))
+      for (let i = 0, id = -1; i < gaps.length; i++) ids.push(id += gaps[i])
       expect(ids).toEqual(entry.names.map((name) => table.idOf(name)))
       for (const id of ids) expect(id >= 0 && id < table.size).toBe(true)
+      // Decoded now: the names array itself has them.
+      expect(markableIds(() => entry.names)).toBe(before)
     }
     expect(tables.size).toBe(1)
     // A names array not as loaded (a copy, a hook's) has none.
-    expect(namesTable([...read.value.projects['/p'].names])).toBeUndefined()
-    expect(() => forEachNameId(['a'], () => undefined)).toThrow()
+    expect(markableIds(() => [...read.value.projects['/p'].names])).toBeUndefined()
   })
 
   test('a table that spells a name twice (not written by this code) gives no table: a name would have two ids', () => {
@@ -141,8 +144,9 @@ describe('registry file', () => {
     fs.writeFileSync(file(), sealedJson({ version: 2, names: ['b', 'a', 'b'], projects: { '/p': { names: [1, 1, 1], lockfiles: [], checkedAt: '2024-01-01T00:00:00.000Z', source: 'access' } } }))
     const read = loadRegistry(box.store)
     if (read.state !== 'ok') throw new Error(read.state)
+    expect(markableIds(() => read.value.projects['/p'].names, read.value.projects['/p'])).toBeUndefined()
     expect(read.value.projects['/p'].names).toEqual(['b', 'a', 'b'])
-    expect(namesTable(read.value.projects['/p'].names)).toBeUndefined()
+    expect(markableIds(() => read.value.projects['/p'].names)).toBeUndefined()
   })
 
   test('a missing file is missing', () => {
