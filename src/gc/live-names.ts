@@ -32,7 +32,7 @@ export class LiveNamesByProject implements LiveNames {
    */
   add(dir: string, state: Pick<ProjectState, 'names' | 'from'>): void {
     const index = this.dirs.push(dir) - 1
-    const stored = markableIds(() => state.names, state.from)
+    const stored = markableIds(state.from ?? state.names)
     if (stored !== undefined && this.table === undefined) {
       this.table = stored.table
       this.firstById = new Int32Array(stored.table.size).fill(-1)

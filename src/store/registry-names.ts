@@ -101,11 +101,11 @@ function unique(table: Table): boolean {
 }
 
 /**
- * How names are stored when they can be marked by id: `names` (or, not decoded, `entry`'s) as
- * loaded, from a table that spells each name once; else undefined.
+ * How names are stored when they can be marked by id: an entry's (decoded or not) or a names
+ * array as loaded, from a table that spells each name once; else undefined.
  */
-export function markableIds(names: () => readonly string[], entry?: ProjectEntry): Stored | undefined {
-  const stored = entry !== undefined ? storedOf(entry) : storedGaps.get(names())
+export function markableIds(source: ProjectEntry | readonly string[]): Stored | undefined {
+  const stored = Array.isArray(source) ? storedGaps.get(source) : storedOf(source as ProjectEntry)
   return stored !== undefined && unique(stored.table) ? stored : undefined
 }
 

@@ -123,7 +123,7 @@ describe('registry file', () => {
     if (read.state !== 'ok') throw new Error(read.state)
     const tables = new Set<unknown>()
     for (const entry of Object.values(read.value.projects)) {
-      const before = markableIds(() => entry.names, entry)
+      const before = markableIds(entry)
       if (before === undefined) throw new Error('no table')
       const { table, gaps } = before
       tables.add(table)
@@ -132,11 +132,11 @@ describe('registry file', () => {
       expect(ids).toEqual(entry.names.map((name) => table.idOf(name)))
       for (const id of ids) expect(id >= 0 && id < table.size).toBe(true)
       // Decoded now: the names array itself has them.
-      expect(markableIds(() => entry.names)).toBe(before)
+      expect(markableIds(entry.names)).toBe(before)
     }
     expect(tables.size).toBe(1)
     // A names array not as loaded (a copy, a hook's) has none.
-    expect(markableIds(() => [...read.value.projects['/p'].names])).toBeUndefined()
+    expect(markableIds([...read.value.projects['/p'].names])).toBeUndefined()
   })
 
   test('a table that spells a name twice (not written by this code) gives no table: a name would have two ids', () => {
@@ -144,9 +144,9 @@ describe('registry file', () => {
     fs.writeFileSync(file(), sealedJson({ version: 2, names: ['b', 'a', 'b'], projects: { '/p': { names: [1, 1, 1], lockfiles: [], checkedAt: '2024-01-01T00:00:00.000Z', source: 'access' } } }))
     const read = loadRegistry(box.store)
     if (read.state !== 'ok') throw new Error(read.state)
-    expect(markableIds(() => read.value.projects['/p'].names, read.value.projects['/p'])).toBeUndefined()
+    expect(markableIds(read.value.projects['/p'])).toBeUndefined()
     expect(read.value.projects['/p'].names).toEqual(['b', 'a', 'b'])
-    expect(markableIds(() => read.value.projects['/p'].names)).toBeUndefined()
+    expect(markableIds(read.value.projects['/p'].names)).toBeUndefined()
   })
 
   test('a missing file is missing', () => {
