@@ -128,9 +128,11 @@ describe('pnpm-lock.yaml', () => {
     ['a package without snapshot', MINIMAL.replace("  react@18.3.1: {}\n", '')],
     ['a snapshot without package', MINIMAL.replace("  '@types/node@20.11.0': {}", "  '@types/node@20.11.0': {}\n\n  extra@1.0.0: {}")],
     ['an importer dependency without snapshot', MINIMAL.replace('version: 20.11.0', 'version: 20.12.0')],
-    // Where a package has its snapshot, another key of the same length, and one that goes on past it without a peer suffix.
+    // Where a package has its snapshot: another key of the same length, one that goes on past it
+    // without a peer suffix, and another name of the same length with a peer suffix.
     ['a snapshot in the place of a package of the same length', MINIMAL.replace('  react@18.3.1: {}', '  rebct@18.3.1: {}')],
     ['a snapshot that goes on past its package without a peer suffix', MINIMAL.replace('  react@18.3.1: {}', '  react@18.3.10: {}')],
+    ['a snapshot with a peer suffix after another name of its package\'s length', MINIMAL.replace('  react@18.3.1: {}', '  rebct@18.3.1(react@18.3.1): {}')],
     ['an importer dependency without version', MINIMAL.replace('        version: 20.11.0\n', '')],
     ['a snapshot entry without body', MINIMAL.replace('  react@18.3.1: {}', '  react@18.3.1:')],
     ['tab indentation', MINIMAL.replace('  .:', '\t.:')],
