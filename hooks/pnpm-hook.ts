@@ -36,6 +36,18 @@ function preResolution(ctx: PreResolutionContext | undefined): void {
   }
 }
 
+/**
+ * Whether pnpm runs the hooks in its own process, which goes on with the install and waits for
+ * pending I/O before it exits (pnpm 10 and 11: `process.argv` holds pnpm's command), rather than
+ * in a `node -e` worker it kills as soon as the hook has answered (pnpm 12: `process.argv` is the
+ * executable alone). Only the first may leave removing the swept spaces until after the hook
+ * returns (docs/design.md, "Removing after the sweep"); a host this cannot tell is treated as
+ * the second, which costs time, never disk.
+ */
+function hostKeepsRunning(): boolean {
+  return process.argv.length > 1
+}
+
 function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
   const log = (line: string): void => {
     try {
@@ -68,7 +80,7 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
     const config = installedConfigDependencies(dir)
     if (!Array.isArray(config)) { notSwept(`cannot read the config dependencies (${config.error})`); return lockfile }
     for (const name of config) names.add(name)
-    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping })
+    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping, removeLater: hostKeepsRunning() })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
     record(report)
   } catch (err) {

@@ -1,6 +1,9 @@
 // The pnpm plugin as pnpm 10 runs it, in-process: load the built hook, preResolution with the
 // lockfile dir, then afterAllResolved with the resolved lockfile object (timed), which registers
-// the project and runs the scoped sweep. argv: <dist dir> <lockfile object JSON file> <project dir>
+// the project and runs the scoped sweep. pnpm 10 goes on in the same process, and the swept spaces'
+// files are removed on its event loop after the hook returns: `settledMs` is how long after the
+// hook's return the process could exit (everything it left was done).
+// argv: <dist dir> <lockfile object JSON file> <project dir>
 const fs = require('node:fs')
 const path = require('node:path')
 const [dist, lockfileFile, projectDir] = process.argv.slice(2)
@@ -13,4 +16,7 @@ hooks.preResolution({ lockfileDir: projectDir })
 const t2 = process.hrtime.bigint()
 hooks.afterAllResolved(lockfile, { log: (line) => lines.push(line) })
 const t3 = process.hrtime.bigint()
-console.log(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, hookMs: Number(t3 - t2) / 1e6, lines }))
+process.on('exit', () => {
+  const t4 = process.hrtime.bigint()
+  console.log(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, hookMs: Number(t3 - t2) / 1e6, settledMs: Number(t4 - t3) / 1e6, lines }))
+})

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { ScratchError, isErrno } from '../errors'
 import { pruneEmptyParents, removeTrashed, trashSpace } from '../runtime/remove'
+import { removeLater } from './remove-later'
 
 /** One space to delete: where it is, and how many entries it holds (Infinity: not counted). */
 export interface Deletion { path: string; entries: number }
@@ -21,6 +22,11 @@ export interface DeleteLimits {
   deadline: number
   /** Trees with more entries than this are left in the trash for a background emptier. */
   removeNowUpTo: number
+  /**
+   * Trees within `removeNowUpTo` are removed after the call returns, on the event loop, instead of
+   * in it (remove-later.ts): for the install-time sweep in a host that keeps running.
+   */
+  removeLater?: boolean
   /** Called after each space is moved away (a progress indicator). */
   onProgress?: (done: number, total: number) => void
 }
@@ -54,7 +60,10 @@ export function deleteSpaces(root: string, deletions: readonly Deletion[], limit
   for (const [index, moved] of trashed.entries()) {
     if (moved === null) continue
     try {
-      if (deletions[index].entries <= limits.removeNowUpTo && removeTrashed(moved, limits.deadline)) outcomes[index] = { state: 'removed' }
+      if (deletions[index].entries > limits.removeNowUpTo) continue
+      // Handed over, it stays 'in-trash': out of sight, being emptied.
+      if (limits.removeLater === true && removeLater(moved, limits.removeNowUpTo)) continue
+      if (removeTrashed(moved, limits.deadline)) outcomes[index] = { state: 'removed' }
     } catch (err) {
       // Out of sight already, so it is deleted for its users; the trash copy waits for the next run.
       if (!isErrno(err)) throw err

@@ -43,6 +43,13 @@ export interface ScopedSweepOptions {
    * sweep sizes nothing it keeps, so it hands the budget to a detached full gc (budget-worker.ts).
    */
   maxSizeBytes?: number | null
+  /**
+   * Remove what the sweep deletes after it returns, on the event loop, rather than before
+   * (docs/design.md, "Removing after the sweep"): for a host that goes on running and waits for
+   * pending I/O before it exits, as pnpm 10/11 do with their hooks. The spaces are moved out of
+   * sight before the sweep returns either way. Default false.
+   */
+  removeLater?: boolean
 }
 
 /** Default time for sizing and removing, from the call: leaves most of the 1 s bound for the rest. */
@@ -121,7 +128,7 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     }
     const candidates = new Set([...previous].filter((name) => !newNames.has(name)))
     const entry: ProjectEntry = { names: [...newNames].sort(), lockfiles: [], checkedAt: new Date(now).toISOString(), source: opts.source ?? 'hook' }
-    const policy = { graceMs: opts.graceMs ?? 0, deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO }
+    const policy = { graceMs: opts.graceMs ?? 0, deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO, removeLater: opts.removeLater === true }
     const sweeping = candidates.size > 0 && opts.registerOnly !== true
     const spaces = new Map<string, SpaceEntry>()
     if (sweeping) {

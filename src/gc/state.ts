@@ -10,6 +10,7 @@ import { loadOrphanMarks } from '../store/orphans'
 import { emptyRegistry, loadRegistry, type Registry } from '../store/registry'
 import { lastGcHold } from './last-gc'
 import { lastSweepHold } from './last-sweep'
+import { isBeingRemoved } from './remove-later'
 
 /** Everything a run reads from the store before judging. */
 export interface StoreState {
@@ -88,7 +89,8 @@ function dropUnsound(registry: Registry, marks: Record<string, number>): number 
  * Returns the entries left (not yet removed, or failing). A trash that is not a real directory
  * inside the store (a link planted in its place, or a linked bookkeeping directory) is never
  * entered: what it points at is not the store's. A planted link goes; the next deletion makes a
- * real trash.
+ * real trash. Entries this process is removing in the background (remove-later.ts) are theirs:
+ * neither removed here nor returned.
  */
 export function emptyTrash(root: string, deadline = Infinity): string[] {
   const dir = trashDir(root)
@@ -105,6 +107,7 @@ export function emptyTrash(root: string, deadline = Infinity): string[] {
   }
   const left: string[] = []
   for (const name of names) {
+    if (isBeingRemoved(path.join(dir, name))) continue
     try {
       if (Date.now() > deadline || !removeTree(path.join(dir, name), { deadline })) left.push(name)
     } catch (err) {

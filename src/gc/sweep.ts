@@ -41,6 +41,8 @@ export interface SweepPolicy extends VerdictContext {
    * deadline interrupts a blocked unlink). Infinity for a full run.
    */
   removeNowUpTo: number
+  /** Remove those after returning, on the event loop (the hook in a host that keeps running; see DeleteLimits). */
+  removeLater?: boolean
   /** The store's size budget in bytes (`--max-size`): needs `sizeKept`. */
   budgetBytes?: number
 }
@@ -162,7 +164,7 @@ export function executeDeletions(doomed: readonly Doomed[], policy: SweepPolicy)
       go.push(item)
     }
   }
-  const outcomes = deleteSpaces(policy.root, go.map(({ space, entries }) => ({ path: space.path, entries })), { deadline: policy.deadline, removeNowUpTo: policy.removeNowUpTo })
+  const outcomes = deleteSpaces(policy.root, go.map(({ space, entries }) => ({ path: space.path, entries })), { deadline: policy.deadline, removeNowUpTo: policy.removeNowUpTo, removeLater: policy.removeLater })
   let freedBytes = 0
   for (const [index, outcome] of outcomes.entries()) {
     const { report, space, freeBytes } = go[index]

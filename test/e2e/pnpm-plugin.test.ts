@@ -3,9 +3,11 @@
  * pnpm 12.21.0 (hooks in a node worker), each loading the plugin through the `pnpmfile` setting
  * and as a config dependency from a local registry.
  */
+import fs from 'node:fs'
 import path from 'node:path'
+import { trashDir } from '../../src/runtime/layout'
 import {
-  createProject, createSandbox, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm11, pnpm12, requireIn, runPm, warningLines, type PackageManager,
+  createProject, createSandbox, expectSuccess, hasSpace, pluginLines, pnpm10, pnpm11, pnpm12, requireIn, runPm, spacePath, warningLines, type PackageManager,
   type PluginRoute,
 } from './harness'
 import { useRegistry } from './harness/jest'
@@ -41,10 +43,15 @@ describe.each(matrix)('$label, plugin via $route', ({ tool, route }) => {
     expect(warningLines(first)).toEqual([])
     expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([true, true])
 
+    // A cache that has grown: hundreds of files take several turns of the event loop to unlink.
+    for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(spacePath(sandbox, 'fixture-a'), `entry-${i}`), 'cached\n')
     const last = expectSuccess(await runPm(two, ['remove', 'fixture-a']))
     expect(warningLines(last)).toEqual([])
     expect(pluginLines(last).join('\n')).toMatch(/removed 1 scratch space .*fixture-a/)
     expect([hasSpace(sandbox, 'fixture-a'), hasSpace(sandbox, 'fixture-b')]).toEqual([false, true])
+    // Removed, not only moved away, by the time pnpm has exited: pnpm 10/11 wait for what the hook
+    // left on their event loop, and pnpm 12 (which kills its hook worker) gets it done inside the hook.
+    expect(fs.existsSync(trashDir(sandbox.store)) ? fs.readdirSync(trashDir(sandbox.store)) : []).toEqual([])
   })
 
   test('in a workspace, remove (--filter, or from a member) sweeps only what no member uses any more', async () => {
