@@ -28,12 +28,21 @@ const EXIT_BUDGET_MS = 300
  * detached emptier).
  */
 const MAX_PENDING_FILES = 4_000
+/**
+ * How long after a tree is handed over unlinks are still started: on a disk slow enough that the
+ * pending files take longer, the rest of the tree stays in the trash for the next run instead of
+ * holding the host's exit.
+ */
+const LATER_BUDGET_MS = 1_000
 
 interface Removal {
   /** The tree's files (and links) to unlink, deepest directories' last. */
   files: string[]
   next: number
   running: number
+  /** Epoch ms after which no unlink is started; what is left then stays in the trash. */
+  deadline: number
+  stopped: boolean
 }
 
 const pending = new Map<string, Removal>()
@@ -48,14 +57,15 @@ let waiters: Array<() => void> = []
  * whatever is left (unusual modes, deep paths), and its errors are dropped: the tree stays in the
  * trash for the next run. Returns false, having started nothing, when the tree holds more than
  * `maxEntries` entries, would take the files pending past {@link MAX_PENDING_FILES}, or cannot be
- * listed; the caller then treats it as before.
+ * listed; the caller then treats it as before. Past `deadline` (default: a second from now) no
+ * unlink is started and the tree is left in the trash as it is then, for the next run.
  * Never throws, and nothing it starts throws later.
  */
-export function removeLater(tree: string, maxEntries: number): boolean {
+export function removeLater(tree: string, maxEntries: number, deadline = Date.now() + LATER_BUDGET_MS): boolean {
   if (pending.has(tree)) return true
   const files = listFiles(tree, maxEntries)
   if (files === null || pendingFiles + files.length > MAX_PENDING_FILES) return false
-  const removal: Removal = { files, next: 0, running: 0 }
+  const removal: Removal = { files, next: 0, running: 0, deadline, stopped: false }
   pending.set(tree, removal)
   pendingFiles += files.length
   if (!exitListener) {
@@ -84,7 +94,8 @@ function settleWaiters(): void {
 }
 
 function pump(tree: string, removal: Removal): void {
-  while (removal.running < PARALLEL && removal.next < removal.files.length) {
+  if (!removal.stopped && removal.next < removal.files.length && Date.now() > removal.deadline) removal.stopped = true
+  while (!removal.stopped && removal.running < PARALLEL && removal.next < removal.files.length) {
     const file = removal.files[removal.next++]
     removal.running++
     try {
@@ -97,7 +108,7 @@ function pump(tree: string, removal: Removal): void {
       removal.running--
     }
   }
-  if (removal.running === 0 && removal.next >= removal.files.length) finish(tree)
+  if (removal.running === 0 && (removal.stopped || removal.next >= removal.files.length)) finish(tree)
 }
 
 function finish(tree: string): void {
@@ -106,7 +117,7 @@ function finish(tree: string): void {
   pending.delete(tree)
   pendingFiles -= removal.files.length
   try {
-    removeTree(tree)
+    if (!removal.stopped) removeTree(tree)
   } catch {
     // What is left waits in the trash for the next run.
   }

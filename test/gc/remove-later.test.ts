@@ -100,6 +100,14 @@ describe('removing after the sweep', () => {
     expect(fs.readdirSync(path.join(tree, 'd0')).length).toBe(5)
   })
 
+  test('past its deadline no unlink is started: the tree stays in the trash as it is, for the next run', async () => {
+    const tree = path.join(box.tmp, 'late')
+    fill(tree, 10)
+    expect(removeLater(tree, 100, Date.now() - 1)).toBe(true)
+    await removalsSettled()
+    expect(countFiles(tree)).toBe(10)
+  })
+
   test('a file handed over alone is removed; a missing one is not taken', async () => {
     const file = path.join(box.tmp, 'lone')
     fs.writeFileSync(file, 'x')
