@@ -23,8 +23,8 @@ export interface DeleteLimits {
   /** Trees with more entries than this are left in the trash for a background emptier. */
   removeNowUpTo: number
   /**
-   * Trees within `removeNowUpTo` are removed after the call returns, on the event loop, instead of
-   * in it (remove-later.ts): for the install-time sweep in a host that keeps running.
+   * Trees within `removeNowUpTo` are removed after the call returns, by a worker thread, instead
+   * of in it (remove-later.ts): for the install-time sweep in a host that keeps running.
    */
   removeLater?: boolean
   /** Called after each space is moved away (a progress indicator). */
@@ -57,13 +57,15 @@ export function deleteSpaces(root: string, deletions: readonly Deletion[], limit
   }
   // Deepest first, so an `@scope` directory goes after the namespace inside it.
   for (const parent of [...parents].sort((a, b) => b.length - a.length)) pruneEmptyParents(root, parent)
+  const now: number[] = []
   for (const [index, moved] of trashed.entries()) {
-    if (moved === null) continue
+    if (moved !== null && deletions[index].entries <= limits.removeNowUpTo) now.push(index)
+  }
+  // Handed over, they stay 'in-trash': out of sight, being emptied by a worker thread.
+  if (limits.removeLater === true && removeLater(root, now.map((index) => trashed[index] as string))) return outcomes
+  for (const index of now) {
     try {
-      if (deletions[index].entries > limits.removeNowUpTo) continue
-      // Handed over, it stays 'in-trash': out of sight, being emptied.
-      if (limits.removeLater === true && removeLater(moved, limits.removeNowUpTo)) continue
-      if (removeTrashed(moved, limits.deadline)) outcomes[index] = { state: 'removed' }
+      if (removeTrashed(trashed[index] as string, limits.deadline)) outcomes[index] = { state: 'removed' }
     } catch (err) {
       // Out of sight already, so it is deleted for its users; the trash copy waits for the next run.
       if (!isErrno(err)) throw err

@@ -1,177 +1,111 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { LONG_PATH } from '../runtime/tree'
+import type { Worker } from 'node:worker_threads'
+import { insideStore } from '../runtime/remove'
 import { removeTree } from '../runtime/tree-remove'
+import { gcBundleFile } from './background'
 
 /**
- * Removing trees that are already in the trash after the install-time sweep has returned, while
- * the package manager goes on with its install in the same process (docs/design.md, "Removing
- * after the sweep"). The sweep itself only renames the doomed spaces away, so they are deleted
- * for their users when it returns; the files are unlinked here on the thread pool of the event
- * loop, a few at a time, which overlaps both with the install and with each other (on a disk
- * mounted with online discard one unlink takes ~150 µs; four at a time take about a third of the
- * time one after the other).
+ * Removing trees that are already in the trash after the install-time sweep has returned, on a
+ * thread of the host's process, while the package manager goes on with its install
+ * (docs/design.md, "Removing after the sweep"). The sweep only renames the doomed spaces away, so
+ * they are deleted for their users when it returns; unlinking their files is left to a worker
+ * thread that runs the same tree remover the sweep would have run, with the same time bound.
  *
- * Only for hosts that keep running and wait for pending I/O before they exit (pnpm 10/11 run the
- * hooks in their own process): a host that kills the process as soon as the hook returns leaves
- * the trash to the next run. When the process exits with work pending (`process.exit`), an `exit`
- * listener finishes it synchronously, within a bound, as the sweep would have.
+ * Only for hosts that keep running and wait for their threads before they exit (pnpm 10/11 run
+ * the hooks in their own process): a host that kills the process as soon as the hook returns
+ * leaves the trash to the next run. When the process exits with a tree not done
+ * (`process.exit`), an `exit` listener removes it synchronously, within the same bound.
  */
 
-/** Unlinks in flight at once: the event loop's thread pool has four threads by default. */
-const PARALLEL = 4
-/** What the `exit` listener spends at most on what is still pending; the rest waits in the trash. */
-const EXIT_BUDGET_MS = 300
-/**
- * Files pending at most, all trees together: a host waits for them before it exits, so past this
- * a tree is not taken (the caller removes it within its own time bound or leaves it to the
- * detached emptier).
- */
-const MAX_PENDING_FILES = 4_000
-/**
- * How long after a tree is handed over unlinks are still started: on a disk slow enough that the
- * pending files take longer, the rest of the tree stays in the trash for the next run instead of
- * holding the host's exit.
- */
-const LATER_BUDGET_MS = 1_000
+/** What removing the trees may take in all, from the handover: the sweep's own removal budget. */
+const LATER_BUDGET_MS = 300
 
-interface Removal {
-  /** The tree's files (and links) to unlink, deepest directories' last. */
-  files: string[]
-  next: number
-  running: number
-  /** Epoch ms after which no unlink is started; what is left then stays in the trash. */
-  deadline: number
-  stopped: boolean
+/** Trees handed to a worker and not reported done. */
+const pending = new Set<string>()
+/** Every handover, for the exit listener: which of its trees the worker has reported done. */
+const unfinished: Array<{ root: string; trees: readonly string[]; done: Int32Array }> = []
+let exitListener = false
+
+/**
+ * `node:worker_threads`, loaded only when a worker is started: loading it costs ~2 ms, which
+ * every install loading the hook would pay otherwise.
+ */
+function workerThreads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads')
 }
 
-const pending = new Map<string, Removal>()
-let pendingFiles = 0
-let exitListener = false
-let waiters: Array<() => void> = []
-
 /**
- * Starts removing `tree` (a directory or file in the trash, out of sight) in the background.
- * Lists it synchronously first (what is listed is unlinked later, four at a time); once every
- * listed file is gone or failed, the synchronous {@link removeTree} removes the directories and
- * whatever is left (unusual modes, deep paths), and its errors are dropped: the tree stays in the
- * trash for the next run. Returns false, having started nothing, when the tree holds more than
- * `maxEntries` entries, would take the files pending past {@link MAX_PENDING_FILES}, or cannot be
- * listed; the caller then treats it as before. Past `deadline` (default: a second from now) no
- * unlink is started and the tree is left in the trash as it is then, for the next run.
+ * Starts one worker thread that removes `trees` (in `root`'s trash, out of sight) one after the
+ * other, each only while the way to it from `root` is real directories (see `insideStore`),
+ * until `LATER_BUDGET_MS` after this call; what it leaves stays in the trash for the next run.
+ * Returns false, having started nothing, when no gc bundle can be loaded in a worker (running
+ * from the sources) or the worker cannot be started: the caller then removes them itself.
  * Never throws, and nothing it starts throws later.
  */
-export function removeLater(tree: string, maxEntries: number, deadline = Date.now() + LATER_BUDGET_MS): boolean {
-  if (pending.has(tree)) return true
-  const files = listFiles(tree, maxEntries)
-  if (files === null || pendingFiles + files.length > MAX_PENDING_FILES) return false
-  const removal: Removal = { files, next: 0, running: 0, deadline, stopped: false }
-  pending.set(tree, removal)
-  pendingFiles += files.length
+export function removeLater(root: string, trees: readonly string[]): boolean {
+  if (trees.length === 0) return true
+  const bundle = gcBundleFile()
+  if (bundle === null) return false
+  const deadline = Date.now() + LATER_BUDGET_MS
+  const done = new Int32Array(new SharedArrayBuffer(trees.length * Int32Array.BYTES_PER_ELEMENT))
+  let worker: Worker
+  try {
+    const { Worker: WorkerThread } = workerThreads()
+    const script = `require(${JSON.stringify(bundle)}).runRemoveWorker()`
+    worker = new WorkerThread(script, { eval: true, workerData: { root, trees, deadline, done }, stdout: true, stderr: true })
+  } catch {
+    return false
+  }
+  for (const tree of trees) pending.add(tree)
+  worker.on('error', () => { /* what it left stays in the trash for the next run */ })
+  worker.on('exit', () => {
+    for (const tree of trees) pending.delete(tree)
+  })
   if (!exitListener) {
     exitListener = true
     process.once('exit', finishNow)
   }
-  pump(tree, removal)
+  unfinished.push({ root, trees, done })
   return true
 }
 
-/** Whether `tree` was handed to {@link removeLater} and is not done yet. */
+/**
+ * The worker's side, run from the gc bundle: removes each tree within the deadline and marks it
+ * done. Every error is swallowed: the tree stays in the trash.
+ */
+export function runRemoveWorker(): void {
+  const { root, trees, deadline, done } = workerThreads().workerData as { root: string; trees: string[]; deadline: number; done: Int32Array }
+  for (const [index, tree] of trees.entries()) {
+    if (Date.now() > deadline) break
+    try {
+      if (insideStore(root, tree)) removeTree(tree, { deadline })
+    } catch {
+      // Left in the trash for the next run.
+    }
+    Atomics.store(done, index, 1)
+  }
+}
+
+/** Whether `tree` was handed to {@link removeLater} and its worker has not finished. */
 export function isBeingRemoved(tree: string): boolean {
   return pending.has(tree)
 }
 
-/** Resolves once nothing handed to {@link removeLater} is pending (for callers that can wait). */
-export function removalsSettled(): Promise<void> {
-  return pending.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))
-}
-
-function settleWaiters(): void {
-  if (pending.size > 0) return
-  const settled = waiters
-  waiters = []
-  for (const resolve of settled) resolve()
-}
-
-function pump(tree: string, removal: Removal): void {
-  if (!removal.stopped && removal.next < removal.files.length && Date.now() > removal.deadline) removal.stopped = true
-  while (!removal.stopped && removal.running < PARALLEL && removal.next < removal.files.length) {
-    const file = removal.files[removal.next++]
-    removal.running++
-    try {
-      fs.unlink(file, () => {
-        // Failures (ENOENT from a concurrent emptier, EACCES) are the final removeTree's to handle.
-        removal.running--
-        pump(tree, removal)
-      })
-    } catch {
-      removal.running--
-    }
-  }
-  if (removal.running === 0 && (removal.stopped || removal.next >= removal.files.length)) finish(tree)
-}
-
-function finish(tree: string): void {
-  const removal = pending.get(tree)
-  if (removal === undefined) return
-  pending.delete(tree)
-  pendingFiles -= removal.files.length
-  try {
-    if (!removal.stopped) removeTree(tree)
-  } catch {
-    // What is left waits in the trash for the next run.
-  }
-  settleWaiters()
-}
-
-/** The `exit` listener: what is still pending is removed here, synchronously, within a bound. */
-function finishNow(): void {
-  const deadline = Date.now() + EXIT_BUDGET_MS
-  const trees = [...pending.keys()]
-  pending.clear()
-  pendingFiles = 0
-  for (const tree of trees) {
-    try {
-      // Unlinks still in flight on the thread pool may race this; ENOENT counts as done there.
-      if (Date.now() <= deadline) removeTree(tree, { deadline })
-    } catch {
-      // Left in the trash for the next run.
-    }
-  }
-}
-
 /**
- * The files and links of `tree` (a file, link or directory; links are not followed), or null
- * when it has more than `maxEntries` entries or a directory cannot be listed. Paths longer than
- * the tree code's bound are not descended into: the final removeTree handles them.
+ * The `exit` listener: a tree the worker has not reported done is removed here, synchronously,
+ * within the same bound from now. The worker may still be at it (threads end after the `exit`
+ * listeners); the tree remover counts what the other removed (`ENOENT`) as done.
  */
-function listFiles(tree: string, maxEntries: number): string[] | null {
-  const files: string[] = []
-  let stat: fs.Stats
-  try {
-    stat = fs.lstatSync(tree)
-  } catch {
-    return null
-  }
-  if (!stat.isDirectory()) return [tree]
-  const dirs = [tree]
-  let entries = 0
-  while (dirs.length > 0) {
-    const dir = dirs.pop()!
-    let listed: fs.Dirent[]
-    try {
-      listed = fs.readdirSync(dir, { withFileTypes: true })
-    } catch {
-      return null
-    }
-    entries += listed.length
-    if (entries > maxEntries) return null
-    for (const entry of listed) {
-      const child = path.join(dir, entry.name)
-      if (child.length > LONG_PATH) continue
-      if (entry.isDirectory()) dirs.push(child)
-      else files.push(child)
+function finishNow(): void {
+  const deadline = Date.now() + LATER_BUDGET_MS
+  for (const { root, trees, done } of unfinished.splice(0)) {
+    for (const [index, tree] of trees.entries()) {
+      if (Atomics.load(done, index) === 1 || !pending.has(tree) || Date.now() > deadline) continue
+      try {
+        if (insideStore(root, tree)) removeTree(tree, { deadline })
+      } catch {
+        // Left in the trash for the next run.
+      }
     }
   }
-  return files
+  pending.clear()
 }
