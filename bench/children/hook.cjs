@@ -1,7 +1,7 @@
 // The pnpm plugin as pnpm 10 runs it, in-process: load the built hook, preResolution with the
 // lockfile dir, then afterAllResolved with the resolved lockfile object (timed), which registers
 // the project and runs the scoped sweep. pnpm 10 goes on in the same process, and the swept spaces'
-// files are removed on its event loop after the hook returns: `settledMs` is how long after the
+// files are removed by a worker thread after the hook returns: `settledMs` is how long after the
 // hook's return the process could exit (everything it left was done).
 // argv: <dist dir> <lockfile object JSON file> <project dir>
 const fs = require('node:fs')

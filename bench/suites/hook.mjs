@@ -182,7 +182,7 @@ export async function hookSuite({ dist, work, world, seed, quick, log, info }) {
         comparison({ name: 'same pnpm remove with the plugin (--pnpmfile)', unit: 'ms', stats: pluggedStats, ours: hook.median, ratioText: `${formatValue((100 * (pluggedStats.median - plainStats.median)) / plainStats.median, '%')} over without` }),
         comparison({ name: 'removing the swept files, after the hook returned (off the install\'s path)', unit: 'ms', stats: settled, ours: hook.median, ratioText: 'overlaps pnpm\'s own work' }),
       ],
-      notes: [`afterAllResolved timed in-process (pnpm 10 runs hooks in-process); loading the hook bundle adds ${formatValue(summarize(requireMs).median, 'ms')} once per pnpm run; the sweep deletes ${template.removed}'s 3 spaces (512 KiB each) every repetition: it moves them out of sight, and their 96 files are unlinked on the event loop once the hook has returned, as pnpm 10/11 go on with the install`],
+      notes: [`afterAllResolved timed in-process (pnpm 10 runs hooks in-process); loading the hook bundle adds ${formatValue(summarize(requireMs).median, 'ms')} once per pnpm run; the sweep deletes ${template.removed}'s 3 spaces (512 KiB each) every repetition: it moves them out of sight, and their 96 files are removed by a worker thread once the hook has returned, as pnpm 10/11 go on with the install`],
     }),
     metric({
       id: 'hook-scoped-sweep-1000', name: `scoped sweep in the pnpm hook (${bigCount} registered projects)`, unit: 'ms', stats: big.hook,

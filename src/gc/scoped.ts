@@ -44,7 +44,7 @@ export interface ScopedSweepOptions {
    */
   maxSizeBytes?: number | null
   /**
-   * Remove what the sweep deletes after it returns, on the event loop, rather than before
+   * Remove what the sweep deletes after it returns, by a worker thread, rather than before
    * (docs/design.md, "Removing after the sweep"): for a host that goes on running and waits for
    * pending I/O before it exits, as pnpm 10/11 do with their hooks. The spaces are moved out of
    * sight before the sweep returns either way. Default false.

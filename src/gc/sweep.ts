@@ -41,7 +41,7 @@ export interface SweepPolicy extends VerdictContext {
    * deadline interrupts a blocked unlink). Infinity for a full run.
    */
   removeNowUpTo: number
-  /** Remove those after returning, on the event loop (the hook in a host that keeps running; see DeleteLimits). */
+  /** Remove those after returning, by a worker thread (the hook in a host that keeps running; see DeleteLimits). */
   removeLater?: boolean
   /** The store's size budget in bytes (`--max-size`): needs `sizeKept`. */
   budgetBytes?: number
