@@ -18,11 +18,14 @@ import { gcBundleFile } from './background'
 
 /** What removing the trees may take in all, from the handover: the sweep's own removal budget. */
 const LATER_BUDGET_MS = 300
+/** A worker still running this long after its deadline (a bundle that never returns) is terminated. */
+const TERMINATE_AFTER_MS = 200
 
 /** Trees handed to a worker and not reported done. */
 const pending = new Set<string>()
-/** Every handover, for the exit listener: which of its trees the worker has reported done. */
-const unfinished: Array<{ root: string; trees: readonly string[]; done: Int32Array }> = []
+/** Every handover not finished, for the exit listener: which of its trees the worker has reported done. */
+interface Handover { root: string; trees: readonly string[]; deadline: number; done: Int32Array }
+const unfinished = new Set<Handover>()
 let exitListener = false
 
 /**
@@ -56,15 +59,21 @@ export function removeLater(root: string, trees: readonly string[]): boolean {
     return false
   }
   for (const tree of trees) pending.add(tree)
+  const handover: Handover = { root, trees, deadline, done }
+  unfinished.add(handover)
+  // The host waits for the worker before it exits; one that outlives its deadline is stopped.
+  const stop = setTimeout(() => { void worker.terminate().catch(() => undefined) }, LATER_BUDGET_MS + TERMINATE_AFTER_MS)
+  stop.unref()
   worker.on('error', () => { /* what it left stays in the trash for the next run */ })
   worker.on('exit', () => {
+    clearTimeout(stop)
+    unfinished.delete(handover)
     for (const tree of trees) pending.delete(tree)
   })
   if (!exitListener) {
     exitListener = true
     process.once('exit', finishNow)
   }
-  unfinished.push({ root, trees, done })
   return true
 }
 
@@ -92,12 +101,14 @@ export function isBeingRemoved(tree: string): boolean {
 
 /**
  * The `exit` listener: a tree the worker has not reported done is removed here, synchronously,
- * within the same bound from now. The worker may still be at it (threads end after the `exit`
- * listeners); the tree remover counts what the other removed (`ENOENT`) as done.
+ * until the same deadline its worker had (so an exit never waits longer than the worker would
+ * have). The worker may still be at it (threads end after the `exit` listeners); the tree
+ * remover counts what the other removed (`ENOENT`) as done.
  */
 function finishNow(): void {
-  const deadline = Date.now() + LATER_BUDGET_MS
-  for (const { root, trees, done } of unfinished.splice(0)) {
+  const handovers = [...unfinished]
+  unfinished.clear()
+  for (const { root, trees, deadline, done } of handovers) {
     for (const [index, tree] of trees.entries()) {
       if (Atomics.load(done, index) === 1 || !pending.has(tree) || Date.now() > deadline) continue
       try {

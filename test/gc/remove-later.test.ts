@@ -94,6 +94,25 @@ describe('removing after the sweep', () => {
     expect(trashEntries(box.store)).toEqual([])
   })
 
+  test('a worker that never returns (a bundle replaced meanwhile) is stopped: the host still exits, the tree waits in the trash', () => {
+    const { p1, a } = projectUsingAandB(box.tmp, box.store)
+    fill(a, 10)
+    builtRuntime()
+    const copy = path.join(box.tmp, 'dist-copy')
+    fs.cpSync(path.join(repoRoot, 'dist'), copy, { recursive: true })
+    const script = `const fs = require('node:fs')
+      const { scopedSweep } = require(${JSON.stringify(path.join(copy, 'gc.cjs'))})
+      // Loaded here already; the worker loads the file as it is now.
+      fs.writeFileSync(${JSON.stringify(path.join(copy, 'gc.cjs'))}, 'exports.runRemoveWorker = () => { setInterval(() => {}, 1000) }')
+      const report = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1', 'pkg-b'], removeLater: true })
+      console.log(JSON.stringify({ action: report.spaces[0].action }))`
+    const started = Date.now()
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, SCRATCHSPACE_DIR: box.store }, encoding: 'utf8', timeout: 10_000 })
+    expect(JSON.parse(out)).toEqual({ action: 'deleted' })
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(trashEntries(box.store)).toHaveLength(1)
+  })
+
   test('a trash replaced by a link after the sweep returned is not entered: what the link points at stays', () => {
     const { p1, a } = projectUsingAandB(box.tmp, box.store)
     fill(a, 20)
