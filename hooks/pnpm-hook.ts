@@ -44,6 +44,12 @@ function preResolution(ctx: PreResolutionContext | undefined): void {
  * returns (docs/design.md, "Removing after the sweep"); a host this cannot tell is treated as
  * the second, which costs time, never disk.
  */
+/**
+ * How long the sweep removes before it hands the rest to a worker thread: about what starting the
+ * worker costs, so small removals and fast disks never start one.
+ */
+const HAND_OVER_AFTER_MS = 5
+
 function hostKeepsRunning(): boolean {
   return process.argv.length > 1
 }
@@ -80,7 +86,7 @@ function afterAllResolved<T>(lockfile: T, ctx: HookContext | undefined): T {
     const config = installedConfigDependencies(dir)
     if (!Array.isArray(config)) { notSwept(`cannot read the config dependencies (${config.error})`); return lockfile }
     for (const name of config) names.add(name)
-    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping, removeLater: hostKeepsRunning() })
+    const report = scopedSweep({ projectDir: dir, names, source: 'hook', registerOnly: !sweeping, removeLaterAfterMs: hostKeepsRunning() ? HAND_OVER_AFTER_MS : undefined })
     for (const line of [summaryLine(report), warningLine(report)]) if (line !== null) log(line)
     record(report)
   } catch (err) {

@@ -23,10 +23,12 @@ export interface DeleteLimits {
   /** Trees with more entries than this are left in the trash for a background emptier. */
   removeNowUpTo: number
   /**
-   * Trees within `removeNowUpTo` are removed after the call returns, by a worker thread, instead
-   * of in it (remove-later.ts): for the install-time sweep in a host that keeps running.
+   * After removing for this many milliseconds, what is left of the trees within `removeNowUpTo`
+   * goes to a worker thread that removes it after the call returns (remove-later.ts): for the
+   * install-time sweep in a host that keeps running. Starting the worker costs the caller's
+   * thread ~5 ms, so a removal that is over sooner (small spaces, a fast disk) starts none.
    */
-  removeLater?: boolean
+  removeLaterAfterMs?: number
   /** Called after each space is moved away (a progress indicator). */
   onProgress?: (done: number, total: number) => void
 }
@@ -61,11 +63,21 @@ export function deleteSpaces(root: string, deletions: readonly Deletion[], limit
   for (const [index, moved] of trashed.entries()) {
     if (moved !== null && deletions[index].entries <= limits.removeNowUpTo) now.push(index)
   }
-  // Handed over, they stay 'in-trash': out of sight, being emptied by a worker thread.
-  if (limits.removeLater === true && removeLater(root, now.map((index) => trashed[index] as string))) return outcomes
-  for (const index of now) {
+  let handOverAt = limits.removeLaterAfterMs === undefined ? Infinity : Date.now() + limits.removeLaterAfterMs
+  for (let k = 0; k < now.length; k++) {
+    // Handed over, the rest stays 'in-trash': out of sight, being emptied by a worker thread.
+    if (Date.now() >= handOverAt) {
+      if (removeLater(root, now.slice(k).map((index) => trashed[index] as string))) return outcomes
+      handOverAt = Infinity
+    }
+    const index = now[k]
     try {
-      if (removeTrashed(trashed[index] as string, limits.deadline)) outcomes[index] = { state: 'removed' }
+      if (removeTrashed(trashed[index] as string, Math.min(limits.deadline, handOverAt))) {
+        outcomes[index] = { state: 'removed' }
+      } else if (handOverAt < limits.deadline && Date.now() >= handOverAt) {
+        // Stopped for the handover, not by the deadline: this tree goes with the rest.
+        k--
+      }
     } catch (err) {
       // Out of sight already, so it is deleted for its users; the trash copy waits for the next run.
       if (!isErrno(err)) throw err

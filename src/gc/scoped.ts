@@ -44,12 +44,13 @@ export interface ScopedSweepOptions {
    */
   maxSizeBytes?: number | null
   /**
-   * Remove what the sweep deletes after it returns, by a worker thread, rather than before
-   * (docs/design.md, "Removing after the sweep"): for a host that goes on running and waits for
-   * pending I/O before it exits, as pnpm 10/11 do with their hooks. The spaces are moved out of
-   * sight before the sweep returns either way. Default false.
+   * After removing for this many milliseconds, hand what is left of the deleted spaces to a
+   * worker thread that removes it after the sweep returns (docs/design.md, "Removing after the
+   * sweep"): for a host that goes on running and waits for its threads before it exits, as pnpm
+   * 10/11 do with their hooks. The spaces are moved out of sight before the sweep returns either
+   * way. Default: no handover, everything within the sweep.
    */
-  removeLater?: boolean
+  removeLaterAfterMs?: number
 }
 
 /** Default time for sizing and removing, from the call: leaves most of the 1 s bound for the rest. */
@@ -128,7 +129,7 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     }
     const candidates = new Set([...previous].filter((name) => !newNames.has(name)))
     const entry: ProjectEntry = { names: [...newNames].sort(), lockfiles: [], checkedAt: new Date(now).toISOString(), source: opts.source ?? 'hook' }
-    const policy = { graceMs: opts.graceMs ?? 0, deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO, removeLater: opts.removeLater === true }
+    const policy = { graceMs: opts.graceMs ?? 0, deadline, sizeKept: false, removeNowUpTo: REMOVE_NOW_UP_TO, removeLaterAfterMs: opts.removeLaterAfterMs }
     const sweeping = candidates.size > 0 && opts.registerOnly !== true
     const spaces = new Map<string, SpaceEntry>()
     if (sweeping) {

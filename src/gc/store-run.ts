@@ -37,7 +37,7 @@ export interface Judged {
   world: World
   /** The spaces to judge and maybe delete; null: none (the sweep had no candidates). */
   spaces: SpaceEntry[] | null
-  policy: Pick<SweepPolicy, 'graceMs' | 'maxAgeMs' | 'deadline' | 'sizeKept' | 'removeNowUpTo' | 'removeLater' | 'budgetBytes' | 'onProgress'>
+  policy: Pick<SweepPolicy, 'graceMs' | 'maxAgeMs' | 'deadline' | 'sizeKept' | 'removeNowUpTo' | 'removeLaterAfterMs' | 'budgetBytes' | 'onProgress'>
 }
 
 export interface StoreRunOptions {

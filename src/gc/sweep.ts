@@ -41,8 +41,8 @@ export interface SweepPolicy extends VerdictContext {
    * deadline interrupts a blocked unlink). Infinity for a full run.
    */
   removeNowUpTo: number
-  /** Remove those after returning, by a worker thread (the hook in a host that keeps running; see DeleteLimits). */
-  removeLater?: boolean
+  /** Hand what is left to a worker thread after removing this long (the hook in a host that keeps running; see DeleteLimits). */
+  removeLaterAfterMs?: number
   /** The store's size budget in bytes (`--max-size`): needs `sizeKept`. */
   budgetBytes?: number
 }
@@ -164,7 +164,7 @@ export function executeDeletions(doomed: readonly Doomed[], policy: SweepPolicy)
       go.push(item)
     }
   }
-  const outcomes = deleteSpaces(policy.root, go.map(({ space, entries }) => ({ path: space.path, entries })), { deadline: policy.deadline, removeNowUpTo: policy.removeNowUpTo, removeLater: policy.removeLater })
+  const outcomes = deleteSpaces(policy.root, go.map(({ space, entries }) => ({ path: space.path, entries })), { deadline: policy.deadline, removeNowUpTo: policy.removeNowUpTo, removeLaterAfterMs: policy.removeLaterAfterMs })
   let freedBytes = 0
   for (const [index, outcome] of outcomes.entries()) {
     const { report, space, freeBytes } = go[index]

@@ -46,11 +46,12 @@ module.exports = { hooks: {
 `)
   const opts = { cwd: app, env: { npm_config_offline: 'true', npm_config_store_dir: path.join(sandbox.dir, 'pnpm-store') } }
   expectSuccess(await run(sandbox, pm.bin, ['install'], opts))
-  // dep-b's cache, used from the project: 300 files.
+  // dep-b's cache, used from the project: 1,500 files, more than the sweep removes before it hands
+  // the rest to the worker (5 ms) on any disk.
   expectSuccess(await runNode(sandbox, `const fs = require('node:fs')
     const { getScratch } = require(${JSON.stringify(path.join(repoRoot, 'dist', 'index.cjs'))})
     const dir = getScratch('cache', ${JSON.stringify(path.join(app, 'dep-b'))})
-    for (let i = 0; i < 300; i++) fs.writeFileSync(dir + '/entry-' + i, 'cached')`, { cwd: app }))
+    for (let i = 0; i < 1500; i++) fs.writeFileSync(dir + '/entry-' + i, 'cached')`, { cwd: app }))
   fs.writeFileSync(probe, '')
   const removed = expectSuccess(await run(sandbox, pm.bin, ['remove', 'dep-b'], opts))
   expect(removed.output).toMatch(/removed 1 scratch space .*dep-b/)

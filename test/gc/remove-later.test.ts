@@ -28,16 +28,16 @@ function trashEntries(store: string): string[] {
 }
 
 /**
- * Runs `body` in a fresh node process after a sweep of `p1` dropping pkg-a with `removeLater`
+ * Runs `body` in a fresh node process after a sweep of `p1` dropping pkg-a, handed to the worker at once (`removeLaterAfterMs: 0`)
  * (`report` and `trash` in scope), and returns what it prints. `uid`: run as that user.
  */
-function sweepInChild(store: string, p1: string, body: string, uid?: number): Record<string, unknown> {
+function sweepInChild(store: string, p1: string, body: string, uid?: number, afterMs = 0): Record<string, unknown> {
   builtRuntime()
   const script = `const fs = require('node:fs')
     const { scopedSweep } = require(${JSON.stringify(path.join(repoRoot, 'dist', 'gc.cjs'))})
     const trash = ${JSON.stringify(trashDir(store))}
     const count = (dir) => fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(dir + '/' + e.name) : 1), 0)
-    const report = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1', 'pkg-b'], removeLater: true })
+    const report = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1', 'pkg-b'], removeLaterAfterMs: ${afterMs} })
     ${body}`
   const [command, args] = uid === undefined
     ? [process.execPath, ['-e', script]]
@@ -63,10 +63,18 @@ describe('removing after the sweep', () => {
     expect(fs.existsSync(b)).toBe(true)
   })
 
+  test('a removal over before the handover time starts no worker: the trash is empty when the sweep returns', () => {
+    const { p1, a } = projectUsingAandB(box.tmp, box.store)
+    fill(a, 4)
+    const out = sweepInChild(box.store, p1, `
+      console.log(JSON.stringify({ action: report.spaces[0].action, trash: fs.readdirSync(trash).length }))`, undefined, 200)
+    expect(out).toEqual({ action: 'deleted', trash: 0 })
+  })
+
   test('without a bundle to load in a worker (running from the sources) the sweep removes the tree before it returns', () => {
     const { p1, a } = projectUsingAandB(box.tmp, box.store)
     fill(a, 10)
-    scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'], removeLater: true })
+    scopedSweep({ projectDir: p1, names: ['p1', 'pkg-b'], removeLaterAfterMs: 0 })
     expect(trashEntries(box.store)).toEqual([])
   })
 
@@ -86,7 +94,7 @@ describe('removing after the sweep', () => {
     const { p1, a, b } = projectUsingAandB(box.tmp, box.store)
     fill(a, 20)
     const out = sweepInChild(box.store, p1, `
-      const second = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1'], removeLater: true })
+      const second = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1'], removeLaterAfterMs: 0 })
       console.log(JSON.stringify({ first: report.spaces.map((s) => s.owner + ' ' + s.action), second: second.spaces.map((s) => s.owner + ' ' + s.action), warnings: second.warnings }))`)
     expect(out).toEqual({ first: ['pkg-a deleted'], second: ['pkg-b deleted'], warnings: [] })
     expect([fs.existsSync(a), fs.existsSync(b)]).toEqual([false, false])
@@ -104,7 +112,7 @@ describe('removing after the sweep', () => {
       const { scopedSweep } = require(${JSON.stringify(path.join(copy, 'gc.cjs'))})
       // Loaded here already; the worker loads the file as it is now.
       fs.writeFileSync(${JSON.stringify(path.join(copy, 'gc.cjs'))}, 'exports.runRemoveWorker = () => { setInterval(() => {}, 1000) }')
-      const report = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1', 'pkg-b'], removeLater: true })
+      const report = scopedSweep({ projectDir: ${JSON.stringify(p1)}, names: ['p1', 'pkg-b'], removeLaterAfterMs: 0 })
       console.log(JSON.stringify({ action: report.spaces[0].action }))`
     const started = Date.now()
     const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, SCRATCHSPACE_DIR: box.store }, encoding: 'utf8', timeout: 10_000 })
