@@ -37,19 +37,19 @@ function preResolution(ctx: PreResolutionContext | undefined): void {
 }
 
 /**
- * Whether pnpm runs the hooks in its own process, which goes on with the install and waits for
- * pending I/O before it exits (pnpm 10 and 11: `process.argv` holds pnpm's command), rather than
- * in a `node -e` worker it kills as soon as the hook has answered (pnpm 12: `process.argv` is the
- * executable alone). Only the first may leave removing the swept spaces until after the hook
- * returns (docs/design.md, "Removing after the sweep"); a host this cannot tell is treated as
- * the second, which costs time, never disk.
- */
-/**
  * How long the sweep removes before it hands the rest to a worker thread: about what starting the
  * worker costs, so small removals and fast disks never start one.
  */
 const HAND_OVER_AFTER_MS = 5
 
+/**
+ * Whether pnpm runs the hooks in its own process, which goes on with the install and waits for
+ * its threads before it exits (pnpm 10 and 11: `process.argv` holds pnpm's command), rather than
+ * in a `node -e` worker it kills as soon as the hook has answered (pnpm 12: `process.argv` is the
+ * executable alone). Only the first may leave removing the swept spaces until after the hook
+ * returns (docs/design.md, "Removing after the sweep"); a host this cannot tell is treated as
+ * the second, which costs time, never disk.
+ */
 function hostKeepsRunning(): boolean {
   return process.argv.length > 1
 }

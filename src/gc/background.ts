@@ -14,6 +14,15 @@ export function gcBundleFile(): string | null {
 }
 
 /**
+ * `node:worker_threads`, loaded when a worker thread is started or run (the lockfile helper, the
+ * removal after the sweep): loading it costs ~2 ms, which every CLI run and every install loading
+ * the hook would pay otherwise (docs/design.md, "Performance").
+ */
+export function workerThreads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads')
+}
+
+/**
  * Starts one detached, low-priority `node -e` process that loads the gc bundle and runs `call`
  * (one of its exported workers). Never blocks, never prints, never throws: returns whether a
  * process was started.

@@ -64,7 +64,8 @@ export function deleteSpaces(root: string, deletions: readonly Deletion[], limit
     if (moved !== null && deletions[index].entries <= limits.removeNowUpTo) now.push(index)
   }
   let handOverAt = limits.removeLaterAfterMs === undefined ? Infinity : Date.now() + limits.removeLaterAfterMs
-  for (let k = 0; k < now.length; k++) {
+  let k = 0
+  while (k < now.length) {
     // Handed over, the rest stays 'in-trash': out of sight, being emptied by a worker thread.
     if (Date.now() >= handOverAt) {
       if (removeLater(root, now.slice(k).map((index) => trashed[index] as string))) return outcomes
@@ -72,17 +73,15 @@ export function deleteSpaces(root: string, deletions: readonly Deletion[], limit
     }
     const index = now[k]
     try {
-      if (removeTrashed(trashed[index] as string, Math.min(limits.deadline, handOverAt))) {
-        outcomes[index] = { state: 'removed' }
-      } else if (handOverAt < limits.deadline && Date.now() >= handOverAt) {
-        // Stopped for the handover, not by the deadline: this tree goes with the rest.
-        k--
-      }
+      if (removeTrashed(trashed[index] as string, Math.min(limits.deadline, handOverAt))) outcomes[index] = { state: 'removed' }
+      // Stopped for the handover, not by the deadline: this tree goes with the rest.
+      else if (handOverAt < limits.deadline && Date.now() >= handOverAt) continue
     } catch (err) {
       // Out of sight already, so it is deleted for its users; the trash copy waits for the next run.
       if (!isErrno(err)) throw err
       outcomes[index] = { state: 'in-trash', error: err.code ?? 'error' }
     }
+    k++
   }
   return outcomes
 }

@@ -1,15 +1,7 @@
 import os from 'node:os'
 import type { MessagePort, Worker } from 'node:worker_threads'
-import { gcBundleFile } from './background'
+import { gcBundleFile, workerThreads } from './background'
 import { intern, readProject, type ReadJob, type ReadOutcome } from './projects'
-
-/**
- * `node:worker_threads`, loaded when a helper thread is started or run: loading it costs ~2 ms,
- * which every CLI run and every install loading the hook would pay (docs/design.md, "Performance").
- */
-function workerThreads(): typeof import('node:worker_threads') {
-  return require('node:worker_threads') as typeof import('node:worker_threads')
-}
 
 /**
  * Below this many projects to read, a second thread costs more than it saves: starting one and

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import { insideStore } from '../runtime/remove'
 import { removeTree } from '../runtime/tree-remove'
-import { gcBundleFile } from './background'
+import { gcBundleFile, workerThreads } from './background'
 
 /**
  * Removing trees that are already in the trash after the install-time sweep has returned, on a
@@ -27,14 +27,6 @@ const pending = new Set<string>()
 interface Handover { root: string; trees: readonly string[]; deadline: number; done: Int32Array }
 const unfinished = new Set<Handover>()
 let exitListener = false
-
-/**
- * `node:worker_threads`, loaded only when a worker is started: loading it costs ~2 ms, which
- * every install loading the hook would pay otherwise.
- */
-function workerThreads(): typeof import('node:worker_threads') {
-  return require('node:worker_threads') as typeof import('node:worker_threads')
-}
 
 /**
  * Starts one worker thread that removes `trees` (in `root`'s trash, out of sight) one after the
