@@ -124,13 +124,18 @@ export async function gcSuite({ dist, work, quick, seed, log, info, world: share
     }
   }
 
-  // One real run at the largest size: cold (deletes the orphans), then warm (nothing left to do).
+  // Real runs at the largest size: one cold (deletes the orphans), then warm ones, each a
+  // `scratch gc` again with nothing changed or used since the one before: what a warm gc is.
   const big = stores.get(largest)
   fs.rmSync(registryFile(big.root), { force: true })
   const realCold = await gcRun(dist, big.root, false)
-  const realWarm = await gcRun(dist, big.root, false)
-  log(`  real run: cold ${formatValue(realCold.gcMs, 'ms')} ${JSON.stringify(realCold.spaces)}, warm ${formatValue(realWarm.gcMs, 'ms')}`)
-  // The warm rows above are dry runs over the store as written (a live log never compacted, the
+  const realWarm = []
+  for (let i = 0; i < (quick ? 2 : 5); i++) realWarm.push(await gcRun(dist, big.root, false))
+  if (realWarm.some((r) => Object.keys(r.spaces).some((kind) => kind !== 'live/keep'))) {
+    throw new Error(`a warm real gc did more than keep live spaces: ${JSON.stringify(realWarm.map((r) => r.spaces))}`)
+  }
+  log(`  real run: cold ${formatValue(realCold.gcMs, 'ms')} ${JSON.stringify(realCold.spaces)}, warm ${realWarm.map((r) => formatValue(r.gcMs, 'ms')).join(', ')}`)
+  // The warm dry rows above run over the store as written (a live log never compacted, the
   // orphans still there and sized, as before a first gc); every gc after a real one finds the log
   // compacted and the orphans gone. The same dry run over the store as the real runs left it:
   const afterGc = []
@@ -140,6 +145,7 @@ export async function gcSuite({ dist, work, quick, seed, log, info, world: share
   const { cold, warm, sized } = runs.get(largest)
   const coldStats = summarize(cold.map((r) => r.gcMs))
   const warmStats = summarize(warm.map((r) => r.gcMs))
+  const realWarmStats = summarize(realWarm.map((r) => r.gcMs))
   const rssStats = summarize(cold.map((r) => r.maxRssMb))
   const ourPhase = phase.ours.length > 0 ? summarize(phase.ours) : null
   const serialPhase = phase['ours-serial'].length > 0 ? summarize(phase['ours-serial']) : null
@@ -154,7 +160,7 @@ export async function gcSuite({ dist, work, quick, seed, log, info, world: share
 
   info.gc = {
     world: { projects: largest, lockfileMb: mb, spaces: big.spaces, kinds: big.kinds, poolNames: pool.length },
-    coldVerdicts: cold[0].spaces, realCold: { gcMs: realCold.gcMs, spaces: realCold.spaces }, realWarm: { gcMs: realWarm.gcMs, spaces: realWarm.spaces },
+    coldVerdicts: cold[0].spaces, realCold: { gcMs: realCold.gcMs, spaces: realCold.spaces }, realWarm: { gcMs: realWarmStats.median, spaces: realWarm[0].spaces },
     gcRequireMs: summarize(cold.map((r) => r.requireMs)).median,
     restOfGcMs: rest, restOfGcHow: restHow,
     phaseRssMb: Object.fromEntries(Object.entries(phaseRss).map(([k, v]) => [k, summarize(v).median])),
@@ -172,13 +178,14 @@ export async function gcSuite({ dist, work, quick, seed, log, info, world: share
       notes: [world, `dry run in a fresh process per repetition (as scratch gc --dry-run: kept spaces not sized); registry.json deleted before each`, `estimates = ${restHow} (${formatValue(rest, 'ms')}) + that reader's lockfile phase`],
     }),
     metric({
-      id: 'gc-warm', name: `full gc, warm (no lockfile changed)`, unit: 'ms', stats: warmStats,
+      id: 'gc-warm', name: 'full gc, warm: `scratch gc` again, nothing changed or used since the last', unit: 'ms', stats: realWarmStats,
       target: { max: 300, text: '≤ 0.3 s' },
       comparisons: [
-        ...(sized.length === 0 ? [] : [comparison({ name: 'same, sizing every kept space too (list, gc --json)', unit: 'ms', stats: summarize(sized.map((r) => r.gcMs)), ours: warmStats.median })]),
-        comparison({ name: 'same dry run over the store as a real gc left it (log compacted, orphans gone)', unit: 'ms', stats: summarize(afterGc.map((r) => r.gcMs)), ours: warmStats.median }),
+        comparison({ name: 'a dry run over the same store', unit: 'ms', stats: summarize(afterGc.map((r) => r.gcMs)), ours: realWarmStats.median }),
+        comparison({ name: 'a dry run over the store a first gc meets (log never compacted, orphans there and sized)', unit: 'ms', stats: warmStats, ours: realWarmStats.median }),
+        ...(sized.length === 0 ? [] : [comparison({ name: 'that dry run sizing every kept space too (list, gc --json)', unit: 'ms', stats: summarize(sized.map((r) => r.gcMs)), ours: realWarmStats.median })]),
       ],
-      notes: ['dry runs over the store as generated: the live log never compacted and the orphans still there (sized, as they would be deleted), which is what a first gc meets once the registry is current'],
+      notes: [`real runs in a fresh process each, one after the other, after the real cold run; ${largest} projects, registry current, no lockfile changed, the log all compacted`],
     }),
     metric({
       id: 'gc-peak-rss', name: 'full gc, cold: peak RSS of the process', unit: 'MB', stats: rssStats,
@@ -199,7 +206,6 @@ export async function gcSuite({ dist, work, quick, seed, log, info, world: share
   }
   metrics.push(
     metric({ id: 'gc-real-cold', name: 'full gc, real run, cold (deletes the orphans), once', unit: 'ms', stats: summarize([realCold.gcMs]) }),
-    metric({ id: 'gc-real-warm', name: 'full gc, real run, warm (nothing to delete), once', unit: 'ms', stats: summarize([realWarm.gcMs]) }),
   )
 
   // Scaling: cost per lockfile MB (cold) and per space (warm) at each size.

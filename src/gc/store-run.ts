@@ -4,10 +4,10 @@ import type { LogRecord } from '../runtime/access-log'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
 import { prepareStoreRoot } from '../runtime/store-root'
 import { isErrno } from '../errors'
-import { compactHistory, historyBytes, retireSegment, rotateLog, spacesTouchedSince, type HistorySize } from '../store/history'
+import { compactHistory, historyBytes, onlyCompacted, readHistory, retireSegment, rotateLog, spacesTouchedSince, type History, type HistorySize } from '../store/history'
 import { tryAcquireLock, type StoreLock } from '../store/lock'
 import { saveOrphanMarks } from '../store/orphans'
-import { registryChanged, saveRegistry } from '../store/registry'
+import { isWholeFile, registryChanged, saveRegistry } from '../store/registry'
 import { markRunStart, type RunStart } from './clock'
 import { compactLog } from './compact'
 import type { SpaceReport } from './report'
@@ -27,6 +27,11 @@ export interface StoreRun {
   state: StoreState
   /** The log segment this run rotated (full runs), whose later appends the race guard reads. */
   rotated: string | null
+  /**
+   * A full run that found the compacted log to be the whole history (`onlyCompacted`): it rotated
+   * nothing, read the folded history, and compacts only if it leaves records to drop.
+   */
+  quiet: boolean
   /** The spaces the full gc's one listing of the store found (with the leftovers), or null. */
   listed: SpaceEntry[] | null
   warnings: string[]
@@ -99,12 +104,14 @@ export function withStoreRun<T>(
       const history = historyBytes(root)
       if (history.total > opts.maxLogBytes) return { ran: false, why: 'log-too-large', history, warnings }
     }
-    // 3. rotate
-    const rotation = opts.kind === 'full' && !dryRun ? rotateLog(root) : { olderSegments: [], rotated: null }
+    // 3. rotate; a full run over a history that is all compacted has nothing to rotate or fold in
+    // (a gc again after one, nothing used since), and reads it as a dry run does.
+    const quiet = opts.kind === 'full' && !dryRun && onlyCompacted(root)
+    const rotation = opts.kind === 'full' && !dryRun && !quiet ? rotateLog(root) : { olderSegments: [], rotated: null }
     // 4. load; every reason to delete nothing ends up in state.holdReason, which the plan obeys.
     // A history kept with its records costs a parsed record each: only a run that may compact
     // keeps them (a full run; a sweep when the live log has grown past its compaction size).
-    const compacts = !dryRun && (opts.kind === 'full' || liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES)
+    const compacts = !dryRun && ((opts.kind === 'full' && !quiet) || liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES)
     const state = loadState(root, opts.kind === 'full' ? { except: rotation.olderSegments } : null, { compacts })
     warnings.push(...state.warnings)
     if (opts.formatProblem !== undefined) {
@@ -118,7 +125,7 @@ export function withStoreRun<T>(
     // 5. trash and temps: after the load, because only the load knows whether a newer version
     // wrote this store's records or state (then its trash and temps are left alone too).
     const listed = opts.kind === 'full' ? cleanFirst(root, readOnly, now, warnings) : null
-    const run: StoreRun = { root, dryRun: readOnly, start, now, state, rotated: rotation.rotated, listed, warnings }
+    const run: StoreRun = { root, dryRun: readOnly, start, now, state, rotated: rotation.rotated, quiet, listed, warnings }
     // 6. judge
     const judged = judge(run)
     // 7. execute
@@ -169,6 +176,20 @@ function liveLogBytes(root: string): number {
 }
 
 /**
+ * Whether compacting the history a quiet run read would change it (see `StoreRun.quiet`): its
+ * compacted part was not read from the folded snapshot (none, or not this file's: compaction
+ * writes one), or it holds records of a space not kept on disk or of a project that is gone.
+ * Otherwise compaction would write the same log again, which was most of a warm gc's saving.
+ */
+function leavesRecordsToDrop(history: History, world: World, reports: SpaceReport[]): boolean {
+  if (!history.fromSnapshot) return true
+  const kept = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
+  for (const id of history.spaces.keys()) if (!kept.has(id)) return true
+  for (const dir of history.projects.keys()) if (world.projectStatus.get(dir) === 'gone') return true
+  return false
+}
+
+/**
  * Writes the state only after deleting, so a full disk never stops a run from freeing space; a
  * write that still fails for lack of space leaves the previous state, which the next run reads.
  */
@@ -185,17 +206,22 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
     }
     // A sweep after an install that changed no names has nothing to tell the next run (registryChanged).
     // A sweep that changed some projects writes just those, as the registry's delta; a full gc, or a
-    // run that warned (a stray entry dropped, a rebuilt file), writes the file whole and folds it.
-    if (opts.kind === 'full' || run.warnings.length > 0) saveRegistry(root, world.registry)
-    else if (registryChanged(state.registry, world.registry)) saveRegistry(root, world.registry, state.registry)
+    // run that warned (a stray entry dropped, a rebuilt file), writes the file whole and folds it,
+    // unless the full gc changed nothing in a file with no delta to fold (a gc again after one).
+    const changed = registryChanged(state.registry, world.registry)
+    if (run.warnings.length > 0 || (opts.kind === 'full' && (changed || !isWholeFile(state.registry)))) saveRegistry(root, world.registry)
+    else if (changed && opts.kind === 'sweep') saveRegistry(root, world.registry, state.registry)
     if (opts.kind === 'full') {
-      // Spaces on disk now, not at the scan: one re-created since keeps its records.
-      const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
-      // Records of projects that are gone keep nothing alive; one appended since the run started stays.
-      const forget = (record: LogRecord): boolean => record.project !== null && world.projectStatus.get(record.project) === 'gone' &&
-        !(Date.parse(record.time) >= start.wallMs)
-      const compacted = compactHistory(root, state.history, (usage) => present.has(usage.id) || usage.lastAccess >= start.wallMs, olderSegments, forget)
-      if (compacted && run.rotated !== null) retireSegment(root, run.rotated, state.history.readTo.get(run.rotated) ?? 0)
+      const history = state.history.records ? state.history : run.quiet && leavesRecordsToDrop(state.history, world, reports) ? readHistory(root, Date.now(), { compactedOnly: true }) : null
+      if (history !== null) {
+        // Spaces on disk now, not at the scan: one re-created since keeps its records.
+        const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
+        // Records of projects that are gone keep nothing alive; one appended since the run started stays.
+        const forget = (record: LogRecord): boolean => record.project !== null && world.projectStatus.get(record.project) === 'gone' &&
+          !(Date.parse(record.time) >= start.wallMs)
+        const compacted = compactHistory(root, history, (usage) => present.has(usage.id) || usage.lastAccess >= start.wallMs, olderSegments, forget)
+        if (compacted && run.rotated !== null) retireSegment(root, run.rotated, history.readTo.get(run.rotated) ?? 0)
+      }
     } else if (state.history.records && liveLogBytes(root) > SWEEP_COMPACT_AT_BYTES) {
       compactLog(root, state.history, start.wallMs)
     }

@@ -50,10 +50,12 @@ export interface History {
    * is never compacted from.
    */
   records: boolean
+  /** True when the compacted log's part came from its folded snapshot (docs/design.md, "The folded history"). */
+  fromSnapshot: boolean
 }
 
 function emptyHistory(records: boolean): History {
-  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map(), unknownLines: new Map(), records }
+  return { spaces: new Map(), projects: new Map(), registrations: new Map(), damagedLines: new Map(), readTo: new Map(), unknownLines: new Map(), records, fromSnapshot: false }
 }
 
 /** The `latest` of every usage of a history read without records: never written to. */
@@ -126,6 +128,22 @@ function logFiles(root: string): { compact: string; live: string; segments: stri
   }
 }
 
+/**
+ * Whether the compacted log is all the history there is: no rotated segment, and a live log that
+ * is missing or empty. A full gc then has nothing to rotate or fold in, and compacts only when it
+ * leaves records behind that compaction would drop (docs/design.md, "The warm gc").
+ */
+export function onlyCompacted(root: string): boolean {
+  const { live, segments } = logFiles(root)
+  if (segments.length > 0) return false
+  try {
+    return fs.statSync(live).size === 0
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return true
+    throw err
+  }
+}
+
 /** The size of the access-log files: all of them, and the compacted log alone (what no compaction shrinks). */
 export interface HistorySize { total: number; compacted: number }
 
@@ -150,8 +168,10 @@ export function historyBytes(root: string): HistorySize {
  * Damaged lines are counted and skipped; times later than `clampMs` count as `clampMs`.
  * Streams every file, so its memory is bounded by the distinct uses, not the log's size.
  * `records: false` folds the usage only, keeping no record for compaction (see {@link History}).
+ * `compactedOnly`: the compacted log alone, for a run that found nothing else to read (see
+ * {@link onlyCompacted}) and compacts after all.
  */
-export function readHistory(root: string, clampMs = Date.now(), { records = true }: { records?: boolean } = {}): History {
+export function readHistory(root: string, clampMs = Date.now(), { records = true, compactedOnly = false }: { records?: boolean; compactedOnly?: boolean } = {}): History {
   const history = emptyHistory(records)
   const { compact, live, segments } = logFiles(root)
   // Without records, the compacted log's fold can come from its snapshot (docs/design.md, "The folded history").
@@ -160,8 +180,10 @@ export function readHistory(root: string, clampMs = Date.now(), { records = true
     for (const space of folded.spaces) history.spaces.set(space.id, space)
     history.projects = folded.projects
     history.readTo.set(compact, folded.end)
+    history.fromSnapshot = true
   }
-  for (const file of folded === null ? [compact, ...segments, live] : [...segments, live]) {
+  const rest = compactedOnly ? [] : [...segments, live]
+  for (const file of folded === null ? [compact, ...rest] : rest) {
     const { damaged, end, unknown, firstUnknown } = forEachRecord(file, (record) => foldRecord(history, record, clampMs))
     if (damaged > 0) history.damagedLines.set(file, damaged)
     if (firstUnknown !== undefined) history.unknownLines.set(file, { count: unknown, first: firstUnknown })

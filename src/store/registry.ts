@@ -68,8 +68,11 @@ function isStored(value: unknown): value is { version: 1 | 2; id?: unknown; name
 // `withScratchDirectory`), and one store's table must never be written into another's file.
 const lastTables = new Map<string, Table>()
 
-/** What a loaded registry was read from: the file's id, size and own entries (before its delta), for the save's delta. */
-interface Base { file: string; id: string; bytes: number; projects: Readonly<Record<string, ProjectEntry>> }
+/**
+ * What a loaded registry was read from: the file's id, size and own entries (before its delta),
+ * for the save's delta; `delta`: whether a delta was applied on top.
+ */
+interface Base { file: string; id: string; bytes: number; projects: Readonly<Record<string, ProjectEntry>>; delta: boolean }
 const bases = new WeakMap<Registry, Base>()
 
 /** A delta larger than this share of the registry file is folded into it (the file is written whole). */
@@ -185,7 +188,7 @@ export function loadRegistry(root: string): RegistryRead {
       else setEntry(registry.projects, dir, entry)
     }
   }
-  if (id !== undefined) bases.set(registry, { file, id, bytes: seen.bytes, projects: own })
+  if (id !== undefined) bases.set(registry, { file, id, bytes: seen.bytes, projects: own, delta: delta.state === 'ok' })
   return { state: 'ok', value: registry }
 }
 
@@ -212,6 +215,16 @@ export function saveRegistry(root: string, registry: Registry, loaded?: Registry
   }
   writeStateFile(file, sealedJson(encode(file, registry)))
   dropDelta(file)
+}
+
+/**
+ * Whether `loaded` was read from a registry file of the current format with no delta applied:
+ * a whole write of the same entries would then change nothing but its id (see the full gc's
+ * save, docs/design.md, "The warm gc"). False for format 1, a missing or rebuilt registry.
+ */
+export function isWholeFile(loaded: Registry): boolean {
+  const base = bases.get(loaded)
+  return base !== undefined && !base.delta
 }
 
 /**
