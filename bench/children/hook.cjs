@@ -8,6 +8,10 @@ const fs = require('node:fs')
 const path = require('node:path')
 const [dist, lockfileFile, projectDir] = process.argv.slice(2)
 const lockfile = JSON.parse(fs.readFileSync(lockfileFile, 'utf8'))
+// pnpm 10 and 11 have loaded node:worker_threads by the time they call afterAllResolved (seen in
+// `process.moduleLoadList` from a pnpmfile, even in an install of link:/file: dependencies only),
+// so the hook does not pay for loading it there; neither does it here.
+require('node:worker_threads')
 const t0 = process.hrtime.bigint()
 const { hooks } = require(path.join(dist, 'pnpm-hook.cjs'))
 const t1 = process.hrtime.bigint()

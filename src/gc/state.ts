@@ -17,6 +17,11 @@ export interface StoreState {
   history: History
   registry: Registry
   marks: Record<string, number>
+  /**
+   * `marks` as read, as JSON, when the file read sound and whole; else null. A run whose marks
+   * still spell this has nothing to write (see the save step in store-run.ts).
+   */
+  marksAsRead: string | null
   /** Why this run must delete nothing (a state file had to be rebuilt), or undefined. */
   holdReason?: string
   /**
@@ -56,6 +61,7 @@ export function loadState(root: string, reportDamage: { except: string[] } | nul
   if (marksRead.state === 'ok') marks = marksRead.value.marks
   if (marksRead.state === 'damaged') holds.push(`the orphan marks were damaged (${marksRead.reason}) and were reset`)
   const strays = dropUnsound(registry, marks)
+  const marksAsRead = marksRead.state === 'ok' && strays === 0 ? JSON.stringify(marks) : null
   if (strays > 0) warnings.push(`skipped ${strays} damaged entr${strays === 1 ? 'y' : 'ies'} (a project that is not an absolute path, or a space that is not <owner>/<key>) in the registry or orphan marks`)
   for (const hold of holds) warnings.push(`${hold}; this run deletes nothing`)
   const newer = [newerRecords(history), ...[registryRead, marksRead].map((read) => read.state === 'newer' ? read.reason : undefined), lastSweepHold(root), lastGcHold(root)]
@@ -65,7 +71,7 @@ export function loadState(root: string, reportDamage: { except: string[] } | nul
     holds.push(newerWriter)
     warnings.push(`${newerWriter}; this run deletes nothing and rewrites no state; upgrade pnpm-plugin-scratch to clean this store`)
   }
-  return { history, registry, marks, holdReason: holds.length > 0 ? holds.join('; ') : undefined, newerWriter, warnings }
+  return { history, registry, marks, marksAsRead, holdReason: holds.length > 0 ? holds.join('; ') : undefined, newerWriter, warnings }
 }
 
 /**

@@ -202,7 +202,8 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
         const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
         for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
       }
-      saveOrphanMarks(root, { version: 1, marks: state.marks })
+      // Unchanged marks (a gc or sweep that marked and deleted nothing) are not written again.
+      if (state.marksAsRead !== JSON.stringify(state.marks)) saveOrphanMarks(root, { version: 1, marks: state.marks })
     }
     // A sweep after an install that changed no names has nothing to tell the next run (registryChanged).
     // A sweep that changed some projects writes just those, as the registry's delta; a full gc, or a

@@ -9,7 +9,7 @@ import { runGc } from '../../src/gc'
 import { loadRegistry, saveRegistry } from '../../src/store/registry'
 import { bookkeepingDir } from '../../src/runtime/layout'
 import { useSandbox } from '../runtime/support'
-import { makeSpace, npmProject, projectUsingAandB, recordUse } from './support'
+import { DAY, makeSpace, npmProject, projectUsingAandB, recordUse } from './support'
 
 describe('a full gc with nothing beyond the compacted log', () => {
   const box = useSandbox()
@@ -27,12 +27,13 @@ describe('a full gc with nothing beyond the compacted log', () => {
     projectUsingAandB(box.tmp, box.store)
     const first = await runGc({ root: box.store })
     expect(logFiles()).toEqual(['access.compact.folded.json', 'access.compact.log'])
-    const before = ['access.compact.log', 'access.compact.folded.json', 'registry.json'].map(identity)
+    const unchanged = ['access.compact.log', 'access.compact.folded.json', 'registry.json', 'orphans.json']
+    const before = unchanged.map(identity)
     const lastGc = identity('last-gc.json')
     const second = await runGc({ root: box.store })
     expect(second.spaces).toEqual(first.spaces)
     expect(second.projects).toEqual(first.projects)
-    expect(['access.compact.log', 'access.compact.folded.json', 'registry.json'].map(identity)).toEqual(before)
+    expect(unchanged.map(identity)).toEqual(before)
     expect(logFiles()).toEqual(['access.compact.folded.json', 'access.compact.log'])
     // The run is still recorded (the upkeep's cadence reads it).
     expect(identity('last-gc.json')).not.toEqual(lastGc)
@@ -106,6 +107,29 @@ describe('a full gc with nothing beyond the compacted log', () => {
     const settled = ['access.compact.log', 'access.compact.folded.json'].map(identity)
     await runGc({ root: box.store })
     expect(['access.compact.log', 'access.compact.folded.json'].map(identity)).toEqual(settled)
+  })
+
+  test('orphan marks are written when they change: a space marked in its grace period, then one unmarked', async () => {
+    const { a } = projectUsingAandB(box.tmp, box.store)
+    await runGc({ root: box.store, graceMs: DAY })
+    const marks = (): Record<string, number> => JSON.parse(fs.readFileSync(file('orphans.json'), 'utf8')).marks
+    expect(marks()).toEqual({})
+    npmProject(path.join(box.tmp, 'p1'), ['pkg-b'])
+    await runGc({ root: box.store, graceMs: DAY })
+    expect(Object.keys(marks())).toEqual(['pkg-a/cache'])
+    expect(fs.existsSync(a)).toBe(true)
+    npmProject(path.join(box.tmp, 'p1'), ['pkg-a', 'pkg-b'])
+    await runGc({ root: box.store, graceMs: DAY })
+    expect(marks()).toEqual({})
+  })
+
+  test('damaged orphan marks are written again, reset', async () => {
+    projectUsingAandB(box.tmp, box.store)
+    await runGc({ root: box.store })
+    fs.writeFileSync(file('orphans.json'), '{"version":1,"marks":{}}')
+    const report = await runGc({ root: box.store })
+    expect(report.warnings.join(' ')).toContain('orphan marks were damaged')
+    expect(JSON.parse(fs.readFileSync(file('orphans.json'), 'utf8'))).toHaveProperty('checksum')
   })
 
   test('a registry with a delta is written whole, folding it, even when nothing changed', async () => {
