@@ -24,6 +24,14 @@ const FIELDS: Record<string, Record<string, FieldType>> = {
   project: { t: 'string', project: 'string', time: 'string', pid: 'number' },
 } satisfies { [K in LogRecord['t']]: Record<keyof Extract<LogRecord, { t: K }>, FieldType> }
 
+/**
+ * What this version understands of the log, in one string: the record version and every kind's
+ * fields and types. A folded snapshot carries its writer's (docs/design.md, "The folded
+ * history"), so a version that understands other records never takes the place of lines it
+ * would not understand: the compiler ties the table to the record types, so this changes with them.
+ */
+export const RECORD_SHAPES = JSON.stringify({ v: RECORD_VERSION, kinds: FIELDS })
+
 function fits(value: unknown, type: FieldType): boolean {
   if (type === 'number') return typeof value === 'number'
   return typeof value === 'string' || (type === 'string|null' && value === null)

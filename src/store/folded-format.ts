@@ -1,6 +1,7 @@
 import { EARLIEST_TIME_MS, isProjectDir } from '../runtime/access-log'
 import { parseSpaceId } from '../runtime/layout'
 import { isPackageName } from '../runtime/names'
+import { RECORD_SHAPES } from '../runtime/record-shape'
 import type { SpaceUsage } from './history'
 
 /**
@@ -36,6 +37,11 @@ export interface LogIdentity { dev: string; ino: string; size: string; mtimeNs: 
 // space id's (a sound record's owner agrees with its id).
 export interface SnapshotFile {
   version: number
+  /**
+   * The writer's `RECORD_SHAPES`. Absent in snapshots of versions before it was written, all of
+   * which understood no record this one does not.
+   */
+  shapes?: string
   log: LogIdentity
   end: number
   maxTime: number
@@ -79,7 +85,7 @@ export function encodeSnapshot(folded: Omit<FoldedLog, 'end'>, log: LogIdentity,
   }
   const seen: number[] = []
   pairs(seen, folded.projects, dirs)
-  return { version: SNAPSHOT_VERSION, log, end, maxTime, names: [...names.keys()], dirs: [...dirs.keys()], ids, last, unattributed, callers, projects, seen }
+  return { version: SNAPSHOT_VERSION, shapes: RECORD_SHAPES, log, end, maxTime, names: [...names.keys()], dirs: [...dirs.keys()], ids, last, unattributed, callers, projects, seen }
 }
 
 function isTime(value: unknown, max: number): value is number {
@@ -148,7 +154,7 @@ export function isSnapshotFile(value: unknown): value is SnapshotFile {
   if (value === null || typeof value !== 'object') return false
   const file = value as Partial<SnapshotFile>
   const log = file.log as Partial<LogIdentity> | undefined
-  return file.version === SNAPSHOT_VERSION && log !== null && typeof log === 'object' &&
+  return file.version === SNAPSHOT_VERSION && (file.shapes === undefined || typeof file.shapes === 'string') && log !== null && typeof log === 'object' &&
     typeof log.dev === 'string' && typeof log.ino === 'string' && typeof log.size === 'string' &&
     typeof log.mtimeNs === 'string' && typeof log.ctimeNs === 'string' && Number.isSafeInteger(log.digest) && (log.digest as number) >= 0 && (log.digest as number) <= 0xffffffff &&
     Number.isSafeInteger(file.end) && Number.isSafeInteger(file.maxTime) &&

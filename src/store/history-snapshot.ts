@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { isErrno } from '../errors'
 import { finishDigest, wordDigest } from '../runtime/checksum'
 import { readJsonFile, sealedJson, writeStateFile } from './atomic'
+import { RECORD_SHAPES } from '../runtime/record-shape'
 import { SNAPSHOT_VERSION, decodeSnapshot, encodeSnapshot, isSnapshotFile, type FoldedLog, type LogIdentity } from './folded-format'
 import type { SpaceUsage } from './history'
 
@@ -106,6 +107,9 @@ export function loadSnapshot(compactLog: string, clampMs: number, latest: SpaceU
     const read = readJsonFile(snapshotPath(compactLog), isSnapshotFile, [SNAPSHOT_VERSION], 2 * size + 64 * 1024)
     if (read.state !== 'ok') return null
     const file = read.value
+    // Written by a version that understands other records: the log may hold lines this one
+    // does not understand, which must hold the run (docs/design.md, "Record versions").
+    if (file.shapes !== undefined && file.shapes !== RECORD_SHAPES) return null
     if (!sameStat(file.log, stat) || file.end !== size || file.maxTime > clampMs || digestOf(fd, size) !== file.log.digest) return null
     return decodeSnapshot(file, latest)
   } catch (err) {

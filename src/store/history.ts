@@ -137,7 +137,10 @@ export function onlyCompacted(root: string): boolean {
   const { live, segments } = logFiles(root)
   if (segments.length > 0) return false
   try {
-    return fs.statSync(live).size === 0
+    // Not followed: anything but an empty regular file (a planted link or FIFO) is rotated away
+    // as before, or appends would keep failing and every later run would be quiet again.
+    const stat = fs.lstatSync(live)
+    return stat.isFile() && stat.size === 0
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return true
     throw err

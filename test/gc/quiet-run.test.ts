@@ -3,6 +3,7 @@
  * nothing and rewrites neither the log nor the registry when it would write the same again; it
  * still compacts when it leaves records to drop (docs/design.md, "The warm gc").
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runGc } from '../../src/gc'
@@ -164,5 +165,22 @@ describe('a full gc with nothing beyond the compacted log', () => {
     expect(report.spaces[0]).toMatchObject({ owner: 'pkg-a', verdict: 'orphaned', action: 'keep', reason: 'used during this gc run' })
     expect(fs.existsSync(a)).toBe(true)
     expect(fs.readFileSync(file('access.log'), 'utf8')).toContain('pkg-a/cache')
+  })
+  test.each([
+    ['a link to an empty file', (live: string, tmp: string): void => { fs.writeFileSync(path.join(tmp, 'outside.log'), ''); fs.symlinkSync(path.join(tmp, 'outside.log'), live) }],
+    ['a dangling link', (live: string, tmp: string): void => fs.symlinkSync(path.join(tmp, 'nowhere.log'), live)],
+    ['a FIFO', (live: string): void => { execFileSync('mkfifo', [live]) }],
+  ])('%s planted as the live log is rotated away, so later uses are recorded and keep their space', async (_what, plant) => {
+    const space = makeSpace(box.store, 'pkg-x', 'cache')
+    // Unattributed and 29 days old: kept only while a use within 30 days is on record.
+    recordUse(box.store, { owner: 'pkg-x', key: 'cache' }, null, Date.now() - 29 * DAY)
+    await runGc({ root: box.store })
+    plant(file('access.log'), box.tmp)
+    await runGc({ root: box.store })
+    expect(fs.lstatSync(file('access.log'), { throwIfNoEntry: false })).toBeUndefined()
+    recordUse(box.store, { owner: 'pkg-x', key: 'cache' }, null)
+    const report = await runGc({ root: box.store, now: Date.now() + 2 * DAY })
+    expect(report.spaces[0]).toMatchObject({ owner: 'pkg-x', action: 'keep' })
+    expect(fs.existsSync(space)).toBe(true)
   })
 })
