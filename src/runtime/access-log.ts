@@ -216,10 +216,14 @@ export function appendRecord(root: string, record: LogRecord): void {
   }
 }
 
-/** How a log is opened to append: created if missing, never through a link planted in its place (ELOOP). */
-// (Where O_NOFOLLOW is not defined, Windows, `| undefined` adds nothing.)
+/**
+ * How a log is opened to append: created if missing, never through a link planted in its place
+ * (ELOOP), and never waiting for a reader of a FIFO planted there (ENXIO: the use is a warning,
+ * where a blocking open would hang the caller's `getScratch` for good).
+ */
+// (Where O_NOFOLLOW or O_NONBLOCK is not defined, Windows, `| undefined` adds nothing.)
 const flags = fs.constants
-export const APPEND_FLAGS = flags.O_WRONLY | flags.O_APPEND | flags.O_CREAT | flags.O_NOFOLLOW
+export const APPEND_FLAGS = flags.O_WRONLY | flags.O_APPEND | flags.O_CREAT | flags.O_NOFOLLOW | flags.O_NONBLOCK
 
 function appendOnce(root: string, file: string, line: string): { size: number; landed: boolean } {
   let fd: number
