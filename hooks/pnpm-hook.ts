@@ -38,9 +38,10 @@ function preResolution(ctx: PreResolutionContext | undefined): void {
 
 /**
  * How long the sweep removes before it hands the rest to a worker thread: about what starting the
- * worker costs, so small removals and fast disks never start one.
+ * worker costs in pnpm 10/11, which have loaded `node:worker_threads` by then, so small removals
+ * and fast disks never start one (docs/design.md, "Removing after the sweep").
  */
-const HAND_OVER_AFTER_MS = 5
+const HAND_OVER_AFTER_MS = 1
 
 /**
  * Whether pnpm runs the hooks in its own process, which goes on with the install and waits for

@@ -47,7 +47,7 @@ module.exports = { hooks: {
   const opts = { cwd: app, env: { npm_config_offline: 'true', npm_config_store_dir: path.join(sandbox.dir, 'pnpm-store') } }
   expectSuccess(await run(sandbox, pm.bin, ['install'], opts))
   // dep-b's cache, used from the project: 1,500 files, more than the sweep removes before it hands
-  // the rest to the worker (5 ms) on any disk.
+  // the rest to the worker (1 ms) on any disk.
   expectSuccess(await runNode(sandbox, `const fs = require('node:fs')
     const { getScratch } = require(${JSON.stringify(path.join(repoRoot, 'dist', 'index.cjs'))})
     const dir = getScratch('cache', ${JSON.stringify(path.join(app, 'dep-b'))})
