@@ -225,14 +225,30 @@ export function appendRecord(root: string, record: LogRecord): void {
 const flags = fs.constants
 export const APPEND_FLAGS = flags.O_WRONLY | flags.O_APPEND | flags.O_CREAT | flags.O_NOFOLLOW | flags.O_NONBLOCK
 
+/**
+ * Opens the log `file` to append (`APPEND_FLAGS`). `EAGAIN` is the other answer `O_NONBLOCK` gives,
+ * for a regular file another process holds a lease on (a file server's oplock or delegation; a FIFO
+ * answers `ENXIO`): the open is then made again without it, which waits for the lease to be
+ * broken, as an open always did, rather than losing the record.
+ */
+export function openLogToAppend(file: string): number {
+  try {
+    return fs.openSync(file, APPEND_FLAGS, 0o600)
+  } catch (err) {
+    if (!isErrno(err, 'EAGAIN')) throw err
+    // (Where O_NONBLOCK is not defined, `~undefined` is -1 and removes nothing.)
+    return fs.openSync(file, APPEND_FLAGS & ~flags.O_NONBLOCK, 0o600)
+  }
+}
+
 function appendOnce(root: string, file: string, line: string): { size: number; landed: boolean } {
   let fd: number
   try {
-    fd = fs.openSync(file, APPEND_FLAGS, 0o600)
+    fd = openLogToAppend(file)
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err
     fs.mkdirSync(bookkeepingDir(root), { recursive: true, mode: 0o700 })
-    fd = fs.openSync(file, APPEND_FLAGS, 0o600)
+    fd = openLogToAppend(file)
   }
   try {
     fs.writeSync(fd, line)

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer'
 import fs from 'node:fs'
 import { isErrno } from '../errors'
-import { APPEND_FLAGS, UnknownRecord, readLineOrTail, type LogRecord } from '../runtime/access-log'
+import { UnknownRecord, openLogToAppend, readLineOrTail, type LogRecord } from '../runtime/access-log'
 
 const READ_CHUNK = 1024 * 1024
 // Records are well under 16 KiB (a project path is at most a few KiB); longer lines are garbage.
@@ -24,7 +24,7 @@ export interface LogRead {
  * time, whatever the file's size), and `onUnknown` for every intact line whose record this
  * version does not understand. Returns what else it found (see {@link LogRead}). A line longer
  * than 64 KiB is damaged without being kept in memory. A missing file has no records; a file
- * that is not a regular file (a FIFO or a link planted in its place: never followed) is not
+ * that is not a regular file (a FIFO, socket or link planted in its place: never followed) is not
  * read and counts as one damaged line.
  */
 export function forEachRecord(
@@ -35,7 +35,8 @@ export function forEachRecord(
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOFOLLOW ?? 0))
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { damaged: 0, end: 0, unknown: 0 }
-    if (isErrno(err, 'ELOOP')) return { damaged: 1, end: 0, unknown: 0 }
+    // A link (never followed), or a socket (no file to read), planted in its place.
+    if (isErrno(err, 'ELOOP', 'ENXIO')) return { damaged: 1, end: 0, unknown: 0 }
     throw err
   }
   const buffer = Buffer.allocUnsafe(READ_CHUNK)
@@ -121,7 +122,7 @@ export function forEachRecord(
 
 /** Appends `text` (whole lines) to the log `file` in one write on an `O_APPEND` descriptor, as writers do (never through a link). */
 export function appendLines(file: string, text: string): void {
-  const fd = fs.openSync(file, APPEND_FLAGS, 0o600)
+  const fd = openLogToAppend(file)
   try {
     fs.writeSync(fd, text)
   } finally {

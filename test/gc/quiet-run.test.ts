@@ -170,6 +170,10 @@ describe('a full gc with nothing beyond the compacted log', () => {
     ['a link to an empty file', (live: string, tmp: string): void => { fs.writeFileSync(path.join(tmp, 'outside.log'), ''); fs.symlinkSync(path.join(tmp, 'outside.log'), live) }],
     ['a dangling link', (live: string, tmp: string): void => fs.symlinkSync(path.join(tmp, 'nowhere.log'), live)],
     ['a FIFO', (live: string): void => { execFileSync('mkfifo', [live]) }],
+    // A socket cannot be opened at all (ENXIO): the rotated segment counts as one damaged line and goes.
+    ['a socket', (live: string): void => {
+      execFileSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(live)}, () => process.exit(0))`])
+    }],
   ])('%s planted as the live log is rotated away, so later uses are recorded and keep their space', async (_what, plant) => {
     const space = makeSpace(box.store, 'pkg-x', 'cache')
     // Unattributed and 29 days old: kept only while a use within 30 days is on record.
