@@ -48,6 +48,9 @@ async function world(): Promise<{ p1: string; live: string; orphan: string }> {
   const live = makeSpace(box.store, 'live-a', 'cache', 500)
   recordUse(box.store, { owner: 'live-a', key: 'cache' }, p1, Date.now() - 60_000)
   await runGc()
+  // The project gains a package since that gc, so the next one has a registry to write (a gc
+  // that changed nothing writes none).
+  npmProject(p1, ['live-a', 'live-c'])
   const orphan = makeSpace(box.store, 'dead-b', 'cache', 700)
   recordUse(box.store, { owner: 'dead-b', key: 'cache' }, p1, Date.now() - 60_000)
   return { p1, live, orphan }
