@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { accessLogPath, bookkeepingDir } from '../runtime/layout'
+import { accessLogPath, bookkeepingDir, spaceId } from '../runtime/layout'
 import type { LogRecord } from '../runtime/access-log'
 import { scanSpaces, type SpaceEntry } from '../runtime/scan'
 import { prepareStoreRoot } from '../runtime/store-root'
@@ -176,14 +176,25 @@ function liveLogBytes(root: string): number {
 }
 
 /**
- * Whether compacting the history a quiet run read would change it (see `StoreRun.quiet`): its
- * compacted part was not read from the folded snapshot (none, or not this file's: compaction
- * writes one), or it holds records of a space not kept on disk or of a project that is gone.
- * Otherwise compaction would write the same log again, which was most of a warm gc's saving.
+ * The history a full run compacts from: the one it read with its records; for a quiet run (see
+ * `StoreRun.quiet`), the compacted log read again with them, but only when compacting would change
+ * it (`leavesRecordsToDrop`); otherwise null, nothing to compact.
  */
-function leavesRecordsToDrop(history: History, world: World, reports: SpaceReport[]): boolean {
+function historyToCompact(run: StoreRun, world: World, kept: ReadonlySet<string>): History | null {
+  const { history } = run.state
+  if (history.records) return history
+  if (!run.quiet || !leavesRecordsToDrop(history, world, kept)) return null
+  return readHistory(run.root, Date.now(), { compactedOnly: true })
+}
+
+/**
+ * Whether compacting `history` would change the log: its compacted part was not read from the
+ * folded snapshot (none, or not this file's: compaction writes one), or it holds records of a
+ * space not `kept` on disk or of a project that is gone. Otherwise compaction would write the
+ * same log again, which was most of a warm gc's time.
+ */
+function leavesRecordsToDrop(history: History, world: World, kept: ReadonlySet<string>): boolean {
   if (!history.fromSnapshot) return true
-  const kept = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
   for (const id of history.spaces.keys()) if (!kept.has(id)) return true
   for (const dir of history.projects.keys()) if (world.projectStatus.get(dir) === 'gone') return true
   return false
@@ -196,12 +207,11 @@ function leavesRecordsToDrop(history: History, world: World, reports: SpaceRepor
 function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegments: string[], opts: StoreRunOptions): void {
   const { root, state, start } = run
   const { world } = judged
+  // The spaces a full run leaves on disk (all it listed but those it deleted), by id.
+  const kept = new Set(opts.kind === 'full' ? reports.filter((r) => r.action !== 'deleted').map((r) => spaceId(r.owner, r.key)) : [])
   try {
     if (judged.spaces !== null) {
-      if (opts.kind === 'full') {
-        const onDisk = new Set(reports.filter((r) => r.action !== 'deleted').map((r) => `${r.owner ?? '_global'}/${r.key}`))
-        for (const id of Object.keys(state.marks)) if (!onDisk.has(id)) delete state.marks[id]
-      }
+      if (opts.kind === 'full') for (const id of Object.keys(state.marks)) if (!kept.has(id)) delete state.marks[id]
       // Unchanged marks (a gc or sweep that marked and deleted nothing) are not written again.
       if (state.marksAsRead !== JSON.stringify(state.marks)) saveOrphanMarks(root, { version: 1, marks: state.marks })
     }
@@ -213,10 +223,10 @@ function save(run: StoreRun, judged: Judged, reports: SpaceReport[], olderSegmen
     if (run.warnings.length > 0 || (opts.kind === 'full' && (changed || !isWholeFile(state.registry)))) saveRegistry(root, world.registry)
     else if (changed && opts.kind === 'sweep') saveRegistry(root, world.registry, state.registry)
     if (opts.kind === 'full') {
-      const history = state.history.records ? state.history : run.quiet && leavesRecordsToDrop(state.history, world, reports) ? readHistory(root, Date.now(), { compactedOnly: true }) : null
+      const history = historyToCompact(run, world, kept)
       if (history !== null) {
         // Spaces on disk now, not at the scan: one re-created since keeps its records.
-        const present = new Set(scanSpaces(root).map((space) => `${space.owner ?? '_global'}/${space.key}`))
+        const present = new Set(scanSpaces(root).map((space) => spaceId(space.owner, space.key)))
         // Records of projects that are gone keep nothing alive; one appended since the run started stays.
         const forget = (record: LogRecord): boolean => record.project !== null && world.projectStatus.get(record.project) === 'gone' &&
           !(Date.parse(record.time) >= start.wallMs)
