@@ -31,10 +31,18 @@ export function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): FileTe
 }
 
 /**
+ * {@link readRegularFile} before the bytes become text: they sit in a buffer every text read
+ * shares, valid until the next read, so the caller reads them (or {@link decodeUtf8}s them) at once.
+ */
+export function readRegularFileShared(file: string, maxBytes = MAX_READ_BYTES): { ok: true; bytes: Buffer } | Extract<FileText, { ok: false }> {
+  return readRegularBytes(file, maxBytes, true)
+}
+
+/**
  * The bytes as UTF-8 text. Pure ASCII (what lockfiles almost always are) decodes as latin1, which
  * gives the same string and skips the UTF-8 decoder's work (docs/design.md, "Reading lockfiles fast").
  */
-function decodeUtf8(bytes: Buffer): string {
+export function decodeUtf8(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
 }
 

@@ -1,5 +1,6 @@
 import { extractFromObject, namesFromExtract, type PnpmExtract } from './pnpm-extract'
 import { aliasTarget, nameFromKey } from './names'
+import { scanPnpmPieces } from './pnpm-pieces'
 import { scanPnpmDocument } from './pnpm-scan'
 import { namesFromV6 } from './pnpm-v6'
 import { fail, isRecord, type LockfileNames, type NamesResult } from './types'
@@ -41,6 +42,18 @@ export function parsePnpmLockfileFast(text: string): NamesResult | null {
   // v13 and v6 documents are read from the YAML parser's output.
   if (fast.extract.version === '13.0' || V6.has(fast.extract.version ?? '')) return null
   return withConfigNames(namesFromV9(fast.extract), fast.config)
+}
+
+/**
+ * {@link parsePnpmLockfileFast} of a file given as its bytes, all ASCII, turned into text piece by
+ * piece (see `scanPnpmPieces`). `null` when the whole text is to be read the usual way
+ * (`parsePnpmLockfile`): whatever the pieces do not settle, which never includes a file the
+ * whole text would read differently.
+ */
+export function parsePnpmLockfileBytes(bytes: Buffer): NamesResult | null {
+  const extract = scanPnpmPieces(bytes)
+  if (extract === null || extract.version === '13.0' || V6.has(extract.version ?? '')) return null
+  return namesFromV9(extract)
 }
 
 /**

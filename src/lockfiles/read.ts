@@ -1,11 +1,12 @@
+import { isAscii } from 'node:buffer'
 import path from 'node:path'
 
 import { BUN_BINARY_REASON, parseBunLockfile } from './bun'
 import { parseDenoLockfile } from './deno'
 import { kindFromFileName } from './detect'
-import { readRegularFile } from './file'
+import { decodeUtf8, readRegularFileShared } from './file'
 import { parseNpmLockfile } from './npm'
-import { parsePnpmLockfile } from './pnpm'
+import { parsePnpmLockfile, parsePnpmLockfileBytes } from './pnpm'
 import type { LockfileKind, LockfileRead, NamesResult } from './types'
 import { parseYarnBerryLockfile } from './yarn-berry'
 import { parseYarnClassicLockfile, YARN_CLASSIC_HEADER } from './yarn-classic'
@@ -58,9 +59,12 @@ export function readLockfile(file: string): LockfileRead {
   const kind = kindFromFileName(file)
   if (kind === null) return { ok: false, kind: null, reason: `${file}: not a lockfile name` }
   if (file.endsWith('.lockb')) return { ok: false, kind, reason: `${file}: ${BUN_BINARY_REASON}` }
-  const bytes = readRegularFile(file)
+  const bytes = readRegularFileShared(file)
   if (!bytes.ok) return { ok: false, kind, reason: `${file}: ${bytes.reason}` }
-  const text = bytes.text
+  // A pnpm lockfile in ASCII is read in pieces of text, never one large string (see `parsePnpmLockfileBytes`).
+  const pieces = kind === 'pnpm' && isAscii(bytes.bytes) ? parsePnpmLockfileBytes(bytes.bytes) : null
+  if (pieces !== null) return pieces.ok ? { ...pieces, kind } : { ok: false, kind, reason: `${file}: ${pieces.reason}` }
+  const text = decodeUtf8(bytes.bytes)
   const read = parseLockfile(kind, text)
   if (!read.ok) return { ...read, reason: `${file}: ${read.reason}` }
   if (kind !== 'yarn' || !isYarnClassic(text)) return read

@@ -2,6 +2,7 @@ import { parsePnpmLockfileFast, parsePnpmLockfileSlow } from '../../src/lockfile
 import type { NamesResult } from '../../src/lockfiles/types'
 import { corpusEntries } from './corpus'
 import { PNPM_V9_DIRS, readFixture, sorted } from './fixtures'
+import { lineMutations } from './line-mutations'
 import { syntheticPnpmLockfile } from './synthetic-pnpm'
 
 // The in-place scanner (the fast path) against the YAML parser (the slow path): wherever the
@@ -118,35 +119,9 @@ describe('pnpm scanner vs YAML parser', () => {
   })
 
   test('seeded line mutations of a lockfile: same verdict wherever the scanner answers', () => {
-    const text = syntheticPnpmLockfile(40, 2)
-    const lines = text.split('\n').slice(0, -1)
-    const tokens = ["'", '"', '#', ' #x', '&a ', '*a', '!', '|', '>', '{', '}', '[', '\t', ' ', ': ', '- ', '---', '...', '? ', '@', '(', 'é']
-    let seed = 7
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed % n
-    }
     let answered = 0
-    for (let round = 0; round < 1000; round++) {
-      const out = [...lines]
-      const n = random(out.length)
-      switch (random(6)) {
-        case 0: out.splice(n, 1); break
-        case 1: out.splice(n, 0, out[n]); break
-        case 2: [out[n], out[(n + 1) % out.length]] = [out[(n + 1) % out.length], out[n]]; break
-        case 3: out[n] = random(2) === 0 ? ` ${out[n]}` : out[n].replace(/^ {1,2}/, ''); break
-        case 4: {
-          // Not inside a flow collection: the scanner checks those (in values it skips) only
-          // for balance and quotes, which the YAML parser may still refuse (see pnpm-scan.ts).
-          const flow = out[n].search(/[{[]/)
-          const at = random((flow === -1 ? out[n].length : flow) + 1)
-          out[n] = out[n].slice(0, at) + tokens[random(tokens.length)] + out[n].slice(at)
-          break
-        }
-        default: out[n] = out[n].replace(/^( *)(\S)/, `$1${tokens[random(tokens.length)]}$2`)
-      }
-      if (agree(`${out.join('\n')}\n`, `round ${round}`)) answered++
-    }
+    let round = 0
+    for (const text of lineMutations(syntheticPnpmLockfile(40, 2), 1000)) if (agree(text, `round ${round++}`)) answered++
     expect(answered).toBeGreaterThan(400)
   })
 })
