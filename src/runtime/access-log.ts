@@ -241,6 +241,16 @@ export function openLogToAppend(file: string): number {
   }
 }
 
+/**
+ * Writes `text` to the log open at `fd` in one `write`. A write the file system cuts short (a
+ * full disk or quota leaves room for part of a line) throws `ENOSPC`: the rest is not written
+ * after it, where another writer's record may already stand, and the torn part is what readers
+ * skip (see `salvage`); the caller then knows the record is not there.
+ */
+export function appendWhole(fd: number, text: string): void {
+  if (fs.writeSync(fd, text) < Buffer.byteLength(text)) throw Object.assign(new Error('ENOSPC: write cut short'), { code: 'ENOSPC' })
+}
+
 function appendOnce(root: string, file: string, line: string): { size: number; landed: boolean } {
   let fd: number
   try {
@@ -251,7 +261,7 @@ function appendOnce(root: string, file: string, line: string): { size: number; l
     fd = openLogToAppend(file)
   }
   try {
-    fs.writeSync(fd, line)
+    appendWhole(fd, line)
     const written = fs.fstatSync(fd)
     let now: fs.Stats | undefined
     try {

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer'
 import fs from 'node:fs'
 import { isErrno } from '../errors'
-import { UnknownRecord, openLogToAppend, readLineOrTail, type LogRecord } from '../runtime/access-log'
+import { UnknownRecord, appendWhole, openLogToAppend, readLineOrTail, type LogRecord } from '../runtime/access-log'
 
 const READ_CHUNK = 1024 * 1024
 // Records are well under 16 KiB (a project path is at most a few KiB); longer lines are garbage.
@@ -120,11 +120,14 @@ export function forEachRecord(
   return { ...found, damaged, end }
 }
 
-/** Appends `text` (whole lines) to the log `file` in one write on an `O_APPEND` descriptor, as writers do (never through a link). */
+/**
+ * Appends `text` (whole lines) to the log `file` in one write on an `O_APPEND` descriptor, as
+ * writers do (never through a link); throws `ENOSPC` for a write cut short (see `appendWhole`).
+ */
 export function appendLines(file: string, text: string): void {
   const fd = openLogToAppend(file)
   try {
-    fs.writeSync(fd, text)
+    appendWhole(fd, text)
   } finally {
     fs.closeSync(fd)
   }

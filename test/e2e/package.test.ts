@@ -49,13 +49,14 @@ test('npm pack --json is one JSON document (the build prints nothing on stdout)'
 // the registry's delta and its names decoded when read added ~5 kB (docs/design.md, "Package layout"). The entries' 30 kB became 30.2 kB when the record's append
 // stopped following a link planted as the log (O_NOFOLLOW: ~80 B) and the namespace retry after a
 // prune between mkdir and its check (~100 B); 30.4 kB when the append stopped waiting for a FIFO
-// planted as the log and learned to wait out a lease instead (O_NONBLOCK and its retry: ~150 B).
-test('size budget: unpacked ≤ 420 kB, each runtime entry ≤ 30.4 kB', () => {
+// planted as the log and learned to wait out a lease instead (O_NONBLOCK and its retry: ~150 B);
+// 30.5 kB when a record's write cut short by a full disk became an error (~150 B).
+test('size budget: unpacked ≤ 420 kB, each runtime entry ≤ 30.5 kB', () => {
   const size = (file: string): number => pack.files.find((f) => f.path === file)?.size ?? Infinity
   console.log(`unpacked ${pack.unpackedSize} B, tarball ${pack.size} B, dist/index.cjs ${size('dist/index.cjs')} B, dist/index.mjs ${size('dist/index.mjs')} B`)
   expect(pack.unpackedSize).toBeLessThanOrEqual(420_000)
-  expect(size('dist/index.cjs')).toBeLessThanOrEqual(30_400)
-  expect(size('dist/index.mjs')).toBeLessThanOrEqual(30_400)
+  expect(size('dist/index.cjs')).toBeLessThanOrEqual(30_500)
+  expect(size('dist/index.mjs')).toBeLessThanOrEqual(30_500)
 })
 
 test('the gc code ships once: cli.cjs and pnpm-hook.cjs are stubs that load gc.cjs, and no other bundle holds a copy', () => {
