@@ -2,6 +2,7 @@ import path from 'node:path'
 import { ScratchError } from '../errors'
 import { appendRecord, projectRecord } from '../runtime/access-log'
 import { requestCompaction } from '../runtime/compaction-trigger'
+import { spaceId } from '../runtime/layout'
 import { currentRoot } from '../runtime/root'
 import { scanSpaces, spaceAt, type SpaceEntry } from '../runtime/scan'
 import { formatHold, storeProblem } from '../runtime/store-mark'
@@ -148,7 +149,7 @@ function sweep(opts: ScopedSweepOptions): GcReport {
     const asked = new Set<string>()
     for (const space of spaces.values()) {
       if (space.owner !== null) asked.add(space.owner)
-      for (const caller of state.history.spaces.get(`${space.owner ?? '_global'}/${space.key}`)?.callers.keys() ?? []) asked.add(caller)
+      for (const caller of state.history.spaces.get(spaceId(space.owner, space.key))?.callers.keys() ?? []) asked.add(caller)
     }
     const world = assessWorld(state.registry, state.history, now, new Map([[projectDir, entry]]), asked, run.dryRun ? -Infinity : run.start.fsMs)
     return { world, spaces: sweeping ? [...spaces.values()] : null, policy }

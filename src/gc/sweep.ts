@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { isErrno } from '../errors'
+import { spaceId } from '../runtime/layout'
 import { insideStore } from '../runtime/remove'
 import { deleteSpaces } from './execute'
 import { measureTree } from '../runtime/tree'
@@ -95,7 +96,7 @@ export function sweepSpaces(spaces: SpaceEntry[], history: History, policy: Swee
   const realNamespace = new Map<string, boolean>()
   for (const [index, space] of spaces.entries()) {
     policy.onProgress?.(index + 1, spaces.length)
-    const id = `${space.owner ?? '_global'}/${space.key}`
+    const id = spaceId(space.owner, space.key)
     const usage = history.spaces.get(id)
     // A tracked space's verdict needs no fact from its directory (its mtime counts only for an
     // untracked one), so it is judged first, and its directory is looked at only when the space
@@ -156,7 +157,7 @@ export function executeDeletions(doomed: readonly Doomed[], policy: SweepPolicy)
   const go: Doomed[] = []
   for (const item of doomed) {
     const { report, space } = item
-    if (touched.has(`${space.owner ?? '_global'}/${space.key}`) || createdOrChangedSince(space.path, policy.runStartFs)) {
+    if (touched.has(spaceId(space.owner, space.key)) || createdOrChangedSince(space.path, policy.runStartFs)) {
       report.action = 'keep'
       report.because = { code: 'race-guard', event: 'used' }
       report.reason = renderBecause(report.because)
@@ -174,7 +175,7 @@ export function executeDeletions(doomed: readonly Doomed[], policy: SweepPolicy)
       continue
     }
     report.action = 'deleted'
-    delete policy.marks[`${space.owner ?? '_global'}/${space.key}`]
+    delete policy.marks[spaceId(space.owner, space.key)]
     if (outcome.state === 'missing') continue
     // Freed for its users once out of sight; hard links shared with files elsewhere never count.
     freedBytes += freeBytes

@@ -31,8 +31,9 @@ export function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): FileTe
 }
 
 /**
- * {@link readRegularFile} before the bytes become text: they sit in a buffer every text read
- * shares, valid until the next read, so the caller reads them (or {@link decodeUtf8}s them) at once.
+ * {@link readRegularFile} before the bytes become text: they may sit in the buffer text reads
+ * share (files up to 4 MiB), valid until the next read, so the caller reads them (or
+ * {@link decodeUtf8}s them) at once.
  */
 export function readRegularFileShared(file: string, maxBytes = MAX_READ_BYTES): { ok: true; bytes: Buffer } | Extract<FileText, { ok: false }> {
   return readRegularBytes(file, maxBytes, true)

@@ -64,6 +64,8 @@ export class PnpmDocumentScan {
     if (!this.understood) return false
     this.understood = false
     const { extract, topKeys, kinds } = this
+    // The state the loop changes lives in locals while it runs, and goes back at the end of the
+    // piece: every field reassigned below is in both lists (the piece tests cut at every line).
     let { section, entries, importer, importerFields, depField, depNames, dep, prevIndent, prevOpens } = this
     let pos = start
     while (pos < end) {

@@ -46,15 +46,15 @@ test('npm pack --json is one JSON document (the build prints nothing on stdout)'
 // package's is an install-size ceiling. It was 400 kB until the gc's fast lockfile scanner and
 // chunked log reader added ~4 kB to gc.cjs, 405 kB until the warm gc's directory stamps and
 // faster readers added ~4 kB more, 410 kB until the folded history added ~4.5 kB, 415 kB until
-// the registry's delta and its names decoded when read added ~5 kB (docs/design.md, "Package layout"). The entries' 30 kB became 30.2 kB when the record's append
+// the registry's delta and its names decoded when read added ~5 kB, 420 kB until lockfiles read in pieces of text added ~1.5 kB (docs/design.md, "Package layout"). The entries' 30 kB became 30.2 kB when the record's append
 // stopped following a link planted as the log (O_NOFOLLOW: ~80 B) and the namespace retry after a
 // prune between mkdir and its check (~100 B); 30.4 kB when the append stopped waiting for a FIFO
 // planted as the log and learned to wait out a lease instead (O_NONBLOCK and its retry: ~150 B);
 // 30.5 kB when a record's write cut short by a full disk became an error (~150 B).
-test('size budget: unpacked ≤ 420 kB, each runtime entry ≤ 30.5 kB', () => {
+test('size budget: unpacked ≤ 425 kB, each runtime entry ≤ 30.5 kB', () => {
   const size = (file: string): number => pack.files.find((f) => f.path === file)?.size ?? Infinity
   console.log(`unpacked ${pack.unpackedSize} B, tarball ${pack.size} B, dist/index.cjs ${size('dist/index.cjs')} B, dist/index.mjs ${size('dist/index.mjs')} B`)
-  expect(pack.unpackedSize).toBeLessThanOrEqual(420_000)
+  expect(pack.unpackedSize).toBeLessThanOrEqual(425_000)
   expect(size('dist/index.cjs')).toBeLessThanOrEqual(30_500)
   expect(size('dist/index.mjs')).toBeLessThanOrEqual(30_500)
 })
